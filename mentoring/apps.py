@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class MentoringConfig(AppConfig):
+    name = "mentoring"
+    verbose_name = "Наставничество"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Person, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(models.Consent, exclude_fields=["created_at"])
+        auditlog.register(
+            models.MentorEntry, exclude_fields=["created_at", "updated_at"], m2m_fields={"forms"}
+        )
+        auditlog.register(
+            models.MenteeEntry,
+            exclude_fields=["created_at", "updated_at"],
+            m2m_fields={"forms", "categories"},
+        )
+        auditlog.register(models.Membership)

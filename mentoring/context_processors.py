@@ -1,0 +1,36 @@
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .models import BASE_READERS, BASE_WRITERS, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url_name: str
+    section: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+BASE_VIEWERS = BASE_READERS | {Role.COORDINATOR}
+
+# Each item with the roles that may use it; the side menu shows only those of the current organisation.
+NAVIGATION = [
+    (NavItem("Главная", "home", "home"), None),
+    (NavItem("Участники", "person_list", "people"), BASE_VIEWERS),
+    (NavItem("База наставников", "mentor_list", "mentors"), BASE_VIEWERS),
+    (NavItem("База наставляемых", "mentee_list", "mentees"), BASE_VIEWERS),
+    (NavItem("Импорт списков", "import_upload", "import"), BASE_WRITERS),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    roles = getattr(request, "roles", frozenset())
+    if not roles:
+        return {"nav_items": []}
+    return {"nav_items": [item for item, allowed in NAVIGATION if allowed is None or roles & allowed]}

@@ -1,0 +1,438 @@
+"""The core: organisations, users and their roles, people, consents and the two bases."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    patronymic = models.CharField("отчество", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p) or self.username
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Муниципальный координатор"
+    DIRECTOR = "director", "Директор"
+    CURATOR = "curator", "Куратор"
+    MENTOR = "mentor", "Наставник"
+    MENTEE = "mentee", "Наставляемый"
+    TEACHER = "teacher", "Педагог"
+    PSYCHOLOGIST = "psychologist", "Педагог-психолог"
+
+
+# Who may read the people and the two bases of a school, and who may change them.
+BASE_READERS = frozenset({Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST})
+BASE_WRITERS = frozenset({Role.CURATOR})
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def schools(self) -> OrganisationQuerySet:
+        return self.filter(kind=Organisation.Kind.SCHOOL)
+
+    def readable_by(self, user, roles=BASE_READERS) -> OrganisationQuerySet:
+        """Schools where the user holds one of the roles, and every school of a department it coordinates."""
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.filter(user=user)
+        own = memberships.filter(role__in=roles).values("organisation")
+        coordinated = memberships.filter(role=Role.COORDINATOR).values("organisation")
+        return self.schools().filter(Q(pk__in=own) | Q(department__in=coordinated))
+
+    def writable_by(self, user, roles=BASE_WRITERS) -> OrganisationQuerySet:
+        """Schools where the user holds a writing role; a coordinator writes nothing in a school."""
+        if not user.is_authenticated:
+            return self.none()
+        own = Membership.objects.filter(user=user, role__in=roles).values("organisation")
+        return self.schools().filter(pk__in=own)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Орган управления образованием"
+        SCHOOL = "school", "Образовательная организация"
+
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
+    department = models.ForeignKey(
+        "self",
+        verbose_name="управление образования",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schools",
+        limit_choices_to={"kind": "department"},
+    )
+    full_name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200)
+    director_name = models.CharField("ФИО руководителя", max_length=200, blank=True)
+    director_position = models.CharField("должность руководителя", max_length=200, default="Директор")
+    address = models.CharField("адрес", max_length=500, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True)
+    email = models.EmailField("электронная почта", blank=True)
+    inn = models.CharField("ИНН", max_length=12, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["short_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="department", department__isnull=True) | Q(kind="school"),
+                name="department_has_no_parent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == self.Kind.SCHOOL
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("роль", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "роль в организации"
+        verbose_name_plural = "роли в организациях"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+class SchoolOwnedQuerySet(models.QuerySet):
+    """The one scoping rule of school-owned rows: what a user may read, and what it may change."""
+
+    def visible_to(self, user):
+        return self.filter(school__in=Organisation.objects.readable_by(user))
+
+    def editable_by(self, user):
+        return self.filter(school__in=Organisation.objects.writable_by(user))
+
+    def for_school(self, school: Organisation):
+        return self.filter(school=school)
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class MenteeCategory(models.Model):
+    """Reference data: who is put into the mentee base (seed 002 §8, seed 003)."""
+
+    code = models.SlugField("код", unique=True)
+    name = models.CharField("категория", max_length=300)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "категория наставляемых"
+        verbose_name_plural = "категории наставляемых"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+CLASS_RE = re.compile(r"^\s*(\d{1,2})\s*[«\"']?\s*([А-ЯЁа-яё])?\s*[»\"']?\s*$")
+
+
+def parse_school_class(value: str) -> tuple[int, str]:
+    """«7Б», «7 «Б»», «7-б» or «11» → (7, "Б"); anything else is no class."""
+    cleaned = (value or "").replace("-", " ").strip()
+    match = CLASS_RE.match(cleaned)
+    if not match or not 1 <= int(match.group(1)) <= 11:
+        raise ValidationError(f"«{value}» — не класс: укажите номер от 1 до 11 и букву, например 7 «Б».")
+    return int(match.group(1)), (match.group(2) or "").upper()
+
+
+def format_school_class(grade: int | None, letter: str) -> str:
+    if not grade:
+        return ""
+    return f"{grade} «{letter}»" if letter else str(grade)
+
+
+class PersonQuerySet(SchoolOwnedQuerySet):
+    def with_consent_flag(self):
+        return self.annotate(
+            has_consent_flag=Exists(Consent.objects.filter(person=OuterRef("pk"), revoked_at__isnull=True))
+        )
+
+
+class Person(models.Model):
+    class Kind(models.TextChoices):
+        PUPIL = "pupil", "Обучающийся"
+        TEACHER = "teacher", "Педагог"
+        STAFF = "staff", "Другой сотрудник"
+        GRADUATE = "graduate", "Выпускник"
+        STUDENT = "student", "Студент колледжа или вуза"
+        EMPLOYER = "employer", "Представитель работодателя"
+
+    class Category(models.TextChoices):
+        NONE = "", "Без категории"
+        FIRST = "first", "Первая"
+        HIGHEST = "highest", "Высшая"
+        CONFORMITY = "conformity", "Соответствие занимаемой должности"
+
+    school = models.ForeignKey(
+        Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="people"
+    )
+    last_name = models.CharField("фамилия", max_length=100)
+    first_name = models.CharField("имя", max_length=100)
+    patronymic = models.CharField("отчество", max_length=100, blank=True)
+    birth_date = models.DateField("дата рождения", null=True, blank=True)
+    kind = models.CharField("кто это", max_length=20, choices=Kind.choices, default=Kind.PUPIL)
+    grade = models.PositiveSmallIntegerField(
+        "класс (номер)", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(11)]
+    )
+    class_letter = models.CharField("класс (буква)", max_length=1, blank=True)
+    position = models.CharField("должность", max_length=200, blank=True)
+    subjects = models.CharField("предметы", max_length=300, blank=True)
+    experience_years = models.PositiveSmallIntegerField("педагогический стаж, лет", null=True, blank=True)
+    qualification_category = models.CharField(
+        "квалификационная категория", max_length=20, choices=Category.choices, blank=True
+    )
+    organisation_name = models.CharField(
+        "место учёбы или работы", max_length=300, blank=True, help_text="Для студентов и работодателей."
+    )
+    phone = models.CharField("телефон", max_length=50, blank=True)
+    email = models.EmailField("электронная почта", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="учётная запись",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    archived_at = models.DateTimeField("в архиве с", null=True, blank=True)
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "участник"
+        verbose_name_plural = "участники"
+        ordering = ["last_name", "first_name", "patronymic"]
+        indexes = [
+            models.Index(fields=["school", "last_name", "first_name"]),
+            models.Index(fields=["school", "grade", "class_letter"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=11), name="person_grade_1_to_11"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+    @property
+    def school_class(self) -> str:
+        return format_school_class(self.grade, self.class_letter)
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if not self.birth_date:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def is_minor(self) -> bool:
+        """A pupil without a birth date is treated as a minor: when in doubt, ask a representative."""
+        age = self.age_on(timezone.localdate())
+        return self.kind == self.Kind.PUPIL if age is None else age < 18
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def active_consent(self) -> Consent | None:
+        return next((c for c in self.consents.all() if c.revoked_at is None), None)
+
+
+class ConsentQuerySet(SchoolOwnedQuerySet):
+    def in_force(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+def consent_scan_path(consent: Consent, filename: str) -> str:
+    return f"consents/{consent.school_id}/{consent.person_id}/{filename}"
+
+
+class Consent(models.Model):
+    """Согласие на обработку персональных данных."""
+
+    class GivenBy(models.TextChoices):
+        SELF = "self", "Сам участник"
+        REPRESENTATIVE = "representative", "Родитель (законный представитель)"
+
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name="участник", on_delete=models.CASCADE, related_name="consents"
+    )
+    given_by = models.CharField(
+        "кем дано", max_length=20, choices=GivenBy.choices, default=GivenBy.REPRESENTATIVE
+    )
+    representative_name = models.CharField("ФИО представителя", max_length=300, blank=True)
+    representative_relation = models.CharField(
+        "кем приходится", max_length=100, blank=True, help_text="Мать, отец, опекун…"
+    )
+    date = models.DateField("дата согласия")
+    scan = models.FileField("скан согласия", upload_to=consent_scan_path, blank=True)
+    revoked_at = models.DateField("отозвано", null=True, blank=True)
+    revocation_note = models.CharField("основание отзыва", max_length=500, blank=True)
+    created_at = models.DateTimeField("внесено", auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "согласие на обработку персональных данных"
+        verbose_name_plural = "согласия на обработку персональных данных"
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_by="self") | ~Q(representative_name=""),
+                name="consent_representative_named",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(revoked_at__isnull=True), name="one_consent_in_force"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Согласие от {self.date:%d.%m.%Y}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None
+
+
+class BaseEntryQuerySet(SchoolOwnedQuerySet):
+    def with_person(self):
+        return self.select_related("person").annotate(
+            has_consent_flag=Exists(
+                Consent.objects.filter(person=OuterRef("person"), revoked_at__isnull=True)
+            )
+        )
+
+
+class BaseEntry(models.Model):
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
+    forms = models.ManyToManyField(
+        "programs.MentoringForm", verbose_name="формы наставничества", blank=True, related_name="+"
+    )
+    interests = models.TextField("интересы", blank=True)
+    note = models.TextField("примечание", blank=True)
+    included_on = models.DateField("включён в базу", default=timezone.localdate)
+    archived_at = models.DateTimeField("в архиве с", null=True, blank=True)
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    objects = BaseEntryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["person__last_name", "person__first_name", "person__patronymic"]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class MentorEntry(BaseEntry):
+    """An entry of the mentor base (база наставников)."""
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "Кандидат"
+        SELECTED = "selected", "Отобран"
+        TRAINED = "trained", "Обучен"
+        ACTIVE = "active", "Действующий наставник"
+        LEFT = "left", "Выбыл"
+
+    person = models.OneToOneField(
+        Person, verbose_name="участник", on_delete=models.PROTECT, related_name="mentor_entry"
+    )
+    status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.CANDIDATE)
+    competencies = models.TextField("компетенции", blank=True)
+    achievements = models.TextField("достижения", blank=True)
+    subjects = models.CharField("предметы", max_length=300, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        "сколько наставляемых может вести",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    trained_on = models.DateField("обучен в «Школе наставников»", null=True, blank=True)
+
+    class Meta(BaseEntry.Meta):
+        verbose_name = "запись базы наставников"
+        verbose_name_plural = "база наставников"
+        indexes = [models.Index(fields=["school", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=10), name="mentor_capacity_1_to_10"
+            ),
+        ]
+
+
+class MenteeEntry(BaseEntry):
+    """An entry of the mentee base (база наставляемых)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Ожидает наставника"
+        PAIRED = "paired", "В паре"
+        COMPLETED = "completed", "Завершил программу"
+        LEFT = "left", "Выбыл"
+
+    class ReportedBy(models.TextChoices):
+        CLASS_TEACHER = "class_teacher", "Классный руководитель"
+        PSYCHOLOGIST = "psychologist", "Педагог-психолог"
+        SOCIAL_PEDAGOGUE = "social_pedagogue", "Социальный педагог"
+        PARENTS = "parents", "Родители (законные представители)"
+        ADMINISTRATION = "administration", "Администрация школы"
+        SELF = "self", "Сам участник"
+
+    person = models.OneToOneField(
+        Person, verbose_name="участник", on_delete=models.PROTECT, related_name="mentee_entry"
+    )
+    status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.WAITING)
+    categories = models.ManyToManyField(
+        MenteeCategory, verbose_name="категории", blank=True, related_name="+"
+    )
+    request = models.TextField("запрос", blank=True, help_text="С чем нужна помощь наставника.")
+    reported_by = models.CharField(
+        "кто выявил потребность", max_length=20, choices=ReportedBy.choices, blank=True
+    )
+
+    class Meta(BaseEntry.Meta):
+        verbose_name = "запись базы наставляемых"
+        verbose_name_plural = "база наставляемых"
+        indexes = [models.Index(fields=["school", "status"])]

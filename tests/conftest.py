@@ -1,0 +1,42 @@
+import pytest
+
+from mentoring.models import Organisation, Role, User
+
+from .factories import MembershipFactory, SchoolFactory, UserFactory
+
+
+@pytest.fixture
+def school(db) -> Organisation:
+    return SchoolFactory()
+
+
+@pytest.fixture
+def other_school(db) -> Organisation:
+    """A school of another department."""
+    return SchoolFactory()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str, organisation: Organisation, username: str | None = None) -> User:
+        user = UserFactory(**({"username": username} if username else {}))
+        MembershipFactory(user=user, organisation=organisation, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """A test client logged in with the given role in the given organisation."""
+
+    def login(role: str, organisation: Organisation):
+        client.force_login(make_user(role, organisation), backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
+
+
+@pytest.fixture
+def curator_client(client_as, school):
+    return client_as(Role.CURATOR, school)
