@@ -7,6 +7,10 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models import fields
+
+        # Django 6.1 has no Russian yet for the empty choice of an optional select.
+        fields.BLANK_CHOICE_LABEL = "— не указано —"
 
         from . import models
 

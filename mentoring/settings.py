@@ -1,5 +1,7 @@
 """Settings of «Наставничество», read from the environment; every value has a working default."""
 
+import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -18,7 +20,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-change-me-in-production-0123456789")
+# The development default starts with «django-insecure-», so `check --deploy` fails until SECRET_KEY is set.
+SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-development-key-change-me-in-production-012345")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -106,17 +109,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: per account and per address. The address is REMOTE_ADDR only, so a forged
-# X-Forwarded-For cannot reset the count; behind a proxy set AXES_PROXY_COUNT to the number of proxies.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25  # hours
+# Login throttling: per account and per address, counted separately (axes takes the larger of the two
+# counts), so rotating usernames from one address or addresses against one username both hit the limit.
+# django-ipware is not installed and AXES_IPWARE_* settings would be ignored: the address comes from
+# client_ip_address() below, which reads REMOTE_ADDR only, so a forged X-Forwarded-For cannot reset the count.
+# Behind reverse proxies set AXES_PROXY_COUNT to their number: then the address the outermost proxy saw, taken
+# from the right-hand end of X-Forwarded-For (entries to its left are whatever the client sent).
+TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+
+
+def client_ip_address(request) -> str | None:
+    remote_addr = request.META.get("REMOTE_ADDR")
+    if not TRUSTED_PROXY_COUNT:
+        return remote_addr
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if len(forwarded) < TRUSTED_PROXY_COUNT:
+        return remote_addr
+    try:
+        return str(ipaddress.ip_address(forwarded[-TRUSTED_PROXY_COUNT]))
+    except ValueError:
+        return remote_addr
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+# Not reset on success: a successful login deletes every attempt of its address, so with a reset an attacker
+# holding any one account could clear the count between guesses at someone else's password.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # rendered with status 429 (AXES_HTTP_RESPONSE_CODE)
 
 # Sessions end on logout and after half an hour without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))

@@ -12,5 +12,24 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # People and the two bases
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/archive/", views.person_archive, name="person_archive"),
+    path("people/<int:pk>/consents/new/", views.consent_create, name="consent_create"),
+    path("consents/<int:pk>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("consents/<int:pk>/scan/", views.consent_scan, name="consent_scan"),
+    path("mentors/", views.mentor_list, name="mentor_list"),
+    path("mentors/new/", views.mentor_create, name="mentor_create"),
+    path("mentors/<int:pk>/", views.mentor_detail, name="mentor_detail"),
+    path("mentors/<int:pk>/edit/", views.mentor_edit, name="mentor_edit"),
+    path("mentors/<int:pk>/archive/", views.mentor_archive, name="mentor_archive"),
+    path("mentees/", views.mentee_list, name="mentee_list"),
+    path("mentees/new/", views.mentee_create, name="mentee_create"),
+    path("mentees/<int:pk>/", views.mentee_detail, name="mentee_detail"),
+    path("mentees/<int:pk>/edit/", views.mentee_edit, name="mentee_edit"),
+    path("mentees/<int:pk>/archive/", views.mentee_archive, name="mentee_archive"),
     # Import and export
+    path("", include("mentoring.import_views")),  # import_upload, import_preview, import_confirm
 ]

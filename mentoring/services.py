@@ -1,0 +1,157 @@
+"""Writes that touch more than one row: each is one transaction, called with keyword arguments only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person
+
+CONSENT_IN_FORCE_MESSAGE = (
+    "У участника уже есть действующее согласие. Чтобы внести новое, сначала отзовите действующее."
+)
+
+
+@transaction.atomic
+def person_create(*, school: Organisation, person_data: dict[str, Any]) -> Person:
+    person = Person(school=school, **person_data)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _entry_create(
+    model: type[MentorEntry] | type[MenteeEntry],
+    *,
+    school: Organisation,
+    entry_data: dict[str, Any],
+    m2m: dict[str, Iterable],
+    person: Person | None,
+    person_data: dict[str, Any] | None,
+) -> MentorEntry | MenteeEntry:
+    if person is None:
+        if person_data is None:
+            raise ValueError("Either person or person_data is required.")
+        person = person_create(school=school, person_data=person_data)
+    elif person.school_id != school.pk:
+        raise ValueError("The person belongs to another school.")
+    entry = model(school=school, person=person, **entry_data)
+    entry.full_clean()
+    entry.save()
+    for name, values in m2m.items():
+        getattr(entry, name).set(values)
+    return entry
+
+
+@transaction.atomic
+def mentor_entry_create(
+    *,
+    school: Organisation,
+    entry_data: dict[str, Any],
+    forms: Iterable = (),
+    person: Person | None = None,
+    person_data: dict[str, Any] | None = None,
+) -> MentorEntry:
+    """Puts an existing person of the school, or a new one, into the mentor base."""
+    return _entry_create(
+        MentorEntry,
+        school=school,
+        entry_data=entry_data,
+        m2m={"forms": forms},
+        person=person,
+        person_data=person_data,
+    )
+
+
+@transaction.atomic
+def mentee_entry_create(
+    *,
+    school: Organisation,
+    entry_data: dict[str, Any],
+    categories: Iterable[MenteeCategory] = (),
+    forms: Iterable = (),
+    person: Person | None = None,
+    person_data: dict[str, Any] | None = None,
+) -> MenteeEntry:
+    """Puts an existing person of the school, or a new one, into the mentee base."""
+    return _entry_create(
+        MenteeEntry,
+        school=school,
+        entry_data=entry_data,
+        m2m={"categories": categories, "forms": forms},
+        person=person,
+        person_data=person_data,
+    )
+
+
+def _base_entries(person: Person) -> list[MentorEntry | MenteeEntry]:
+    return [*MentorEntry.objects.filter(person=person), *MenteeEntry.objects.filter(person=person)]
+
+
+@transaction.atomic
+def person_archive(*, person: Person) -> None:
+    """Archives the person and its entries in the bases with the same moment, so restoring finds them."""
+    moment = timezone.now()
+    for entry in _base_entries(person):
+        if entry.archived_at is None:
+            entry.archived_at = moment
+            entry.save(update_fields=["archived_at", "updated_at"])
+    person.archived_at = moment
+    person.save(update_fields=["archived_at", "updated_at"])
+
+
+@transaction.atomic
+def person_restore(*, person: Person) -> None:
+    """Restores the person and the entries archived together with it; entries archived earlier stay."""
+    for entry in _base_entries(person):
+        if entry.archived_at is not None and entry.archived_at == person.archived_at:
+            entry.archived_at = None
+            entry.save(update_fields=["archived_at", "updated_at"])
+    person.archived_at = None
+    person.save(update_fields=["archived_at", "updated_at"])
+
+
+@transaction.atomic
+def entry_archive(*, entry: MentorEntry | MenteeEntry) -> None:
+    entry.archived_at = timezone.now()
+    entry.save(update_fields=["archived_at", "updated_at"])
+
+
+@transaction.atomic
+def entry_restore(*, entry: MentorEntry | MenteeEntry) -> None:
+    if entry.person.archived_at is not None:
+        raise ValidationError("Участник в архиве: сначала верните из архива его карточку.")
+    entry.archived_at = None
+    entry.save(update_fields=["archived_at", "updated_at"])
+
+
+def consent_create(*, person: Person, consent_data: dict[str, Any]) -> Consent:
+    """Records a consent; a second one in force is refused with a Russian message, not an IntegrityError."""
+    if Consent.objects.in_force().filter(person=person).exists():
+        raise ValidationError(CONSENT_IN_FORCE_MESSAGE)
+    consent = Consent(school_id=person.school_id, person=person, **consent_data)
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError:
+        # Another request recorded a consent between the check and the insert.
+        if Consent.objects.in_force().filter(person=person).exists():
+            raise ValidationError(CONSENT_IN_FORCE_MESSAGE) from None
+        raise
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, consent: Consent, note: str) -> Consent:
+    """Revocation is dated today and stops the processing of the person's data from now on."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.revoked_at is not None:
+        raise ValidationError(f"Согласие уже отозвано {consent.revoked_at:%d.%m.%Y}.")
+    consent.revoked_at = timezone.localdate()
+    consent.revocation_note = note
+    consent.save(update_fields=["revoked_at", "revocation_note"])
+    return consent
