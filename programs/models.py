@@ -1,6 +1,13 @@
-"""Forms of mentoring and their role models: reference data of Р-145 and the seeds."""
+"""Forms of mentoring and their role models (reference data of Р-145 and the seeds), and the programmes of
+a school."""
 
+from __future__ import annotations
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from mentoring.models import MenteeCategory, Organisation, SchoolOwnedQuerySet
 
 
 class MentoringForm(models.Model):
@@ -23,6 +30,13 @@ class RoleModel(models.Model):
     )
     name = models.CharField("ролевая модель", max_length=300)
     description = models.TextField("описание", blank=True)
+    categories = models.ManyToManyField(
+        MenteeCategory,
+        verbose_name="для каких категорий наставляемых",
+        blank=True,
+        related_name="role_models",
+        help_text="Подбор пар ставит выше пару, чья ролевая модель подходит к категориям наставляемого.",
+    )
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
     class Meta:
@@ -33,3 +47,106 @@ class RoleModel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgrammeQuerySet(SchoolOwnedQuerySet):
+    def active(self):
+        return self.exclude(status=Programme.Status.COMPLETED)
+
+
+class Programme(models.Model):
+    """Программа наставничества of a school (seed 000 is one, for the form «учитель – ученик»)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Черновик"
+        APPROVED = "approved", "Утверждена директором"
+        RUNNING = "running", "Реализуется"
+        COMPLETED = "completed", "Завершена"
+
+    class Style(models.TextChoices):
+        SELF_DIRECTED = "self_directed", "Саморегулируемое наставничество"
+        ASSIGNED = "assigned", "Наставничество по назначению"
+        SITUATIONAL = "situational", "Ситуационное наставничество"
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "Очный"
+        ONLINE = "online", "Онлайн"
+        MIXED = "mixed", "Смешанный"
+
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
+    form = models.ForeignKey(
+        MentoringForm, verbose_name="форма наставничества", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("название", max_length=300)
+    goal = models.TextField("цель")
+    tasks = models.TextField("задачи", blank=True, help_text="Каждая задача с новой строки.")
+    expected_results = models.TextField(
+        "ожидаемые результаты", blank=True, help_text="Каждый с новой строки."
+    )
+    starts_on = models.DateField("начало реализации")
+    ends_on = models.DateField("окончание реализации")
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="куратор",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    style = models.CharField("вид наставничества", max_length=20, choices=Style.choices)
+    mode = models.CharField("режим работы", max_length=20, choices=Mode.choices, default=Mode.MIXED)
+    status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="утвердил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("утверждена", null=True, blank=True)
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    updated_at = models.DateTimeField("изменена", auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "программа наставничества"
+        verbose_name_plural = "программы наставничества"
+        ordering = ["-starts_on", "title"]
+        indexes = [models.Index(fields=["school", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="programme_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def task_lines(self) -> list[str]:
+        return [line for line in self.tasks.splitlines() if line.strip()]
+
+    @property
+    def result_lines(self) -> list[str]:
+        return [line for line in self.expected_results.splitlines() if line.strip()]
+
+    @property
+    def accepts_pairs(self) -> bool:
+        return self.status != self.Status.COMPLETED
+
+
+class ProgrammeRisk(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="risks")
+    risk = models.TextField("риск")
+    mitigation = models.TextField("пути минимизации", blank=True)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "риск программы"
+        verbose_name_plural = "риски программы"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.risk

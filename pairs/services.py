@@ -1,0 +1,195 @@
+"""Writes that form pairs and move them through their lifecycle. Each one re-tests the rules under row locks,
+so that two curators acting at the same moment never break them."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentoring.models import MenteeEntry, MentorEntry, User
+from programs.seed_texts import plan_rows
+
+from . import rules
+from .models import Pair, PairMentee, PairStatusChange, PlanItem, Proposal
+
+S = Pair.Status
+
+
+def lock_entries(*, mentor_ids: set[int], mentee_ids: set[int]) -> None:
+    """Lock the entries of the base the change touches, always in one order, so that racing writers queue."""
+    list(MentorEntry.objects.select_for_update().filter(pk__in=mentor_ids).order_by("pk").values_list("pk"))
+    list(MenteeEntry.objects.select_for_update().filter(pk__in=mentee_ids).order_by("pk").values_list("pk"))
+
+
+def check_pairs(*, programme, groups: dict[int, list[int]]) -> None:
+    """Raise a ValidationError listing every broken rule of the mentor → mentees groups about to be formed."""
+    mentors = rules.mentor_candidates(MentorEntry.objects.filter(pk__in=groups, school=programme.school))
+    mentee_ids = {m for ids in groups.values() for m in ids}
+    mentees = rules.mentee_candidates(
+        MenteeEntry.objects.filter(pk__in=mentee_ids, school=programme.school), programme
+    )
+    code = programme.form.code
+    problems: list[str] = []
+    for mentor_id, ids in groups.items():
+        mentor = mentors.get(mentor_id)
+        if mentor is None:
+            problems.append("Наставник не найден в базе наставников этой школы.")
+            continue
+        if mentor.capacity_left < len(ids):
+            problems.append(
+                f"{mentor.name}: свободных мест у наставника {max(mentor.capacity_left, 0)}, "
+                f"а предложено наставляемых {len(ids)}."
+            )
+        elif problem := rules.mentor_problem(code, mentor):
+            problems.append(f"{mentor.name}: {problem}.")
+        for mentee_id in ids:
+            mentee = mentees.get(mentee_id)
+            if mentee is None:
+                problems.append("Наставляемый не найден в базе наставляемых этой школы.")
+                continue
+            for problem in (rules.mentee_problem(code, mentee), rules.pair_problem(mentor, mentee)):
+                if problem:
+                    problems.append(f"{mentee.name} и {mentor.name}: {problem}.")
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def proposal_accept(*, proposal: Proposal, by: User) -> list[Pair]:
+    """Turn the proposal into «proposed» pairs and groups, one per mentor, each with its plan."""
+    proposal = Proposal.objects.select_for_update().select_related("programme__form").get(pk=proposal.pk)
+    if proposal.status == Proposal.Status.ACCEPTED:
+        raise ValidationError("Это предложение уже принято: пары сформированы.")
+    programme = proposal.programme
+    if not programme.accepts_pairs:
+        raise ValidationError("Программа завершена: новые пары в неё не формируются.")
+    rows = list(proposal.pairs.order_by("pk"))
+    if not rows:
+        raise ValidationError("В предложении нет ни одной пары.")
+    groups: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        groups[row.mentor_id].append(row.mentee_id)
+    lock_entries(mentor_ids=set(groups), mentee_ids={row.mentee_id for row in rows})
+    check_pairs(programme=programme, groups=groups)
+    pairs = []
+    try:
+        with transaction.atomic():
+            for mentor_id, mentee_ids in groups.items():
+                group_rows = [row for row in rows if row.mentor_id == mentor_id]
+                pairs.append(
+                    pair_create(
+                        programme=programme,
+                        mentor_id=mentor_id,
+                        mentee_ids=mentee_ids,
+                        role_model_id=group_rows[0].role_model_id,
+                        explanation={
+                            str(r.mentee_id): {"score": r.score, **r.contributions} for r in group_rows
+                        },
+                        by=by,
+                    )
+                )
+    except IntegrityError:
+        raise ValidationError(
+            "Кто-то из наставляемых уже попал в пару этой программы. Обновите предложение."
+        ) from None
+    proposal.status = Proposal.Status.ACCEPTED
+    proposal.accepted_at = timezone.now()
+    proposal.save(update_fields=["status", "accepted_at"])
+    return pairs
+
+
+def pair_create(
+    *,
+    programme,
+    mentor_id: int,
+    mentee_ids: list[int],
+    role_model_id: int | None,
+    explanation: dict,
+    by: User,
+) -> Pair:
+    """Create the pair, its mentees and its plan; the caller holds the locks and has checked the rules."""
+    pair = Pair.objects.create(
+        school=programme.school,
+        programme=programme,
+        mentor_id=mentor_id,
+        role_model_id=role_model_id,
+        ends_on=programme.ends_on,
+        explanation=explanation,
+        created_by=by,
+    )
+    PairMentee.objects.bulk_create(
+        PairMentee(pair=pair, mentee_id=mentee_id, programme=programme) for mentee_id in mentee_ids
+    )
+    MenteeEntry.objects.filter(pk__in=mentee_ids).update(status=MenteeEntry.Status.PAIRED)
+    PairStatusChange.objects.create(pair=pair, from_status="", to_status=S.PROPOSED, changed_by=by)
+    plan_create(pair=pair, start=max(programme.starts_on, timezone.localdate()))
+    return pair
+
+
+def plan_create(*, pair: Pair, start: datetime.date) -> list[PlanItem]:
+    """The personalised programme from the template of the pair's form, its terms counted from `start`."""
+    items = []
+    for number, row in enumerate(plan_rows(pair.programme.form.code), start=1):
+        items.append(
+            PlanItem(pair=pair, number=number, due_on=row.due_on(start, pair.ends_on), **row.fields())
+        )
+    return PlanItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def pair_change_status(
+    *, pair: Pair, to: str, by: User, note: str = "", on: datetime.date | None = None
+) -> Pair:
+    """Move a pair one step along its lifecycle; ending it frees its mentees and its mentor's places."""
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if to not in pair.allowed_transitions():
+        raise ValidationError(
+            f"Пара сейчас в статусе «{pair.get_status_display()}»: перевести её в «{S(to).label}» нельзя. "
+            "Возможно, статус уже изменил кто-то другой — обновите страницу."
+        )
+    note = note.strip()
+    if to == S.TERMINATED and not note:
+        raise ValidationError("Укажите причину прекращения работы пары.")
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError("Дата не может быть в будущем.")
+    if to == S.ACTIVE:
+        pair.started_on = on
+        MentorEntry.objects.filter(pk=pair.mentor_id).update(status=MentorEntry.Status.ACTIVE)
+    if to in (S.COMPLETED, S.TERMINATED):
+        if pair.started_on and on < pair.started_on:
+            raise ValidationError(f"Дата окончания раньше начала работы пары ({pair.started_on:%d.%m.%Y}).")
+        pair.ended_on = on
+        pair_release(pair=pair, completed=to == S.COMPLETED)
+    if to == S.TERMINATED:
+        pair.termination_reason = note
+    from_status, pair.status = pair.status, to
+    pair.save()
+    PairStatusChange.objects.create(
+        pair=pair, from_status=from_status, to_status=to, changed_by=by, note=note
+    )
+    return pair
+
+
+def pair_release(*, pair: Pair, completed: bool) -> None:
+    members = PairMentee.objects.filter(pair=pair, is_current=True)
+    mentee_ids = list(members.values_list("mentee", flat=True))
+    members.update(is_current=False)
+    still_paired = PairMentee.objects.filter(mentee__in=mentee_ids, is_current=True).values("mentee")
+    status = MenteeEntry.Status.COMPLETED if completed else MenteeEntry.Status.WAITING
+    MenteeEntry.objects.filter(pk__in=mentee_ids).exclude(pk__in=still_paired).update(status=status)
+
+
+@transaction.atomic
+def pairs_approve(*, pairs: list[Pair], by: User) -> int:
+    """The director approves proposed pairs; those another user already moved on are left as they are."""
+    approved = 0
+    for pair in Pair.objects.select_for_update().filter(pk__in=[p.pk for p in pairs], status=S.PROPOSED):
+        pair_change_status(pair=pair, to=S.APPROVED, by=by)
+        approved += 1
+    return approved
