@@ -32,4 +32,7 @@ urlpatterns = [
     path("mentees/<int:pk>/archive/", views.mentee_archive, name="mentee_archive"),
     # Import and export
     path("", include("mentoring.import_views")),  # import_upload, import_preview, import_confirm
+    # Programmes; matching, pairs and groups, plans, meetings
+    path("", include("programs.urls")),
+    path("", include("pairs.urls")),
 ]

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from mentoring.models import (
     Consent,
@@ -12,6 +13,8 @@ from mentoring.models import (
     Person,
     User,
 )
+from pairs.models import Meeting, Pair, PairMentee, PlanItem
+from programs.models import MentoringForm, Programme
 
 # Hashing once keeps the suite fast; every test account's password is «demo».
 DEMO_PASSWORD_HASH = make_password("demo")
@@ -119,3 +122,80 @@ class MenteeEntryFactory(factory.django.DjangoModelFactory):
     school = factory.SelfAttribute("person.school")
     request = "Подтянуть математику"
     reported_by = MenteeEntry.ReportedBy.CLASS_TEACHER
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    school = factory.SubFactory(SchoolFactory)
+    form = factory.LazyFunction(lambda: MentoringForm.objects.get(code="teacher_teacher"))
+    title = "Программа наставничества «Учитель – учитель»"
+    goal = "Создание условий для профессионального роста молодого специалиста."
+    starts_on = datetime.date(2026, 9, 1)
+    ends_on = datetime.date(2027, 6, 30)
+    style = Programme.Style.SITUATIONAL
+    status = Programme.Status.RUNNING
+
+
+class PairFactory(factory.django.DjangoModelFactory):
+    """A pair of one mentor and one mentee; `mentees` gives a group instead."""
+
+    class Meta:
+        model = Pair
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    school = factory.SelfAttribute("programme.school")
+    mentor = factory.SubFactory(
+        MentorEntryFactory,
+        school=factory.SelfAttribute("..school"),
+        person__school=factory.SelfAttribute("..school"),
+    )
+    status = Pair.Status.ACTIVE
+    started_on = datetime.date(2026, 9, 15)
+    ends_on = datetime.date(2027, 6, 30)
+
+    @factory.post_generation
+    def mentees(self, create, extracted, **kwargs):
+        entries = (
+            extracted
+            if extracted is not None
+            else [
+                MenteeEntryFactory(
+                    person=TeacherFactory(
+                        school=self.school, last_name="Соколова", first_name="Мария", subjects="Математика"
+                    ),
+                    school=self.school,
+                    status=MenteeEntry.Status.PAIRED,
+                )
+            ]
+        )
+        for entry in entries:
+            PairMentee.objects.create(
+                pair=self, mentee=entry, programme=self.programme, is_current=self.is_current
+            )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    pair = factory.SubFactory(PairFactory)
+    school = factory.SelfAttribute("pair.school")
+    status = Meeting.Status.HELD
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3))
+    kind = Meeting.Kind.REGULAR
+    topic = "Разбор открытого урока"
+    duration_minutes = 45
+
+
+class PlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanItem
+
+    pair = factory.SubFactory(PairFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    activity = "Посещение и взаимопосещение уроков"
+    term = "В течение 1 четверти"
+    due_on = datetime.date(2026, 10, 31)
