@@ -26,6 +26,8 @@ NAVIGATION = [
     (NavItem("База наставников", "mentor_list", "mentors"), BASE_VIEWERS),
     (NavItem("База наставляемых", "mentee_list", "mentees"), BASE_VIEWERS),
     (NavItem("Импорт списков", "import_upload", "import"), BASE_WRITERS),
+    (NavItem("Программы наставничества", "programme_list", "programmes"), BASE_VIEWERS),
+    (NavItem("Пары и группы", "pair_list", "pairs"), BASE_VIEWERS | {Role.MENTOR, Role.MENTEE}),
 ]
 
 

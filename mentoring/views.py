@@ -20,6 +20,8 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from pairs.meetings import mentee_overview, mentor_overview
+
 from . import services
 from .filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet, PersonFilterSet
 from .forms import BaseEntryForm, ConsentForm, ConsentRevokeForm, MenteeEntryForm, MentorEntryForm, PersonForm
@@ -45,6 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["bases"] = school_bases_summary(organisation)
     if Role.COORDINATOR in roles:
         context["schools"] = department_schools_summary(organisation)
+    # Own pairs are shown whatever the current organisation: they are the user's, not the school's.
+    context["mentor_overview"] = mentor_overview(request.user)
+    context["mentee_pairs"] = mentee_overview(request.user)
     return render(request, "mentoring/home.html", context)
 
 

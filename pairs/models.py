@@ -14,24 +14,20 @@ from programs.models import Programme, RoleModel
 
 
 class PairQuerySet(SchoolOwnedQuerySet):
-    """Who sees a pair: the school's readers, its mentor, its mentees; who works in it: curator and mentor."""
+    """Who sees a pair: the school's readers, its mentor, its mentees; who works in it: curator and mentor.
+    Mentor and mentee meet their pair once the director has approved it."""
 
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
         schools = Organisation.objects.readable_by(user)
-        own = Q(mentor__person__user=user) | Q(
-            pk__in=PairMentee.objects.filter(mentee__person__user=user).values("pair")
-        )
-        return self.filter(Q(school__in=schools) | own)
+        return self.filter(Q(school__in=schools) | mentor_is(user) | mentee_is(user))
 
     def workable_by(self, user):
         """The plan and the meetings: the curator of the school and the pair's own mentor."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Q(school__in=Organisation.objects.writable_by(user)) | Q(mentor__person__user=user)
-        )
+        return self.filter(Q(school__in=Organisation.objects.writable_by(user)) | mentor_is(user))
 
     def approvable_by(self, user):
         return self.filter(school__in=Organisation.objects.writable_by(user, roles={Role.DIRECTOR}))
@@ -40,10 +36,19 @@ class PairQuerySet(SchoolOwnedQuerySet):
         return self.filter(status__in=Pair.CURRENT)
 
     def mentored_by(self, user):
-        return self.filter(mentor__person__user=user)
+        return self.filter(mentor_is(user))
 
     def of_mentee_user(self, user):
-        return self.filter(pk__in=PairMentee.objects.filter(mentee__person__user=user).values("pair"))
+        return self.filter(mentee_is(user))
+
+
+def mentor_is(user) -> Q:
+    return Q(mentor__person__user=user) & ~Q(status=Pair.Status.PROPOSED)
+
+
+def mentee_is(user) -> Q:
+    own = PairMentee.objects.filter(mentee__person__user=user).values("pair")
+    return Q(pk__in=own) & ~Q(status=Pair.Status.PROPOSED)
 
 
 class Pair(models.Model):

@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from mentoring.models import MenteeEntry, MentorEntry, User
+from programs.models import Programme
 from programs.seed_texts import plan_rows
 
 from . import rules
 from .models import Pair, PairMentee, PairStatusChange, PlanItem, Proposal
 
 S = Pair.Status
+
+TERMINATION_REASON_REQUIRED = "Укажите причину прекращения работы пары."
+TERM_REQUIRED = "Укажите срок, например «до 15.10.2026» или «в течение 1 четверти»."
+PLAN_CLOSED = "Работа пары завершена или прекращена: её персонализированная программа больше не меняется."
 
 
 def lock_entries(*, mentor_ids: set[int], mentee_ids: set[int]) -> None:
@@ -61,10 +68,15 @@ def check_pairs(*, programme, groups: dict[int, list[int]]) -> None:
 @transaction.atomic
 def proposal_accept(*, proposal: Proposal, by: User) -> list[Pair]:
     """Turn the proposal into «proposed» pairs and groups, one per mentor, each with its plan."""
-    proposal = Proposal.objects.select_for_update().select_related("programme__form").get(pk=proposal.pk)
+    # Only the proposal's row: locking the programme and its form too would queue every school's matching.
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("programme__form").get(pk=proposal.pk)
+    )
     if proposal.status == Proposal.Status.ACCEPTED:
         raise ValidationError("Это предложение уже принято: пары сформированы.")
-    programme = proposal.programme
+    # The programme's row too, so that it cannot be completed while its new pairs are being formed.
+    programme = Programme.objects.select_for_update(of=("self",)).select_related("form", "school")
+    programme = programme.get(pk=proposal.programme_id)
     if not programme.accepts_pairs:
         raise ValidationError("Программа завершена: новые пары в неё не формируются.")
     rows = list(proposal.pairs.order_by("pk"))
@@ -142,10 +154,22 @@ def plan_create(*, pair: Pair, start: datetime.date) -> list[PlanItem]:
 
 @transaction.atomic
 def pair_change_status(
-    *, pair: Pair, to: str, by: User, note: str = "", on: datetime.date | None = None
+    *,
+    pair: Pair,
+    to: str,
+    by: User,
+    note: str = "",
+    on: datetime.date | None = None,
+    shown: str | None = None,
 ) -> Pair:
-    """Move a pair one step along its lifecycle; ending it frees its mentees and its mentor's places."""
+    """Move a pair one step along its lifecycle; ending it frees its mentees and its mentor's places.
+    `shown` is the status the user saw: if the pair has moved on since, nothing changes."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if shown is not None and shown != pair.status:
+        raise ValidationError(
+            f"Статус пары уже изменён: сейчас она в статусе «{pair.get_status_display()}». "
+            "Ничего не изменено — посмотрите, что произошло, и повторите действие, если оно ещё нужно."
+        )
     if to not in pair.allowed_transitions():
         raise ValidationError(
             f"Пара сейчас в статусе «{pair.get_status_display()}»: перевести её в «{S(to).label}» нельзя. "
@@ -153,12 +177,16 @@ def pair_change_status(
         )
     note = note.strip()
     if to == S.TERMINATED and not note:
-        raise ValidationError("Укажите причину прекращения работы пары.")
+        raise ValidationError(TERMINATION_REASON_REQUIRED)
     today = timezone.localdate()
     on = on or today
     if on > today:
         raise ValidationError("Дата не может быть в будущем.")
     if to == S.ACTIVE:
+        if pair.ends_on and on >= pair.ends_on:
+            raise ValidationError(
+                f"Дата начала работы должна быть раньше окончания работы пары ({pair.ends_on:%d.%m.%Y})."
+            )
         pair.started_on = on
         MentorEntry.objects.filter(pk=pair.mentor_id).update(status=MentorEntry.Status.ACTIVE)
     if to in (S.COMPLETED, S.TERMINATED):
@@ -182,14 +210,100 @@ def pair_release(*, pair: Pair, completed: bool) -> None:
     members.update(is_current=False)
     still_paired = PairMentee.objects.filter(mentee__in=mentee_ids, is_current=True).values("mentee")
     status = MenteeEntry.Status.COMPLETED if completed else MenteeEntry.Status.WAITING
-    MenteeEntry.objects.filter(pk__in=mentee_ids).exclude(pk__in=still_paired).update(status=status)
+    # A mentee who left the base meanwhile stays «Выбыл».
+    released = MenteeEntry.objects.filter(pk__in=mentee_ids).exclude(status=MenteeEntry.Status.LEFT)
+    released.exclude(pk__in=still_paired).update(status=status)
 
 
 @transaction.atomic
 def pairs_approve(*, pairs: list[Pair], by: User) -> int:
     """The director approves proposed pairs; those another user already moved on are left as they are."""
     approved = 0
-    for pair in Pair.objects.select_for_update().filter(pk__in=[p.pk for p in pairs], status=S.PROPOSED):
+    proposed = Pair.objects.select_for_update().filter(pk__in=[p.pk for p in pairs], status=S.PROPOSED)
+    for pair in proposed.order_by("pk"):
         pair_change_status(pair=pair, to=S.APPROVED, by=by)
         approved += 1
     return approved
+
+
+# The personalised programme (план мероприятий) of a pair: the curator and the pair's mentor keep it while
+# the pair is current; each write locks the pair, so that it never changes a plan of a pair just ended.
+
+
+def lock_open_pair(pair_id: int) -> Pair:
+    pair = Pair.objects.select_for_update().get(pk=pair_id)
+    if not pair.is_current:
+        raise ValidationError(PLAN_CLOSED)
+    return pair
+
+
+def locked_item(item: PlanItem) -> tuple[PlanItem, Pair]:
+    pair = lock_open_pair(item.pair_id)
+    fresh = PlanItem.objects.filter(pk=item.pk, pair=pair).first()
+    if fresh is None:
+        raise ValidationError("Этот пункт плана уже удалён.")
+    return fresh, pair
+
+
+def check_plan_item(item: PlanItem, pair: Pair) -> None:
+    if not item.term.strip():
+        raise ValidationError({"term": TERM_REQUIRED})
+    if item.due_on and pair.ends_on and item.due_on > pair.ends_on:
+        raise ValidationError(
+            {"due_on": f"Дата позже окончания работы пары ({pair.ends_on:%d.%m.%Y}): укажите не позже неё."}
+        )
+    item.full_clean()
+
+
+@transaction.atomic
+def plan_item_create(*, pair: Pair, item_data: dict[str, Any]) -> PlanItem:
+    """A new row of the plan, numbered after the last one."""
+    pair = lock_open_pair(pair.pk)
+    last = pair.plan_items.aggregate(last=Max("number"))["last"] or 0
+    item = PlanItem(pair=pair, number=last + 1, **item_data)
+    check_plan_item(item, pair)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def plan_item_update(*, item: PlanItem, item_data: dict[str, Any]) -> PlanItem:
+    item, pair = locked_item(item)
+    for name, value in item_data.items():
+        setattr(item, name, value)
+    check_plan_item(item, pair)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def plan_item_mark(*, item: PlanItem, done_on: datetime.date, note: str, by: User) -> PlanItem:
+    """The completion mark (отметка о выполнении): when, a comment, and who marked it."""
+    item, pair = locked_item(item)
+    if pair.status != S.ACTIVE or pair.started_on is None:
+        raise ValidationError("Пара ещё не начала работу: выполнение отмечают после начала работы.")
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "Дата выполнения не может быть в будущем."})
+    if done_on < pair.started_on:
+        raise ValidationError(
+            {"done_on": f"Дата выполнения раньше начала работы пары ({pair.started_on:%d.%m.%Y})."}
+        )
+    item.done_on, item.done_note, item.done_by = done_on, note.strip(), by
+    item.save(update_fields=["done_on", "done_note", "done_by"])
+    return item
+
+
+@transaction.atomic
+def plan_item_unmark(*, item: PlanItem) -> PlanItem:
+    item, _pair = locked_item(item)
+    item.done_on, item.done_note, item.done_by = None, "", None
+    item.save(update_fields=["done_on", "done_note", "done_by"])
+    return item
+
+
+@transaction.atomic
+def plan_item_delete(*, item: PlanItem) -> None:
+    """Delete the row; the rows after it move up, so that the numbers stay 1, 2, 3…"""
+    item, pair = locked_item(item)
+    item.delete()
+    PlanItem.objects.filter(pair=pair, number__gt=item.number).update(number=F("number") - 1)

@@ -1,1 +1,406 @@
-urlpatterns: list = []
+"""Pairs and groups: the list, a pair's page with its lifecycle, and its personalised programme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from import_export import resources
+from import_export.fields import Field
+
+from mentoring import imports
+from mentoring.models import BASE_READERS, MenteeEntry, Organisation, Role
+from mentoring.views import EXPORT_FORMATS, PER_PAGE_CHOICES, Column, may_write, organisation_for_reading
+
+from . import proposals, services
+from .filters import PairFilterSet
+from .forms import STATUS_ACTIONS, PairStatusForm, PlanItemForm, PlanItemMarkForm, StatusAction
+from .models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem, ProposedPair
+
+READING_ROLES = BASE_READERS | {Role.COORDINATOR}
+MEMBERS = Prefetch("members", queryset=PairMentee.objects.select_related("mentee__person"))
+
+# The list of pairs and groups.
+
+PAIR_COLUMNS = (
+    Column("Наставник", "mentor"),
+    Column("Наставляемые"),
+    Column("Программа"),
+    Column("Ролевая модель"),
+    Column("Статус", "status"),
+    Column("Сроки", "started"),
+    Column("План выполнен"),
+    Column("Встреч проведено"),
+)
+
+
+def listed_pairs(request: HttpRequest) -> tuple[QuerySet[Pair], Organisation | None]:
+    """The current school's pairs (a department's for its coordinator) for those who read the school;
+    for a mentor or a mentee, only their own. The department is returned when a coordinator looks."""
+    user = request.user
+    if not request.roles & READING_ROLES:
+        return Pair.objects.mentored_by(user) | Pair.objects.of_mentee_user(user), None
+    organisation = organisation_for_reading(request)
+    pairs = Pair.objects.visible_to(user)
+    if organisation.is_school:
+        return pairs.filter(school=organisation), None
+    return pairs.filter(school__department=organisation), organisation
+
+
+def counted(model: type[PlanItem] | type[Meeting], **conditions) -> Coalesce:
+    rows = model.objects.filter(pair=OuterRef("pk"), **conditions).order_by().values("pair")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
+def with_columns(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
+    return (
+        pairs.select_related("school", "programme", "mentor__person", "role_model")
+        .prefetch_related(MEMBERS)
+        .annotate(
+            plan_total=counted(PlanItem),
+            plan_done=counted(PlanItem, done_on__isnull=False),
+            meetings_held=counted(Meeting, status=Meeting.Status.HELD),
+        )
+    )
+
+
+class PairResource(resources.Resource):
+    """The list as a table: what the filters found, every page of it."""
+
+    mentor = Field(column_name="Наставник")
+    mentees = Field(column_name="Наставляемые")
+    kind = Field(column_name="Пара или группа")
+    programme = Field(column_name="Программа")
+    role_model = Field(column_name="Ролевая модель")
+    status = Field(column_name="Статус")
+    started_on = Field(column_name="Начало работы")
+    ends_on = Field(column_name="Окончание (план)")
+    ended_on = Field(column_name="Завершена")
+    plan = Field(column_name="План: выполнено пунктов")
+    meetings = Field(column_name="Встреч проведено")
+    school = Field(column_name="Школа")
+
+    def export_queryset(self, queryset: QuerySet[Pair]) -> QuerySet[Pair]:
+        return queryset
+
+    def dehydrate_mentor(self, pair: Pair) -> str:
+        return pair.mentor.person.full_name
+
+    def dehydrate_mentees(self, pair: Pair) -> str:
+        return pair.mentees_label
+
+    def dehydrate_kind(self, pair: Pair) -> str:
+        return pair.kind_label
+
+    def dehydrate_programme(self, pair: Pair) -> str:
+        return pair.programme.title
+
+    def dehydrate_role_model(self, pair: Pair) -> str:
+        return pair.role_model.name if pair.role_model else ""
+
+    def dehydrate_status(self, pair: Pair) -> str:
+        return pair.get_status_display()
+
+    def dehydrate_started_on(self, pair: Pair) -> str:
+        return f"{pair.started_on:%d.%m.%Y}" if pair.started_on else ""
+
+    def dehydrate_ends_on(self, pair: Pair) -> str:
+        return f"{pair.ends_on:%d.%m.%Y}" if pair.ends_on else ""
+
+    def dehydrate_ended_on(self, pair: Pair) -> str:
+        return f"{pair.ended_on:%d.%m.%Y}" if pair.ended_on else ""
+
+    def dehydrate_plan(self, pair: Pair) -> str:
+        return f"{pair.plan_done} из {pair.plan_total}"
+
+    def dehydrate_meetings(self, pair: Pair) -> int:
+        return pair.meetings_held
+
+    def dehydrate_school(self, pair: Pair) -> str:
+        return pair.school.short_name
+
+
+def pair_list(request: HttpRequest) -> HttpResponse:
+    pairs, department = listed_pairs(request)
+    schools = None
+    if department is not None:
+        schools = Organisation.objects.readable_by(request.user).filter(department=department)
+    filterset = PairFilterSet(request.GET, queryset=with_columns(pairs), request=request, schools=schools)
+    found = filterset.qs
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
+        return imports.export_response(PairResource, found, fmt, "pary-i-gruppy")
+    per_page = request.GET.get("per_page", "")
+    per_page = int(per_page) if per_page in {str(n) for n in PER_PAGE_CHOICES} else PER_PAGE_CHOICES[0]
+    page = Paginator(found, per_page).get_page(request.GET.get("page"))
+    current = (filterset.form.cleaned_data.get("o") or [""])[0]
+    can_approve = Role.DIRECTOR in request.roles and department is None and request.organisation.is_school
+    columns = (
+        *((Column("Утвердить"),) if can_approve else ()),
+        *PAIR_COLUMNS,
+        *((Column("Школа"),) if department else ()),
+    )
+    context = {
+        "section": "pairs",
+        "filter": filterset,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "columns": [replace(column, current=current) for column in columns],
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "show_school": department is not None,
+        "is_filtered": any(v for k, v in request.GET.items() if k not in ("o", "page", "per_page")),
+        "can_approve": can_approve,
+        "is_reader": bool(request.roles & READING_ROLES),
+    }
+    return render(request, "pairs/pair_list.html", context)
+
+
+@require_POST
+def pairs_approve(request: HttpRequest) -> HttpResponse:
+    """The director approves the pairs ticked in the list; those someone already moved on stay as they are."""
+    ticked = [value for value in request.POST.getlist("pair") if value.isdigit()]
+    chosen = list(Pair.objects.approvable_by(request.user).filter(pk__in=ticked))
+    if not chosen:
+        messages.error(request, "Отметьте пары и группы со статусом «Предложена», которые нужно утвердить.")
+    else:
+        approved = services.pairs_approve(pairs=chosen, by=request.user)
+        if approved:
+            messages.success(request, f"Утверждено пар и групп: {approved}.")
+        if stale := len(chosen) - approved:
+            messages.warning(
+                request,
+                f"Не утверждено: {stale} — их уже утвердил или перевёл в другой статус другой пользователь. "
+                "Их статус не изменён.",
+            )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("pair_list")
+    return redirect(target)
+
+
+# A pair's page.
+
+
+@dataclass(frozen=True)
+class MenteeReasons:
+    """Why matching proposed a mentee to this mentor: the score and what each criterion added."""
+
+    mentee: str
+    score: int | None
+    reasons: list[proposals.Reason]
+
+
+def explanation(pair: Pair) -> list[MenteeReasons]:
+    """The pair's `explanation` (per mentee: the score and the proposal's contributions), said as the
+    proposal's page says it."""
+    names = {str(member.mentee_id): member.mentee.person.full_name for member in pair.members.all()}
+    found = []
+    for mentee_id, parts in (pair.explanation or {}).items():
+        contributions = {name: points for name, points in parts.items() if name != "score"}
+        row = ProposedPair(contributions=contributions, role_model=pair.role_model)
+        found.append(
+            MenteeReasons(names.get(mentee_id, "Наставляемый"), parts.get("score"), proposals.reasons(row))
+        )
+    return found
+
+
+def detail_rows(user) -> QuerySet[Pair]:
+    present = Prefetch("present", queryset=MenteeEntry.objects.select_related("person"))
+    return (
+        Pair.objects.visible_to(user)
+        .select_related("school", "programme", "mentor__person", "role_model")
+        .prefetch_related(
+            MEMBERS,
+            Prefetch("plan_items", queryset=PlanItem.objects.select_related("done_by")),
+            Prefetch("meetings", queryset=Meeting.objects.prefetch_related(present)),
+            Prefetch("status_changes", queryset=PairStatusChange.objects.select_related("changed_by")),
+        )
+    )
+
+
+def powers(request: HttpRequest, pair: Pair) -> set[str]:
+    """Which of the roles that move a pair along its lifecycle the user holds in the pair's school."""
+    held = set()
+    if may_write(request, pair.school_id):
+        held.add(Role.CURATOR)
+    if Pair.objects.approvable_by(request.user).filter(pk=pair.pk).exists():
+        held.add(Role.DIRECTOR)
+    return held
+
+
+def status_actions(pair: Pair, held: set[str]) -> list[StatusAction]:
+    return [STATUS_ACTIONS[to] for to in pair.allowed_transitions() if STATUS_ACTIONS[to].role in held]
+
+
+def pair_page(request: HttpRequest, pair: Pair, bound: PairStatusForm | None = None) -> HttpResponse:
+    user = request.user
+    actions = status_actions(pair, powers(request, pair))
+    items = pair.plan_items.all()
+    context = {
+        "section": "pairs",
+        "pair": pair,
+        "members": pair.members.all(),
+        "status_forms": [
+            bound if bound and bound.action == action else PairStatusForm(action=action, pair=pair)
+            for action in actions
+        ],
+        "can_work": pair.is_current and Pair.objects.workable_by(user).filter(pk=pair.pk).exists(),
+        # The scores name the criteria a child was matched by: only those who read the bases see them.
+        "reasons": explanation(pair)
+        if Organisation.objects.readable_by(user).filter(pk=pair.school_id).exists()
+        else None,
+        "plan_items": items,
+        "plan_done": sum(item.is_done for item in items),
+        "meetings": pair.meetings.all(),
+        "history": pair.status_changes.all(),
+    }
+    return render(request, "pairs/pair_detail.html", context)
+
+
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return pair_page(request, get_object_or_404(detail_rows(request.user), pk=pk))
+
+
+@require_POST
+def pair_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step of the lifecycle; a stale or repeated form gets a message and changes nothing."""
+    managed = Pair.objects.editable_by(request.user) | Pair.objects.approvable_by(request.user)
+    pair = get_object_or_404(detail_rows(request.user).filter(pk__in=managed.values("pk")), pk=pk)
+    held = powers(request, pair)
+    action = STATUS_ACTIONS.get(request.POST.get("to", ""))
+    if action is None or action.role not in held:
+        raise PermissionDenied("Это действие с парой вам недоступно.")
+    form = PairStatusForm(request.POST, action=action, pair=pair)
+    if not form.is_valid() and action in status_actions(pair, held):
+        return pair_page(request, pair, bound=form)
+    data = form.cleaned_data
+    try:
+        services.pair_change_status(
+            pair=pair,
+            to=action.to,
+            by=request.user,
+            note=data.get("note", ""),
+            on=data.get("on"),
+            shown=data.get("shown", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Статус пары изменён: «{Pair.Status(action.to).label}».")
+    return redirect("pair_detail", pk=pair.pk)
+
+
+# The personalised programme: the curator and the pair's own mentor keep it.
+
+
+def plan_url(pair_id: int) -> str:
+    return reverse("pair_detail", args=[pair_id]) + "#plan"
+
+
+def refuse_closed(request: HttpRequest, pair_id: int) -> HttpResponse:
+    messages.error(request, services.PLAN_CLOSED)
+    return redirect(plan_url(pair_id))
+
+
+def workable_item(request: HttpRequest, pk: int) -> PlanItem:
+    pairs = Pair.objects.workable_by(request.user)
+    items = PlanItem.objects.filter(pair__in=pairs).select_related("pair__mentor__person")
+    return get_object_or_404(items.prefetch_related(Prefetch("pair__members", MEMBERS.queryset)), pk=pk)
+
+
+def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    pairs = Pair.objects.workable_by(request.user).select_related("mentor__person").prefetch_related(MEMBERS)
+    pair = get_object_or_404(pairs, pk=pk)
+    if not pair.is_current:
+        return refuse_closed(request, pair.pk)
+    form = PlanItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.plan_item_create(pair=pair, item_data=form.item_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Пункт {item.number} добавлен в план.")
+            return redirect(plan_url(pair.pk))
+    return render(request, "pairs/plan_item_form.html", {"section": "pairs", "pair": pair, "form": form})
+
+
+def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = workable_item(request, pk)
+    if not item.pair.is_current:
+        return refuse_closed(request, item.pair_id)
+    form = PlanItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_item_update(item=item, item_data=form.item_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Пункт {item.number} плана изменён.")
+            return redirect(plan_url(item.pair_id))
+    context = {"section": "pairs", "pair": item.pair, "item": item, "form": form}
+    return render(request, "pairs/plan_item_form.html", context)
+
+
+def plan_item_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """The completion mark of a row: set it, correct it, or take it off («снять отметку»)."""
+    item = workable_item(request, pk)
+    if not item.pair.is_current:
+        return refuse_closed(request, item.pair_id)
+    if request.method == "POST" and "unmark" in request.POST:
+        try:
+            services.plan_item_unmark(item=item)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Отметка о выполнении пункта {item.number} снята.")
+        return redirect(plan_url(item.pair_id))
+    initial = {"done_on": item.done_on or timezone.localdate(), "done_note": item.done_note}
+    form = PlanItemMarkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_item_mark(
+                item=item, done_on=data["done_on"], note=data["done_note"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Пункт {item.number} отмечен как выполненный.")
+            return redirect(plan_url(item.pair_id))
+    context = {"section": "pairs", "pair": item.pair, "item": item, "form": form}
+    return render(request, "pairs/plan_item_mark.html", context)
+
+
+@require_POST
+def plan_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = workable_item(request, pk)
+    try:
+        services.plan_item_delete(item=item)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Пункт {item.number} удалён из плана, следующие пункты перенумерованы.")
+    return redirect(plan_url(item.pair_id))
+
+
+urlpatterns = [
+    path("pairs/", pair_list, name="pair_list"),
+    path("pairs/approve/", pairs_approve, name="pairs_approve"),
+    path("pairs/<int:pk>/", pair_detail, name="pair_detail"),
+    path("pairs/<int:pk>/status/", pair_status, name="pair_status"),
+    path("pairs/<int:pk>/plan/new/", plan_item_create, name="plan_item_create"),
+    path("plan-items/<int:pk>/edit/", plan_item_edit, name="plan_item_edit"),
+    path("plan-items/<int:pk>/mark/", plan_item_mark, name="plan_item_mark"),
+    path("plan-items/<int:pk>/delete/", plan_item_delete, name="plan_item_delete"),
+]

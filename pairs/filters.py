@@ -1,0 +1,65 @@
+"""Search, filters and sorting of the list of pairs and groups."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from mentoring.filters import ColumnOrdering, PeopleFilterSet
+from mentoring.models import Organisation, Person
+from programs.models import MentoringForm, Programme
+
+from .models import Pair, PairMentee
+
+MENTOR_NAME = ("mentor__person__last_name", "mentor__person__first_name", "mentor__person__patronymic")
+
+
+class PairFilterSet(django_filters.FilterSet):
+    person_path = ""  # for the people lists' name matching, applied to the people of the pairs
+
+    q = django_filters.CharFilter(
+        label="Поиск по ФИО",
+        method="filter_name",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Наставник или наставляемый"}),
+    )
+    school = django_filters.ModelChoiceFilter(
+        label="Школа", queryset=Organisation.objects.none(), empty_label="Все школы"
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label="Программа", queryset=Programme.objects.none(), empty_label="Все"
+    )
+    status = django_filters.ChoiceFilter(label="Статус", choices=Pair.Status.choices, empty_label="Все")
+    form = django_filters.ModelChoiceFilter(
+        label="Форма наставничества",
+        field_name="programme__form",
+        queryset=MentoringForm.objects.all(),
+        empty_label="Все",
+    )
+    o = ColumnOrdering(
+        columns={
+            "mentor": ("Наставник", MENTOR_NAME),
+            "status": ("Статус", ("status", *MENTOR_NAME)),
+            "started": ("Начало работы", ("started_on", *MENTOR_NAME)),
+        }
+    )
+
+    class Meta:
+        model = Pair
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, schools: QuerySet[Organisation] | None = None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # The programmes of the pairs the user may see: those of its school, or its own pairs'.
+        self.filters["programme"].queryset = Programme.objects.filter(pk__in=queryset.values("programme"))
+        # Only a coordinator, looking at a whole department, chooses a school.
+        if schools is None:
+            del self.filters["school"]
+        else:
+            self.filters["school"].queryset = schools
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A pair is found by its mentor's name or by any of its mentees' names."""
+        people = PeopleFilterSet.filter_name(self, Person.objects.all(), name, value)
+        members = PairMentee.objects.filter(mentee__person__in=people).values("pair")
+        return queryset.filter(Q(mentor__person__in=people) | Q(pk__in=members))
