@@ -20,6 +20,7 @@ import re
 import warnings
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,7 +181,11 @@ class Sheet:
 
 def read_upload(uploaded_file, target: str | Target) -> Sheet:
     """Read an uploaded file (any object with read(), and size if known) or refuse it with a message."""
-    target = get_target(target)
+    return read_bytes(upload_bytes(uploaded_file), get_target(target))
+
+
+def upload_bytes(uploaded_file) -> bytes:
+    """The bytes of an upload, refused with a message when it is larger than an import may be."""
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > limit:
@@ -190,21 +195,25 @@ def read_upload(uploaded_file, target: str | Target) -> Sheet:
     data = uploaded_file.read(limit + 1)
     if len(data) > limit:
         raise ImportFileError(too_large_message())
-    return read_bytes(data, target)
+    return data
+
+
+def table_rows(data: bytes) -> tuple[str, Iterator[tuple[int, list]]]:
+    """The kind of a table file ("xlsx" or "csv") and its numbered rows, or an ImportFileError."""
+    if not data.strip() or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise ImportFileError(EMPTY_FILE)
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx", _xlsx_rows(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ImportFileError(OLD_EXCEL)
+    if data.startswith((b"%PDF", b"PK", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"\x89PNG", b"\xff\xd8\xff")):
+        raise ImportFileError(WRONG_FORMAT)
+    return "csv", _csv_rows(data)
 
 
 def read_bytes(data: bytes, target: str | Target) -> Sheet:
     target = get_target(target)
-    if not data.strip() or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raise ImportFileError(EMPTY_FILE)
-    if data.startswith(b"PK\x03\x04"):
-        kind, rows = "xlsx", _xlsx_rows(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ImportFileError(OLD_EXCEL)
-    elif data.startswith((b"%PDF", b"PK", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"\x89PNG", b"\xff\xd8\xff")):
-        raise ImportFileError(WRONG_FORMAT)
-    else:
-        kind, rows = "csv", _csv_rows(data)
+    kind, rows = table_rows(data)
     with contextlib.closing(rows):
         dataset, columns, ignored = _to_dataset(rows, target)
     return Sheet(data=data, kind=kind, dataset=dataset, columns=columns, ignored_columns=ignored)

@@ -1,1 +1,316 @@
-urlpatterns: list = []
+"""The curator's matching pages: the candidates and weights of a run, the proposal to review, edit and
+accept, and the preferences each side states after the group meeting (seed 002 §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from mentoring.filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet
+from mentoring.models import MenteeEntry, MentorEntry
+from mentoring.views import consent_date
+from programs.models import Programme
+
+from . import matching, proposals, rules
+from .matching_forms import (
+    PLACES,
+    AddPairForm,
+    ChangeMentorForm,
+    MatchingForm,
+    PreferenceForm,
+    PreferenceImportForm,
+    RemoveForm,
+    SwapForm,
+    mentee_entries,
+    mentor_entries,
+)
+from .models import Preference, Proposal
+from .services import proposal_accept as accept
+
+SECTION = "programmes"
+
+
+def curator_programme(request: HttpRequest, pk: int) -> Programme:
+    """A programme of a school the user is the curator of, still open to new pairs; else a 404."""
+    programmes = Programme.objects.editable_by(request.user).active().select_related("form", "school")
+    return get_object_or_404(programmes, pk=pk)
+
+
+def curator_proposal(request: HttpRequest, pk: int) -> Proposal:
+    drafts_and_accepted = Proposal.objects.editable_by(request.user).select_related(
+        "programme__form", "programme__school", "created_by"
+    )
+    return get_object_or_404(drafts_and_accepted, pk=pk)
+
+
+# Matching: the two lists of candidates and the weights.
+
+
+@dataclass
+class CandidateList:
+    """One side's list: its filters, the rows found, and each row's own problem from the rules."""
+
+    key: str
+    filter: PeopleFilterSet
+    rows: list[MentorEntry] | list[MenteeEntry]
+
+
+def candidate_list(
+    request: HttpRequest,
+    key: str,
+    filterset_class: type[PeopleFilterSet],
+    rows: QuerySet,
+    load: Callable[[QuerySet], dict[int, rules.Candidate]],
+    problem: Callable[[rules.Candidate], str | None],
+) -> CandidateList:
+    filterset = filterset_class(request.GET, queryset=rows, prefix=key, request=request)
+    del filterset.filters["archived"], filterset.filters["o"]  # the active entries, in the order of names
+    found = list(filterset.qs)
+    candidates = load(filterset.qs)
+    for row in found:
+        row.candidate = candidates[row.pk]
+        row.problem = problem(row.candidate)
+    return CandidateList(key, filterset, found)
+
+
+def candidate_lists(request: HttpRequest, programme: Programme) -> tuple[CandidateList, CandidateList]:
+    """Both lists; a fixed number of queries however many candidates are found."""
+    code = programme.form.code
+    mentors = candidate_list(
+        request,
+        "mentor",
+        MentorEntryFilterSet,
+        mentor_entries(programme).with_person().annotate(consent_date=consent_date("person")),
+        rules.mentor_candidates,
+        lambda candidate: rules.mentor_problem(code, candidate),
+    )
+    mentees = candidate_list(
+        request,
+        "mentee",
+        MenteeEntryFilterSet,
+        mentee_entries(programme)
+        .with_person()
+        .annotate(consent_date=consent_date("person"))
+        .prefetch_related("categories"),
+        lambda entries: rules.mentee_candidates(entries, programme),
+        lambda candidate: rules.mentee_problem(code, candidate),
+    )
+    return mentors, mentees
+
+
+def ticked(form: MatchingForm, lists: tuple[CandidateList, CandidateList]) -> dict[str, set[str]]:
+    """What the boxes show: what was sent, or every row found but those who left the base or completed a
+    programme, and mentees already paired here (the others, even without a consent, go to the proposal:
+    its list of those left without a pair says what each of them still needs)."""
+    if form.is_bound:
+        return {key: set(form.data.getlist(f"{key}s")) for key in ("mentor", "mentee")}
+    return {
+        candidates.key: {
+            str(row.pk) for row in candidates.rows if not (row.candidate.left or row.candidate.busy)
+        }
+        for candidates in lists
+    }
+
+
+def matching_start(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = curator_programme(request, pk)
+    form = MatchingForm(request.POST if request.method == "POST" else None, programme=programme)
+    if form.is_valid():
+        try:
+            proposal = proposals.proposal_create(
+                programme=programme,
+                mentor_ids=form.chosen_ids("mentors"),
+                mentee_ids=form.chosen_ids("mentees"),
+                weights=form.weights(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Предложение пар готово: просмотрите его, измените при необходимости и примите."
+            )
+            return redirect("proposal_detail", pk=proposal.pk)
+    lists = candidate_lists(request, programme)
+    context = {
+        "section": SECTION,
+        "programme": programme,
+        "form": form,
+        "lists": lists,
+        "ticked": ticked(form, lists),
+        "is_filtered": any(
+            key.startswith(("mentor-", "mentee-")) and value for key, value in request.GET.items()
+        ),
+        "recent": programme.proposals.select_related("created_by")[:5],
+    }
+    return render(request, "pairs/matching_start.html", context)
+
+
+# The proposal.
+
+
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = curator_proposal(request, pk)
+    review = proposals.proposal_review(proposal)
+    context = {
+        "section": SECTION,
+        "proposal": proposal,
+        "programme": proposal.programme,
+        "review": review,
+        "editable": proposal.status == Proposal.Status.DRAFT,
+        "weights": [(matching.CRITERIA[name], value) for name, value in proposal.weights.items()],
+        "swap_fields": [("row_id", "Пара"), ("other_row_id", "Обменяться наставниками с парой")],
+    }
+    return render(request, "pairs/proposal_detail.html", context)
+
+
+EDITS = {
+    "remove": (RemoveForm, proposals.proposed_pair_remove, "Пара убрана из предложения."),
+    "add": (AddPairForm, proposals.proposed_pair_add, "Пара добавлена в предложение."),
+    "swap": (SwapForm, proposals.proposed_pair_swap, "Пары обменялись наставниками."),
+    "change_mentor": (ChangeMentorForm, proposals.proposed_pair_change_mentor, "Наставник пары изменён."),
+}
+
+
+@require_POST
+def proposal_edit(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One edit of a draft proposal; a broken rule is reported and nothing changes."""
+    proposal = curator_proposal(request, pk)
+    form_class, edit, done = EDITS[action]
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([message for errors in form.errors.values() for message in errors])
+        edit(proposal=proposal, **form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("proposal_detail", pk=proposal.pk)
+
+
+@require_POST
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = curator_proposal(request, pk)
+    try:
+        pairs = accept(proposal=proposal, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("proposal_detail", pk=proposal.pk)
+    messages.success(
+        request,
+        f"Сформировано пар и групп: {len(pairs)}. Их утверждает директор приказом "
+        "«Об утверждении наставнических пар/групп».",
+    )
+    return redirect(f"{reverse('pair_list')}?programme={proposal.programme_id}")
+
+
+# Preferences.
+
+
+def chosen_by(programme: Programme) -> dict[str, list[dict]]:
+    """Each side's choosers with their choices in order, each marked when it is mutual; one query."""
+    rows = list(
+        Preference.objects.filter(programme=programme)
+        .select_related("mentor__person", "mentee__person")
+        .order_by("rank", "pk")
+    )
+    picked = {(row.side, row.mentor_id, row.mentee_id) for row in rows}
+    grouped: dict[str, dict[int, dict]] = {side: {} for side in Preference.Side.values}
+    for row in rows:
+        by_mentee = row.side == Preference.Side.MENTEE
+        chooser, row.partner = (row.mentee, row.mentor) if by_mentee else (row.mentor, row.mentee)
+        other_side = Preference.Side.MENTOR if by_mentee else Preference.Side.MENTEE
+        row.is_mutual = (other_side, row.mentor_id, row.mentee_id) in picked
+        grouped[row.side].setdefault(chooser.pk, {"chooser": chooser, "choices": []})["choices"].append(row)
+    return {
+        side: sorted(items.values(), key=lambda item: item["chooser"].person.full_name)
+        for side, items in grouped.items()
+    }
+
+
+def preference_initial(request: HttpRequest, side: str, chosen: dict[str, list[dict]]) -> dict:
+    """«Изменить» opens the form filled with the chooser's present choices."""
+    if request.GET.get("side") != side:
+        return {}
+    for item in chosen[side]:
+        if str(item["chooser"].pk) == request.GET.get("chooser"):
+            places = dict(zip(PLACES, (row.partner.pk for row in item["choices"]), strict=False))
+            return {"chooser": item["chooser"].pk, **places}
+    return {}
+
+
+def preference_list(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = curator_programme(request, pk)
+    sent = request.POST.get("side") if request.method == "POST" else None
+    chosen = chosen_by(programme)
+    side_forms = {
+        side: PreferenceForm(
+            request.POST if side == sent else None,
+            programme=programme,
+            side=side,
+            initial=preference_initial(request, side, chosen),
+        )
+        for side in Preference.Side.values
+    }
+    form = side_forms.get(sent)
+    if form is not None and form.is_valid():
+        proposals.preference_set(
+            programme=programme,
+            side=sent,
+            chooser=form.cleaned_data["chooser"],
+            partners=form.cleaned_data["partners"],
+        )
+        messages.success(
+            request, f"Выбор участника «{form.cleaned_data['chooser'].person.full_name}» сохранён."
+        )
+        return redirect("preference_list", pk=programme.pk)
+    context = {"section": SECTION, "programme": programme, "chosen": chosen, "forms": side_forms}
+    return render(request, "pairs/preference_list.html", context)
+
+
+def preference_import(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = curator_programme(request, pk)
+    sent = request.method == "POST"
+    form = PreferenceImportForm(request.POST if sent else None, request.FILES if sent else None)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            imported = proposals.preferences_import(programme=programme, file=form.cleaned_data["file"])
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request, f"Выбор загружен: участников — {imported.choosers}, выборов — {imported.choices}."
+            )
+            return redirect("preference_list", pk=programme.pk)
+    context = {"section": SECTION, "programme": programme, "form": form, "errors": errors}
+    return render(request, "pairs/preference_import.html", context)
+
+
+urlpatterns = [
+    path("programmes/<int:pk>/matching/", matching_start, name="matching_start"),
+    path("programmes/<int:pk>/preferences/", preference_list, name="preference_list"),
+    path("programmes/<int:pk>/preferences/import/", preference_import, name="preference_import"),
+    path("proposals/<int:pk>/", proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/accept/", proposal_accept, name="proposal_accept"),
+    path("proposals/<int:pk>/remove/", proposal_edit, {"action": "remove"}, name="proposal_remove"),
+    path("proposals/<int:pk>/add/", proposal_edit, {"action": "add"}, name="proposal_add"),
+    path("proposals/<int:pk>/swap/", proposal_edit, {"action": "swap"}, name="proposal_swap"),
+    path(
+        "proposals/<int:pk>/change-mentor/",
+        proposal_edit,
+        {"action": "change_mentor"},
+        name="proposal_change_mentor",
+    ),
+]
