@@ -28,6 +28,7 @@ class MeetingForm(forms.ModelForm):
         label="Продолжительность, минут",
         min_value=5,
         max_value=600,
+        initial=Meeting._meta.get_field("duration_minutes").default,
         error_messages={"min_value": DURATION, "max_value": DURATION, "invalid": DURATION},
     )
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)

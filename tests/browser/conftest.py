@@ -48,3 +48,7 @@ def log_in(page: Page, username: str, password: str = "demo") -> None:
     page.get_by_label("Имя пользователя").fill(username)
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
+
+
+def log_out(page: Page) -> None:
+    page.context.clear_cookies()
