@@ -189,32 +189,35 @@ def list_page(
         schools = Organisation.objects.readable_by(request.user).filter(department=department)
         columns = (*columns, Column("Школа"))
     filterset = filterset_class(request.GET, queryset=rows, request=request, schools=schools)
-    found = filterset.qs
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         from . import imports
 
         resource_name, basename = export
-        return imports.export_response(getattr(imports, resource_name), found, fmt, basename)
+        return imports.export_response(getattr(imports, resource_name), filterset.qs, fmt, basename)
+    context = {
+        **table_page(request, filterset, columns),
+        "section": section,
+        "show_school": department is not None,
+        "can_write": organisation.is_school and bool(request.roles & BASE_WRITERS),
+    }
+    return render(request, template, context)
+
+
+def table_page(request: HttpRequest, filterset, columns: tuple[Column, ...]) -> dict:
+    """The context of a list table: what the filters found, sorted, one page of it, and its columns."""
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page in {str(n) for n in PER_PAGE_CHOICES} else PER_PAGE_CHOICES[0]
-    page = Paginator(found, per_page).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, per_page).get_page(request.GET.get("page"))
     current = (filterset.form.cleaned_data.get("o") or [""])[0]
-    return render(
-        request,
-        template,
-        {
-            "section": section,
-            "filter": filterset,
-            "page_obj": page,
-            "page_range": page.paginator.get_elided_page_range(page.number),
-            "columns": [replace(column, current=current) for column in columns],
-            "per_page": per_page,
-            "per_page_choices": PER_PAGE_CHOICES,
-            "show_school": department is not None,
-            "is_filtered": any(v for k, v in request.GET.items() if k not in ("o", "page", "per_page")),
-            "can_write": organisation.is_school and bool(request.roles & BASE_WRITERS),
-        },
-    )
+    return {
+        "filter": filterset,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "columns": [replace(column, current=current) for column in columns],
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "is_filtered": any(v for k, v in request.GET.items() if k not in ("o", "page", "per_page")),
+    }
 
 
 # The history of a record, read from django-auditlog.

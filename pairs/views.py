@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from import_export.fields import Field
 
 from mentoring import imports
 from mentoring.models import BASE_READERS, MenteeEntry, Organisation, Role
-from mentoring.views import EXPORT_FORMATS, PER_PAGE_CHOICES, Column, may_write, organisation_for_reading
+from mentoring.views import EXPORT_FORMATS, Column, may_write, organisation_for_reading, table_page
 
 from . import proposals, services
 from .filters import PairFilterSet
@@ -136,13 +135,8 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     if department is not None:
         schools = Organisation.objects.readable_by(request.user).filter(department=department)
     filterset = PairFilterSet(request.GET, queryset=with_columns(pairs), request=request, schools=schools)
-    found = filterset.qs
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
-        return imports.export_response(PairResource, found, fmt, "pary-i-gruppy")
-    per_page = request.GET.get("per_page", "")
-    per_page = int(per_page) if per_page in {str(n) for n in PER_PAGE_CHOICES} else PER_PAGE_CHOICES[0]
-    page = Paginator(found, per_page).get_page(request.GET.get("page"))
-    current = (filterset.form.cleaned_data.get("o") or [""])[0]
+        return imports.export_response(PairResource, filterset.qs, fmt, "pary-i-gruppy")
     can_approve = Role.DIRECTOR in request.roles and department is None and request.organisation.is_school
     columns = (
         *((Column("Утвердить"),) if can_approve else ()),
@@ -150,15 +144,9 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         *((Column("Школа"),) if department else ()),
     )
     context = {
+        **table_page(request, filterset, columns),
         "section": "pairs",
-        "filter": filterset,
-        "page_obj": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
-        "columns": [replace(column, current=current) for column in columns],
-        "per_page": per_page,
-        "per_page_choices": PER_PAGE_CHOICES,
         "show_school": department is not None,
-        "is_filtered": any(v for k, v in request.GET.items() if k not in ("o", "page", "per_page")),
         "can_approve": can_approve,
         "is_reader": bool(request.roles & READING_ROLES),
     }

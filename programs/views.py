@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentoring.models import Organisation, Role, User
-from mentoring.views import Column, organisation_for_reading, school_for_writing
+from mentoring.views import Column, organisation_for_reading, school_for_writing, table_page
 from pairs.models import Pair
 
 from . import services
@@ -24,7 +21,6 @@ from .models import MentoringForm, Programme
 from .seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate, academic_year_start
 
 SECTION = "programmes"
-PER_PAGE = 20
 S = Programme.Status
 
 COLUMNS = (
@@ -87,16 +83,10 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         schools = Organisation.objects.readable_by(request.user).filter(department=organisation)
         columns = (*columns, Column("Школа"))
     filterset = ProgrammeFilterSet(request.GET, queryset=rows, schools=schools)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
-    current = (filterset.form.cleaned_data.get("o") or [""])[0]
     context = {
+        **table_page(request, filterset, columns),
         "section": SECTION,
-        "filter": filterset,
-        "page_obj": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
-        "columns": [replace(column, current=current) for column in columns],
         "show_school": schools is not None,
-        "is_filtered": any(v for k, v in request.GET.items() if k not in ("o", "page")),
         "can_write": organisation.is_school and Role.CURATOR in request.roles,
     }
     return render(request, "programs/programme_list.html", context)
