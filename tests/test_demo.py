@@ -1,8 +1,11 @@
+import datetime
 import io
+from collections import Counter
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from mentoring import demo
@@ -18,7 +21,21 @@ from mentoring.models import (
     Role,
     User,
 )
-from programs.models import MentoringForm, RoleModel
+from pairs import rules
+from pairs.models import (
+    Meeting,
+    Pair,
+    PairMentee,
+    PairStatusChange,
+    PlanItem,
+    Preference,
+    Proposal,
+    ProposedPair,
+)
+from programs.models import MentoringForm, Programme, ProgrammeRisk, RoleModel
+from programs.seed_texts import PROGRAMME_TEMPLATES, plan_rows
+
+S = Pair.Status
 
 DEMO_ACCOUNTS = {
     "coordinator": Role.COORDINATOR,
@@ -38,13 +55,102 @@ def demo_department(db) -> Organisation:
     return demo.find_department(demo.DEMO)
 
 
+@pytest.fixture
+def first_school(demo_department) -> Organisation:
+    """The school of the demo's accounts."""
+    return Organisation.objects.get(memberships__user__username="curator")
+
+
 def counts() -> dict[str, int]:
-    models = (Organisation, Person, Consent, MentorEntry, MenteeEntry, User, Membership)
+    models = (
+        Organisation,
+        Person,
+        Consent,
+        MentorEntry,
+        MenteeEntry,
+        User,
+        Membership,
+        Programme,
+        ProgrammeRisk,
+        Pair,
+        PairMentee,
+        PairStatusChange,
+        PlanItem,
+        Meeting,
+        Proposal,
+        ProposedPair,
+        Preference,
+    )
     return {model.__name__: model.objects.count() for model in models} | {
         "mentee forms": MenteeEntry.forms.through.objects.count(),
         "mentee categories": MenteeEntry.categories.through.objects.count(),
         "mentor forms": MentorEntry.forms.through.objects.count(),
+        "present": Meeting.present.through.objects.count(),
     }
+
+
+def meets_again_before_its_end(pair: Pair) -> bool:
+    """Whether the pair's next meeting, at most two weeks ahead, still falls in its term (not in the summer
+    holidays after its last school year)."""
+    return demo.school_day_from(timezone.localdate() + datetime.timedelta(days=15)) <= pair.ends_on
+
+
+def assert_pairs_keep_the_rules(department: Organisation) -> None:
+    """Every pair of the department passes the rules a pair is formed by, and its history is one that the
+    services could have written."""
+    now, today = timezone.now(), timezone.localdate()
+    pairs = list(
+        Pair.objects.filter(school__department=department)
+        .select_related("programme__form")
+        .prefetch_related("members", "status_changes", "meetings")
+    )
+    assert pairs
+    mentors = rules.mentor_candidates(MentorEntry.objects.filter(school__department=department))
+    mentees = {
+        programme.pk: rules.mentee_candidates(MenteeEntry.objects.for_school(programme.school), programme)
+        for programme in {pair.programme for pair in pairs}
+    }
+    consented = dict(
+        Consent.objects.in_force().filter(school__department=department).values_list("person", "date")
+    )
+    for pair in pairs:
+        code, mentor = pair.programme.form.code, mentors[pair.mentor_id]
+        # The pair takes its own place and membership; a mentee of an ended pair may have completed since.
+        free_mentor = replace(mentor, capacity_left=1)
+        for member in pair.members.all():
+            mentee = replace(mentees[pair.programme_id][member.mentee_id], busy=False, left=False)
+            assert rules.all_problems(code, free_mentor, mentee) == [], (pair.pk, mentee.name)
+            assert member.is_current == pair.is_current
+            assert member.programme_id == pair.programme_id
+            formed = timezone.localdate(pair.created_at)
+            assert consented[mentee.person_id] <= formed and consented[mentor.person_id] <= formed
+        steps = [(c.from_status, c.to_status) for c in pair.status_changes.all()]
+        assert steps[0] == ("", S.PROPOSED) and steps[-1][1] == pair.status, pair.pk
+        assert all(after in Pair.TRANSITIONS[S(before)] for before, after in steps[1:])
+        assert all(c.changed_at <= now for c in pair.status_changes.all())
+        if pair.started_on:
+            assert pair.started_on <= (pair.ended_on or today) < pair.ends_on
+        if pair.status == S.TERMINATED:
+            assert pair.termination_reason
+        for meeting in pair.meetings.all():
+            day = timezone.localdate(meeting.starts_at)
+            if meeting.status == Meeting.Status.HELD:
+                assert meeting.starts_at <= now
+                assert pair.started_on <= day <= (pair.ended_on or today)
+            else:
+                assert meeting.starts_at > now and day <= pair.ends_on and pair.is_current
+    assert all(mentor.capacity_left >= 0 for mentor in mentors.values())
+    twice = (
+        PairMentee.objects.filter(is_current=True, pair__school__department=department)
+        .values("programme", "mentee")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert not twice.exists()
+    in_current_pairs = MenteeEntry.objects.filter(
+        school__department=department, pair_memberships__is_current=True
+    )
+    assert set(in_current_pairs.values_list("status", flat=True)) == {MenteeEntry.Status.PAIRED}
 
 
 def test_the_reference_data_is_in_the_database_after_migrate(db):
@@ -126,10 +232,131 @@ def test_the_demo_accounts_are_linked_to_fitting_people(demo_department):
     assert mentor.active_consent() is not None
     mentee = Person.objects.get(user__username="mentee")
     assert mentee.kind == Person.Kind.PUPIL
-    assert mentee.mentee_entry.status == MenteeEntry.Status.WAITING
+    assert 5 <= mentee.grade <= 8
+    assert mentee.mentee_entry.status == MenteeEntry.Status.PAIRED
     assert mentee.active_consent().given_by == Consent.GivenBy.REPRESENTATIVE
     assert Person.objects.get(user__username="teacher").kind == Person.Kind.TEACHER
     assert Person.objects.get(user__username="psychologist").position == "Педагог-психолог"
+
+
+def test_the_demo_mentor_works_with_the_demo_mentee_in_a_teacher_pupil_pair(demo_department):
+    mentor = Person.objects.get(user__username="mentor")
+    mentee = Person.objects.get(user__username="mentee")
+
+    pair = Pair.objects.get(mentor__person=mentor, members__mentee__person=mentee)
+
+    assert pair.programme.form.code == "teacher_pupil"
+    assert pair.status == S.ACTIVE
+    assert pair.meetings.filter(status=Meeting.Status.HELD).count() >= 10
+    assert pair.meetings.filter(status=Meeting.Status.PLANNED).exists() or not meets_again_before_its_end(
+        pair
+    )
+    assert 2 <= Pair.objects.filter(mentor__person=mentor).current().count() <= mentor.mentor_entry.capacity
+
+
+def test_the_first_school_runs_two_programmes_from_the_seeds_and_has_a_third_approved(first_school):
+    programmes = {p.form.code: p for p in Programme.objects.filter(school=first_school)}
+
+    assert set(programmes) == {"teacher_teacher", "teacher_pupil", "pupil_pupil"}
+    assert programmes["teacher_teacher"].status == Programme.Status.RUNNING
+    assert programmes["teacher_pupil"].status == Programme.Status.RUNNING
+    assert programmes["pupil_pupil"].status == Programme.Status.APPROVED
+    september = demo.academic_year_start(timezone.localdate())
+    assert programmes["teacher_teacher"].starts_on == september
+    for code, programme in programmes.items():
+        template = PROGRAMME_TEMPLATES[code]
+        assert programme.title.startswith(template.title)
+        assert programme.goal == template.goal
+        assert programme.task_lines == list(template.tasks)
+        assert programme.starts_on <= timezone.localdate()
+        assert programme.status != Programme.Status.RUNNING or timezone.localdate() <= programme.ends_on
+        assert programme.risks.count() == len(template.risks)
+        assert programme.curator.username == "curator"
+        assert programme.approved_by.username == "director"
+
+
+def test_the_approved_pupil_pupil_programme_waits_for_matching_with_candidates_in_both_bases(first_school):
+    programme = Programme.objects.get(school=first_school, form__code="pupil_pupil")
+    mentors = rules.mentor_candidates(
+        MentorEntry.objects.for_school(first_school).filter(forms__code="pupil_pupil")
+    )
+    mentees = rules.mentee_candidates(
+        MenteeEntry.objects.for_school(first_school).filter(
+            forms__code="pupil_pupil", person__grade__range=(5, 8)
+        ),
+        programme,
+    ).values()
+
+    assert not programme.pairs.exists()
+    fitting = [m for m in mentors.values() if rules.mentor_problem("pupil_pupil", m) is None]
+    assert any(m.grade >= 9 for m in fitting)
+    assert {m.capacity_left for m in fitting} <= {1, 2, 3}
+    assert any(rules.mentee_problem("pupil_pupil", m) is None and m.categories for m in mentees)
+    assert any(rules.consent_problem(m) for m in mentees)
+
+
+def test_the_first_school_has_pairs_and_groups_at_every_stage(first_school):
+    pairs = Pair.objects.filter(school=first_school).annotate(size=Count("members"))
+    statuses = Counter(pairs.values_list("status", flat=True))
+    active = pairs.filter(status=S.ACTIVE).order_by("pk").first()
+
+    assert 8 <= pairs.count() <= 12
+    assert set(pairs.values_list("programme__status", flat=True)) == {Programme.Status.RUNNING}
+    assert 2 <= statuses[S.PROPOSED] <= 4
+    assert statuses[S.COMPLETED] >= 1 and statuses[S.TERMINATED] >= 1
+    assert statuses[S.ACTIVE] >= 5
+    assert pairs.filter(size=3, status__in=Pair.CURRENT).exists()
+    assert not pairs.filter(status=S.TERMINATED, termination_reason="").exists()
+    assert list(active.status_changes.values_list("from_status", "to_status", "changed_by__username")) == [
+        ("", S.PROPOSED, "curator"),
+        (S.PROPOSED, S.APPROVED, "director"),
+        (S.APPROVED, S.ACTIVE, "curator"),
+    ]
+    assert not pairs.filter(status=S.PROPOSED, started_on__isnull=False).exists()
+    assert MenteeEntry.objects.filter(
+        pair_memberships__pair__status=S.COMPLETED, status=MenteeEntry.Status.COMPLETED
+    ).exists()
+
+
+def test_every_pair_has_the_plan_of_its_form_with_work_done_and_a_few_items_overdue(first_school):
+    today = timezone.localdate()
+    pairs = Pair.objects.filter(school=first_school).select_related("programme__form")
+    items = PlanItem.objects.filter(pair__school=first_school)
+    done = items.filter(done_on__isnull=False)
+    overdue = items.filter(done_on__isnull=True, due_on__lt=today, pair__status=S.ACTIVE)
+
+    for pair in pairs:
+        rows = plan_rows(pair.programme.form.code)
+        assert [i.activity for i in pair.plan_items.all()] == [row.activity for row in rows]
+    # Most items run «в течение года»: they are marked as the year goes on.
+    assert 0 < done.filter(pair__status=S.ACTIVE).count() < 0.8 * items.filter(pair__status=S.ACTIVE).count()
+    assert 1 <= overdue.count() < done.count()
+    assert not done.filter(Q(pair__started_on__isnull=True) | Q(done_on__gt=today)).exists()
+    assert not done.filter(done_on__lt=F("pair__started_on")).exists()
+    mentor = User.objects.get(username="mentor")
+    assert done.filter(pair__mentor__person__user=mentor).exclude(done_by=mentor).count() == 0
+    assert done.filter(pair__mentor__person__user=mentor).exists()
+
+
+def test_active_pairs_meet_in_seed_002s_sequence_with_one_or_two_meetings_ahead(first_school):
+    for pair in Pair.objects.filter(school=first_school, status=S.ACTIVE):
+        held = list(pair.meetings.filter(status=Meeting.Status.HELD))
+        planned = pair.meetings.filter(status=Meeting.Status.PLANNED)
+        opening = [Meeting.Kind.ORGANISATIONAL, Meeting.Kind.TRIAL, Meeting.Kind.PLANNING]
+        assert [m.kind for m in held[:3]] == opening[: len(held)]
+        assert {m.kind for m in held[3:]} <= {Meeting.Kind.REGULAR}
+        assert all(m.topic and m.outcome and m.next_step for m in held)
+        assert all(timezone.localtime(m.starts_at).weekday() < 5 for m in held)
+        assert all(m.present.exists() for m in held)
+        assert planned.count() <= 2
+        assert planned.exists() or not meets_again_before_its_end(pair)
+    for pair in Pair.objects.filter(school=first_school, status=S.COMPLETED):
+        assert pair.meetings.order_by("starts_at").last().kind == Meeting.Kind.FINAL
+    assert not Meeting.objects.filter(pair__status=S.PROPOSED).exists()
+
+
+def test_every_demo_pair_keeps_the_rules(demo_department):
+    assert_pairs_keep_the_rules(demo_department)
 
 
 def test_running_the_demo_twice_duplicates_nothing(demo_department, capsys):
@@ -141,8 +368,19 @@ def test_running_the_demo_twice_duplicates_nothing(demo_department, capsys):
     assert counts() == before
 
 
-def test_the_demo_reset_rebuilds_it_without_duplicates(demo_department):
+def test_the_demo_reset_rebuilds_it_without_duplicates(demo_department, first_school):
     before = counts()
+    # What the curator may have added in the browser meanwhile: a matching run and preferences.
+    programme = Programme.objects.get(school=first_school, form__code="pupil_pupil")
+    mentor = MentorEntry.objects.for_school(first_school).filter(forms__code="pupil_pupil").first()
+    mentee = MenteeEntry.objects.for_school(first_school).filter(forms__code="pupil_pupil").first()
+    proposal = Proposal.objects.create(school=first_school, programme=programme)
+    proposal.mentors.add(mentor)
+    proposal.mentees.add(mentee)
+    ProposedPair.objects.create(proposal=proposal, mentor=mentor, mentee=mentee)
+    Preference.objects.create(
+        school=first_school, programme=programme, side="mentee", mentor=mentor, mentee=mentee, rank=1
+    )
 
     call_command("demo", "--reset", stdout=io.StringIO())
 
@@ -163,9 +401,30 @@ def test_the_municipality_command_builds_the_requested_size_with_both_bases(db, 
     assert MentorEntry.objects.filter(school__department=department).exists()
     assert MenteeEntry.objects.filter(school__department=department).exists()
     assert Consent.objects.filter(school__department=department).exists()
-    for username in ("bench_curator", "bench_coordinator"):
+    for username in ("bench_curator", "bench_coordinator", "bench_mentor"):
         assert client.post("/accounts/login/", {"username": username, "password": "demo"}).status_code == 302
         client.logout()
+
+
+def test_the_municipality_has_years_of_programmes_pairs_plans_and_meetings(db):
+    built = demo.build_municipality(schools=2, pupils_per_school=200, teachers_per_school=30)
+
+    history = demo.BENCH_PAIRS.history_years
+    for school in built.schools:
+        programmes = Programme.objects.filter(school=school.school)
+        assert programmes.filter(status=Programme.Status.RUNNING).count() == 2
+        assert programmes.filter(status=Programme.Status.APPROVED).count() == 1
+        assert programmes.filter(status=Programme.Status.COMPLETED).count() >= history
+        assert Pair.objects.filter(school=school.school).count() >= 20
+    pairs = Pair.objects.filter(school__department=built.department)
+    assert pairs.filter(status=S.COMPLETED).count() > pairs.current().count() > 0
+    assert pairs.annotate(size=Count("members")).filter(size__gt=1).exists()
+    assert Meeting.objects.filter(pair__in=pairs).count() >= 10 * pairs.count()
+    assert PlanItem.objects.filter(pair__in=pairs).count() >= 7 * pairs.count()
+    mentor = User.objects.get(username="bench_mentor")
+    assert 3 <= pairs.mentored_by(mentor).current().count() <= 5
+    assert Meeting.objects.filter(pair__in=pairs.mentored_by(mentor)).count() >= 30
+    assert_pairs_keep_the_rules(built.department)
 
 
 def test_the_municipality_command_is_idempotent_and_coexists_with_the_demo(demo_department, capsys):

@@ -4,7 +4,6 @@ Figures are printed, never asserted; only the query counts are part of the contr
 """
 
 import io
-import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -17,42 +16,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mentoring import demo
 from mentoring.imports import import_confirm, import_preview
-from mentoring.models import MenteeCategory, MenteeEntry, Organisation, Person, User
+from mentoring.models import MenteeCategory, MenteeEntry, Organisation, User
 
-REPEATS = 30
+from .conftest import REPEATS, timings
+
 IMPORT_ROWS = 10_000
 
 
-@pytest.fixture(scope="module")
-def municipality(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        started = time.perf_counter()
-        built = demo.build_municipality(**demo.BENCH_SIZE, seed=demo.BENCH_SEED)
-        print(
-            f"\nБольшой муниципалитет построен за {time.perf_counter() - started:.1f} с "
-            f"({connection.vendor}): {Person.objects.count()} участников, "
-            f"{MenteeEntry.objects.count()} в базе наставляемых."
-        )
-        return built
-
-
 @pytest.fixture
-def curator_client(client, municipality):
+def curator_client(client, department):
     client.force_login(
         User.objects.get(username="bench_curator"), backend="django.contrib.auth.backends.ModelBackend"
     )
     return client
-
-
-def timings(request: Callable[[], object]) -> tuple[float, float]:
-    samples = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        request()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
 @pytest.mark.django_db
@@ -133,8 +110,8 @@ def measured(action: Callable[[], object]) -> tuple[object, float, float]:
 
 
 @pytest.mark.django_db
-def test_import_of_a_10000_row_xlsx(municipality):
-    school: Organisation = municipality.schools[0].school
+def test_import_of_a_10000_row_xlsx(department):
+    school: Organisation = Organisation.objects.filter(department=department).order_by("pk").first()
     curator = User.objects.get(username="bench_curator")
     content = mentee_base_xlsx(IMPORT_ROWS)
     before = MenteeEntry.objects.for_school(school).count()

@@ -17,7 +17,6 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentoring import demo
 from mentoring.models import Consent, Membership, MenteeEntry, MentorEntry, Organisation, Person, Role, User
 from pairs import matching, proposals, rules
 from pairs.matching_forms import mentee_entries, mentor_entries
@@ -140,16 +139,6 @@ def test_matching_2000_mentees_against_400_mentors(form_code):
         f"пар {len(result.matches)}, баллов {result.total_score}, без пары {len(result.leftovers.unpaired)} "
         f"({dict(reasons.most_common(3))})"
     )
-
-
-@pytest.fixture(scope="module")
-def department(django_db_setup, django_db_blocker) -> Organisation:
-    """The large municipality, built once per test database (test_bench_bases may have built it)."""
-    with django_db_blocker.unblock():
-        found = demo.find_department(demo.BENCH)
-        if found is None:
-            found = demo.build_municipality(**demo.BENCH_SIZE, seed=demo.BENCH_SEED).department
-        return found
 
 
 @pytest.mark.django_db

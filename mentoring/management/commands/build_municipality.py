@@ -4,12 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from mentoring import demo
+from pairs.models import Meeting, Pair
 
 
 class Command(BaseCommand):
     help = (
         "Строит большой муниципалитет для нагрузочных тестов (по умолчанию 15 школ, 15 000 обучающихся, "
-        "1 500 педагогов) с учётными записями bench_coordinator и bench_curator, пароль «demo»."
+        "1 500 педагогов, программы наставничества этого и прошлых лет с парами, планами и встречами) "
+        "с учётными записями bench_coordinator, bench_curator и bench_mentor, пароль «demo»."
     )
 
     def add_arguments(self, parser) -> None:
@@ -43,13 +45,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             if existing:
                 demo.delete_department(existing)
-            demo.build_municipality(
+            built = demo.build_municipality(
                 schools=schools, pupils_per_school=pupils, teachers_per_school=teachers, seed=seed
             )
         seconds = time.perf_counter() - started
+        pairs = Pair.objects.filter(school__department=built.department)
+        meetings = Meeting.objects.filter(school__department=built.department)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Построено за {seconds:.1f} с: {schools} школ, {schools * pupils} обучающихся, "
-                f"{schools * teachers} педагогов."
+                f"{schools * teachers} педагогов; пар и групп: {pairs.count()}, встреч: {meetings.count()}."
             )
         )

@@ -1,0 +1,40 @@
+import statistics
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from mentoring import demo
+from mentoring.models import MenteeEntry, Organisation, Person
+from pairs.models import Meeting, Pair, PlanItem
+
+REPEATS = 30
+
+
+@pytest.fixture(scope="session")
+def department(django_db_setup, django_db_blocker) -> Organisation:
+    """The large municipality, built once for every benchmark of the run."""
+    with django_db_blocker.unblock():
+        started = time.perf_counter()
+        found = demo.build_municipality(**demo.BENCH_SIZE, seed=demo.BENCH_SEED).department
+        seconds = time.perf_counter() - started
+        pairs = Pair.objects.filter(school__department=found)
+        print(
+            f"\nБольшой муниципалитет построен за {seconds:.1f} с ({connection.vendor}): "
+            f"{Person.objects.count()} участников, {MenteeEntry.objects.count()} в базе наставляемых, "
+            f"пар и групп {pairs.count()} (в работе {pairs.current().count()}), "
+            f"встреч {Meeting.objects.filter(pair__in=pairs).count()}, "
+            f"пунктов планов {PlanItem.objects.filter(pair__in=pairs).count()}."
+        )
+        return found
+
+
+def timings(request: Callable[[], object]) -> tuple[float, float]:
+    """Median and 95th percentile of REPEATS runs, in milliseconds."""
+    samples = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        request()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
