@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from mentoring.models import Organisation, Role, User
 
@@ -40,3 +43,21 @@ def client_as(client, make_user):
 @pytest.fixture
 def curator_client(client_as, school):
     return client_as(Role.CURATOR, school)
+
+
+# The data migrations that fill the reference tables (mentee categories, forms, role models).
+REFERENCE_DATA = (
+    "mentoring.migrations.0002_reference_mentee_categories",
+    "programs.migrations.0002_reference_forms_and_role_models",
+    "programs.migrations.0004_role_model_categories",
+)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """A transactional test empties every table after it, the migrations' reference data too: put it back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        for module in REFERENCE_DATA:
+            importlib.import_module(module).load(apps, None)
