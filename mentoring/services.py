@@ -92,9 +92,23 @@ def _base_entries(person: Person) -> list[MentorEntry | MenteeEntry]:
     return [*MentorEntry.objects.filter(person=person), *MenteeEntry.objects.filter(person=person)]
 
 
+def refuse_if_paired(entries: Iterable[MentorEntry | MenteeEntry]) -> None:
+    """A participant of a pair at work stays in the bases until its pair is completed or terminated."""
+    from pairs.models import Pair
+
+    for entry in entries:
+        field = "mentor" if isinstance(entry, MentorEntry) else "members__mentee"
+        if Pair.objects.current().filter(**{field: entry}).exists():
+            raise ValidationError(
+                f"{entry.person.full_name} состоит в наставнической паре или группе: сначала завершите "
+                "или прекратите её работу, затем переносите запись в архив."
+            )
+
+
 @transaction.atomic
 def person_archive(*, person: Person) -> None:
     """Archives the person and its entries in the bases with the same moment, so restoring finds them."""
+    refuse_if_paired(_base_entries(person))
     moment = timezone.now()
     for entry in _base_entries(person):
         if entry.archived_at is None:
@@ -117,6 +131,7 @@ def person_restore(*, person: Person) -> None:
 
 @transaction.atomic
 def entry_archive(*, entry: MentorEntry | MenteeEntry) -> None:
+    refuse_if_paired([entry])
     entry.archived_at = timezone.now()
     entry.save(update_fields=["archived_at", "updated_at"])
 

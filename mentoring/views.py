@@ -405,12 +405,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.editable_by(request.user), pk=pk)
-    if "restore" in request.POST and person.is_archived:
-        services.person_restore(person=person)
-        messages.success(request, "Участник возвращён из архива.")
-    elif "restore" not in request.POST and not person.is_archived:
-        services.person_archive(person=person)
-        messages.success(request, "Участник перенесён в архив вместе с его записями в базах.")
+    try:
+        if "restore" in request.POST and person.is_archived:
+            services.person_restore(person=person)
+            messages.success(request, "Участник возвращён из архива.")
+        elif "restore" not in request.POST and not person.is_archived:
+            services.person_archive(person=person)
+            messages.success(request, "Участник перенесён в архив вместе с его записями в базах.")
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     return redirect("person_detail", pk=person.pk)
 
 

@@ -589,3 +589,32 @@ def test_the_admin_shows_pairs_meetings_proposals_and_preferences(client, school
     ):
         assert client.get(url).status_code == 200, url
     assert client.get("/admin/pairs/pair/add/").status_code == 403
+
+
+def test_a_mentee_of_a_pair_at_work_is_not_archived(client_as, school):
+    pair = PairFactory(programme__school=school)
+    entry = pair.members.get().mentee
+    client = client_as(Role.CURATOR, school)
+
+    response = client.post(f"/mentees/{entry.pk}/archive/", follow=True)
+    person_response = client.post(f"/people/{entry.person_id}/archive/", follow=True)
+
+    entry.refresh_from_db()
+    entry.person.refresh_from_db()
+    assert entry.archived_at is None and entry.person.archived_at is None
+    assert "сначала завершите или прекратите её работу" in response.content.decode()
+    assert "сначала завершите или прекратите её работу" in person_response.content.decode()
+
+
+def test_a_mentor_is_archived_once_its_pairs_have_ended(client_as, school):
+    pair = PairFactory(programme__school=school)
+    client = client_as(Role.CURATOR, school)
+    client.post(f"/mentors/{pair.mentor_id}/archive/")
+    pair.mentor.refresh_from_db()
+    assert pair.mentor.archived_at is None
+
+    Pair.objects.filter(pk=pair.pk).update(status=Pair.Status.COMPLETED)
+    client.post(f"/mentors/{pair.mentor_id}/archive/")
+
+    pair.mentor.refresh_from_db()
+    assert pair.mentor.archived_at is not None
