@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person
+if TYPE_CHECKING:
+    from pairs.models import Pair
+
+from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person, User
 
 CONSENT_IN_FORCE_MESSAGE = (
     "У участника уже есть действующее согласие. Чтобы внести новое, сначала отзовите действующее."
@@ -161,12 +164,15 @@ def consent_create(*, person: Person, consent_data: dict[str, Any]) -> Consent:
 
 
 @transaction.atomic
-def consent_revoke(*, consent: Consent, note: str) -> Consent:
-    """Revocation is dated today and stops the processing of the person's data from now on."""
+def consent_revoke(*, consent: Consent, note: str, by: User | None = None) -> list[Pair]:
+    """Revocation is dated today and stops the processing of the person's data from now on: the person
+    also leaves the pairs and groups it works in, which are returned."""
+    from pairs.services import pairs_leave_on_revocation
+
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.revoked_at is not None:
         raise ValidationError(f"Согласие уже отозвано {consent.revoked_at:%d.%m.%Y}.")
     consent.revoked_at = timezone.localdate()
     consent.revocation_note = note
     consent.save(update_fields=["revoked_at", "revocation_note"])
-    return consent
+    return pairs_leave_on_revocation(person=consent.person, by=by)

@@ -448,13 +448,19 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConsentRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_revoke(consent=consent, note=form.cleaned_data["note"])
+            left = services.consent_revoke(consent=consent, note=form.cleaned_data["note"], by=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
             messages.success(
                 request, "Согласие отозвано: обработка персональных данных участника прекращена."
             )
+            if left:
+                messages.warning(
+                    request,
+                    f"Участник вышел из наставнических пар и групп: {len(left)}. Пары без него прекращены, "
+                    "группы работают дальше; при необходимости подберите новую пару.",
+                )
         return redirect("person_detail", pk=consent.person_id)
     context = {"section": "people", "form": form, "consent": consent, "person": consent.person}
     return render(request, "mentoring/consent_revoke.html", context)

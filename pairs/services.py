@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from mentoring.models import MenteeEntry, MentorEntry, User
+from mentoring.models import MenteeEntry, MentorEntry, Person, User
 from programs.models import Programme
 from programs.seed_texts import plan_rows
 
@@ -307,3 +307,33 @@ def plan_item_delete(*, item: PlanItem) -> None:
     item, pair = locked_item(item)
     item.delete()
     PlanItem.objects.filter(pair=pair, number__gt=item.number).update(number=F("number") - 1)
+
+
+CONSENT_REVOKED = "Отозвано согласие на обработку персональных данных."
+
+
+@transaction.atomic
+def pairs_leave_on_revocation(*, person: Person, by: User | None) -> list[Pair]:
+    """The person's data may no longer be processed: its pairs at work end, a group goes on without it."""
+    touched = []
+    for pair in Pair.objects.current().filter(mentor__person=person).order_by("pk"):
+        touched.append(pair_change_status(pair=pair, to=S.TERMINATED, by=by, note=CONSENT_REVOKED))
+    members = PairMentee.objects.filter(mentee__person=person, is_current=True).select_related("pair")
+    for member in members.order_by("pair"):
+        pair = member.pair
+        if pair.members.filter(is_current=True).count() == 1:
+            touched.append(pair_change_status(pair=pair, to=S.TERMINATED, by=by, note=CONSENT_REVOKED))
+            continue
+        member.is_current = False
+        member.save(update_fields=["is_current"])
+        PairStatusChange.objects.create(
+            pair=pair,
+            from_status=pair.status,
+            to_status=pair.status,
+            changed_by=by,
+            note=f"{person.full_name} выходит из группы. {CONSENT_REVOKED}",
+        )
+        touched.append(pair)
+    if touched:
+        MenteeEntry.objects.filter(person=person).update(status=MenteeEntry.Status.LEFT)
+    return touched

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mentoring import services
-from mentoring.models import Consent, Person, Role
+from mentoring.models import Consent, MenteeEntry, Person, Role
+from pairs.models import Pair
 
-from .factories import ConsentFactory, PersonFactory, TeacherFactory
+from .factories import ConsentFactory, MenteeEntryFactory, PairFactory, PersonFactory, TeacherFactory
 
 BY_MOTHER = {
     "given_by": "representative",
@@ -225,3 +226,45 @@ def test_it_records_the_consent_and_its_revocation_in_the_persons_history(curato
     assert (revocation.action, creation.action) == ("изменение", "создание")
     assert revocation.actor == creation.actor == "Иванова Анна"
     assert {c.field: c.new for c in revocation.changes}["Основание отзыва"] == "Заявление"
+
+
+def revoke(client, person: Person):
+    consent = ConsentFactory(person=person, school=person.school)
+    return client.post(f"/consents/{consent.pk}/revoke/", {"note": "Заявление от 20.11.2026"}, follow=True)
+
+
+def test_a_revoked_consent_ends_the_pair_of_its_mentee(curator_client, school):
+    pair = PairFactory(programme__school=school)
+    entry = pair.members.get().mentee
+
+    response = revoke(curator_client, entry.person)
+
+    pair.refresh_from_db()
+    entry.refresh_from_db()
+    assert pair.status == Pair.Status.TERMINATED
+    assert pair.termination_reason == "Отозвано согласие на обработку персональных данных."
+    assert pair.status_changes.get(to_status=Pair.Status.TERMINATED).changed_by is not None
+    assert entry.status == MenteeEntry.Status.LEFT
+    assert "Участник вышел из наставнических пар и групп: 1." in response.content.decode()
+
+
+def test_a_group_goes_on_without_the_mentee_whose_consent_is_revoked(curator_client, school):
+    leaving, staying = (MenteeEntryFactory(person__school=school, school=school) for _ in range(2))
+    pair = PairFactory(programme__school=school, mentees=[leaving, staying])
+
+    revoke(curator_client, leaving.person)
+
+    pair.refresh_from_db()
+    assert pair.status == Pair.Status.ACTIVE
+    assert list(pair.members.filter(is_current=True).values_list("mentee", flat=True)) == [staying.pk]
+    assert "выходит из группы" in pair.status_changes.last().note
+
+
+def test_a_revoked_consent_of_a_mentor_ends_its_pairs(curator_client, school):
+    pair = PairFactory(programme__school=school)
+
+    revoke(curator_client, pair.mentor.person)
+
+    pair.refresh_from_db()
+    assert pair.status == Pair.Status.TERMINATED
+    assert pair.members.get().mentee.status == MenteeEntry.Status.WAITING
