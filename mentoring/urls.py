@@ -35,4 +35,6 @@ urlpatterns = [
     # Programmes; matching, pairs and groups, plans, meetings
     path("", include("programs.urls")),
     path("", include("pairs.urls")),
+    # Questionnaires, surveys and monitoring
+    path("", include("monitoring.urls")),
 ]

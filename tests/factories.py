@@ -13,6 +13,7 @@ from mentoring.models import (
     Person,
     User,
 )
+from monitoring.models import Invitation, Question, Questionnaire, Survey
 from pairs.models import Meeting, Pair, PairMentee, PlanItem
 from programs.models import MentoringForm, Programme
 
@@ -199,3 +200,48 @@ class PlanItemFactory(factory.django.DjangoModelFactory):
     activity = "Посещение и взаимопосещение уроков"
     term = "В течение 1 четверти"
     due_on = datetime.date(2026, 10, 31)
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    """A school's questionnaire; `school=None` makes a built-in one."""
+
+    class Meta:
+        model = Questionnaire
+
+    school = factory.SubFactory(SchoolFactory)
+    title = "Анкета удовлетворённости участием в программе наставничества"
+    purpose = Questionnaire.Purpose.SATISFACTION
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = "Насколько вы довольны встречами с наставником?"
+    kind = Question.Kind.SCALE
+    scale_min = 1
+    scale_max = 10
+    scale_min_label = "совсем не доволен"
+    scale_max_label = "очень доволен"
+    measures = Question.Measure.SATISFACTION
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Survey
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    school = factory.SelfAttribute("questionnaire.school")
+    title = "Анкетирование участников программы"
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    survey = factory.SubFactory(SurveyFactory)
+    person = factory.SubFactory(PersonFactory, school=factory.SelfAttribute("..survey.school"))
