@@ -50,6 +50,7 @@ REFERENCE_DATA = (
     "mentoring.migrations.0002_reference_mentee_categories",
     "programs.migrations.0002_reference_forms_and_role_models",
     "programs.migrations.0004_role_model_categories",
+    "monitoring.migrations.0002_builtin_questionnaires",
 )
 
 
