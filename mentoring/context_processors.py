@@ -28,6 +28,7 @@ NAVIGATION = [
     (NavItem("Импорт списков", "import_upload", "import"), BASE_WRITERS),
     (NavItem("Программы наставничества", "programme_list", "programmes"), BASE_VIEWERS),
     (NavItem("Пары и группы", "pair_list", "pairs"), BASE_VIEWERS | {Role.MENTOR, Role.MENTEE}),
+    (NavItem("Анкеты", "questionnaire_list", "questionnaires"), BASE_READERS),
 ]
 
 

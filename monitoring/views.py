@@ -1,1 +1,113 @@
-urlpatterns: list = []
+"""The curator's questionnaires: built-in and the school's own, their questions, copies and edits."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from mentoring.models import BASE_READERS, Organisation
+from mentoring.views import may_write, school_for_writing
+
+from . import services
+from .forms import QuestionFormSet, QuestionnaireForm
+from .models import Question, Questionnaire
+
+SECTION = "questionnaires"
+MAX_SCALE_POINTS = 10
+
+
+def school_for_reading(request: HttpRequest) -> Organisation:
+    organisation = request.organisation
+    if organisation is None or not organisation.is_school or not request.roles & BASE_READERS:
+        raise PermissionDenied("Анкеты школы видят куратор, директор и педагог-психолог.")
+    return organisation
+
+
+def questionnaire_list(request: HttpRequest) -> HttpResponse:
+    school = school_for_reading(request)
+    rows = (
+        Questionnaire.objects.available_to(request.user)
+        .filter(Q(school__isnull=True) | Q(school=school))
+        .annotate(question_count=Count("questions"), answered=services.answered_filter())
+        .order_by("title", "pk")
+    )
+    own_empty = (
+        "У школы пока нет своих анкет: откройте встроенную анкету и сделайте её копию."
+        if may_write(request, school.pk)
+        else "У школы пока нет своих анкет. Анкеты школы составляет куратор."
+    )
+    groups = [
+        ("Встроенные анкеты", [q for q in rows if q.is_builtin], "Встроенных анкет пока нет."),
+        ("Анкеты школы", [q for q in rows if not q.is_builtin], own_empty),
+    ]
+    context = {"section": SECTION, "groups": groups}
+    return render(request, "monitoring/questionnaire_list.html", context)
+
+
+def scale_values(question: Question) -> list[int]:
+    """Every point of a short scale; a long one is shown by its ends only."""
+    if question.kind != Question.Kind.SCALE or question.scale_max - question.scale_min > MAX_SCALE_POINTS:
+        return []
+    return list(range(question.scale_min, question.scale_max + 1))
+
+
+def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school = school_for_reading(request)
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.available_to(request.user).select_related("based_on"), pk=pk
+    )
+    context = {
+        "section": SECTION,
+        "questionnaire": questionnaire,
+        "questions": [(q, scale_values(q)) for q in questionnaire.questions.all()],
+        "answered": services.is_answered(questionnaire),
+        "can_copy": may_write(request, school.pk),
+        "can_edit": questionnaire.school_id == school.pk and may_write(request, school.pk),
+    }
+    return render(request, "monitoring/questionnaire_detail.html", context)
+
+
+@require_POST
+def questionnaire_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    school = school_for_writing(request)
+    questionnaire = get_object_or_404(Questionnaire.objects.available_to(request.user), pk=pk)
+    copy = services.questionnaire_copy(questionnaire=questionnaire, school=school)
+    messages.success(request, "Копия анкеты создана в вашей школе: измените её под себя.")
+    return redirect("questionnaire_edit", pk=copy.pk)
+
+
+def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = get_object_or_404(Questionnaire.objects.editable_by(request.user), pk=pk)
+    answered = services.is_answered(questionnaire)
+    data = request.POST if request.method == "POST" else None
+    form = QuestionnaireForm(data, instance=questionnaire)
+    questions = QuestionFormSet(data, instance=questionnaire, prefix="questions", answered=answered)
+    if data is not None and all([form.is_valid(), questions.is_valid()]):
+        try:
+            services.questionnaire_update(
+                questionnaire=questionnaire, data=form.questionnaire_data(), rows=questions.rows()
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "Изменения сохранены.")
+            return redirect("questionnaire_detail", pk=questionnaire.pk)
+    context = {
+        "section": SECTION,
+        "form": form,
+        "questions": questions,
+        "questionnaire": questionnaire,
+        "answered": answered,
+    }
+    return render(request, "monitoring/questionnaire_form.html", context)
+
+
+urlpatterns = [
+    path("questionnaires/", questionnaire_list, name="questionnaire_list"),
+    path("questionnaires/<int:pk>/", questionnaire_detail, name="questionnaire_detail"),
+    path("questionnaires/<int:pk>/copy/", questionnaire_copy, name="questionnaire_copy"),
+    path("questionnaires/<int:pk>/edit/", questionnaire_edit, name="questionnaire_edit"),
+]
