@@ -3,5 +3,6 @@ from django.urls import include, path
 # Each area keeps its routes beside its views.
 urlpatterns = [
     path("", include("monitoring.views")),  # questionnaire_*
-    path("", include("monitoring.survey_views")),  # survey_*, respond_*
+    path("", include("monitoring.survey_views")),  # survey_*, survey_links
+    path("", include("monitoring.respond_views")),  # respond, respond_link, my_surveys
 ]
