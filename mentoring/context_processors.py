@@ -29,6 +29,7 @@ NAVIGATION = [
     (NavItem("Программы наставничества", "programme_list", "programmes"), BASE_VIEWERS),
     (NavItem("Пары и группы", "pair_list", "pairs"), BASE_VIEWERS | {Role.MENTOR, Role.MENTEE}),
     (NavItem("Анкеты", "questionnaire_list", "questionnaires"), BASE_READERS),
+    (NavItem("Анкетирования", "survey_list", "surveys"), BASE_READERS),
 ]
 
 

@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from monitoring.responses import my_open_surveys
 from pairs.meetings import mentee_overview, mentor_overview
 
 from . import services
@@ -50,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # Own pairs are shown whatever the current organisation: they are the user's, not the school's.
     context["mentor_overview"] = mentor_overview(request.user)
     context["mentee_pairs"] = mentee_overview(request.user)
+    context["my_surveys"] = my_open_surveys(request.user)
     return render(request, "mentoring/home.html", context)
 
 

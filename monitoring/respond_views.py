@@ -1,1 +1,82 @@
-urlpatterns: list = []
+"""Filling a questionnaire: by account (own invitations only) and by personal link (no account)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from . import responses
+from .models import Invitation, Response
+from .respond_forms import ResponseForm, answer_initial, field_name
+
+LINK_LAYOUT = "monitoring/respond_page.html"
+INVITATIONS = Invitation.objects.select_related("survey__questionnaire", "person")
+
+
+def form_initial(response: Response | None) -> dict:
+    """A saved draft first (typed after the last submit), else the answers already sent."""
+    if response is None:
+        return {}
+    if response.draft:
+        return response.draft
+    return {field_name(a.question): answer_initial(a) for a in response.answers.select_related("question")}
+
+
+def answer_page(request: HttpRequest, invitation: Invitation, layout: str) -> HttpResponse:
+    survey = invitation.survey
+    context = {"section": "home", "layout": layout, "invitation": invitation, "survey": survey}
+    refusal = responses.survey_refusal(survey)
+    if refusal:
+        status = 403 if timezone.localdate() < survey.opens_on else 410
+        return render(
+            request, "monitoring/respond_closed.html", {**context, "refusal": refusal}, status=status
+        )
+    questions = list(survey.questionnaire.questions.all())
+    response = responses.response_of(invitation)
+    if request.method != "POST":
+        form = ResponseForm(initial=form_initial(response), questions=questions)
+    else:
+        form = ResponseForm(request.POST, questions=questions)
+        try:
+            if "save_draft" in request.POST:
+                responses.response_draft_save(invitation=invitation, draft=form.draft())
+                messages.success(request, "Черновик сохранён. Вернитесь к анкете, когда будет удобно.")
+                return redirect(request.path)
+            if form.is_valid():
+                responses.response_submit(invitation=invitation, cleaned=form.answers())
+                messages.success(
+                    request,
+                    f"Спасибо! Ответы отправлены. Их можно исправить до {survey.closes_on:%d.%m.%Y}.",
+                )
+                return redirect(request.path)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.error(request, "Ответы не отправлены: исправьте отмеченные вопросы.")
+    context |= {"form": form, "response": response}
+    return render(request, "monitoring/respond_form.html", context)
+
+
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(
+        INVITATIONS, survey_id=pk, respondent=Invitation.Respondent.SELF, person__user=request.user
+    )
+    return answer_page(request, invitation, layout="area.html")
+
+
+@login_not_required
+@never_cache
+def respond_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The unguessable token is the key: the page shows only the respondent's own name."""
+    invitation = get_object_or_404(INVITATIONS, token=token)
+    return answer_page(request, invitation, layout=LINK_LAYOUT)
+
+
+urlpatterns = [
+    path("surveys/<int:pk>/respond/", respond, name="respond"),
+    path("a/<str:token>/", respond_link, name="respond_link"),
+]

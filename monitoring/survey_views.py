@@ -1,1 +1,153 @@
-urlpatterns: list = []
+"""Surveys of a school: the curator launches them, adds respondents, closes them and prints the links."""
+
+from itertools import groupby
+
+import segno
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mentoring.views import may_write, school_for_writing
+
+from . import surveys
+from .models import Survey
+from .survey_forms import RespondentsForm, SurveyForm
+from .views import school_for_reading
+
+SECTION = "surveys"
+PER_PAGE = 50
+QR_SCALE = 3
+
+
+def school_surveys(school):
+    rows = Survey.objects.for_school(school).select_related("questionnaire", "programme")
+    return surveys.with_status(rows, timezone.localdate())
+
+
+def invited_message(invited: surveys.Invited) -> str:
+    text = f"Приглашено респондентов: {invited.added}."
+    if invited.duplicates:
+        text += f" Уже были в списке: {invited.duplicates}."
+    if invited.left_out:
+        text += (
+            " Не приглашены (в архиве или без согласия на обработку персональных данных): "
+            f"{invited.left_out}."
+        )
+    return text
+
+
+def survey_list(request: HttpRequest) -> HttpResponse:
+    school = school_for_reading(request)
+    rows = surveys.with_counts(school_surveys(school)).order_by("-opens_on", "-pk")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "section": SECTION,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "can_write": may_write(request, school.pk),
+    }
+    return render(request, "monitoring/survey_list.html", context)
+
+
+def survey_create(request: HttpRequest) -> HttpResponse:
+    school = school_for_writing(request)
+    data = request.POST if request.method == "POST" else None
+    form = SurveyForm(data, school=school, user=request.user)
+    survey_valid = data is not None and form.is_valid()
+    programme = form.cleaned_data.get("programme") if survey_valid else None
+    respondents = RespondentsForm(data, school=school, programme=programme, prefix="who")
+    if survey_valid and respondents.is_valid():
+        survey, invited = surveys.survey_create(
+            school=school,
+            data=form.survey_data(),
+            people=respondents.chosen(),
+            respondent=respondents.respondent(),
+            by=request.user,
+        )
+        messages.success(request, f"Анкетирование создано. {invited_message(invited)}")
+        return redirect("survey_detail", pk=survey.pk)
+    context = {"section": SECTION, "form": form, "respondents": respondents}
+    return render(request, "monitoring/survey_form.html", context)
+
+
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school = school_for_reading(request)
+    survey = get_object_or_404(school_surveys(school), pk=pk)
+    invitations = survey.invitations.select_related("person", "response").order_by(
+        "person__last_name", "person__first_name", "person__patronymic", "respondent"
+    )
+    can_write = may_write(request, school.pk)
+    context = {
+        "section": SECTION,
+        "survey": survey,
+        "rates": surveys.rates_by_role(survey),
+        "invitations": invitations,
+        "can_write": can_write,
+        "respondents": RespondentsForm(school=school, programme=survey.programme, prefix="who")
+        if can_write
+        else None,
+    }
+    return render(request, "monitoring/survey_detail.html", context)
+
+
+@require_POST
+def survey_add_respondents(request: HttpRequest, pk: int) -> HttpResponse:
+    school = school_for_writing(request)
+    survey = get_object_or_404(Survey.objects.for_school(school).select_related("programme"), pk=pk)
+    form = RespondentsForm(request.POST, school=school, programme=survey.programme, prefix="who")
+    if form.is_valid():
+        invited = surveys.survey_invite(survey=survey, people=form.chosen(), respondent=form.respondent())
+        messages.success(request, invited_message(invited))
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, f"Респонденты не добавлены: {' '.join(errors)}")
+    return redirect("survey_detail", pk=survey.pk)
+
+
+@require_POST
+def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
+    school = school_for_writing(request)
+    survey = get_object_or_404(Survey.objects.for_school(school), pk=pk)
+    today = timezone.localdate()
+    if survey.opens_on > today:
+        messages.error(request, "Анкетирование ещё не началось: измените его даты, а не закрывайте досрочно.")
+    elif survey.closes_on <= today:
+        messages.info(request, "Анкетирование уже завершено.")
+    else:
+        surveys.survey_close(survey=survey, today=today)
+        messages.success(request, f"Анкетирование закрыто {today:%d.%m.%Y}.")
+    return redirect("survey_detail", pk=survey.pk)
+
+
+def survey_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Personal links are a way in to answer for a child: only the curator prints them."""
+    school = school_for_writing(request)
+    survey = get_object_or_404(Survey.objects.for_school(school), pk=pk)
+    invitations = (
+        survey.invitations.filter(person__user__isnull=True)
+        .select_related("person")
+        .order_by(
+            "person__grade", "person__class_letter", "person__last_name", "person__first_name", "respondent"
+        )
+    )
+    rows = []
+    for invitation in invitations:
+        url = request.build_absolute_uri(reverse("respond_link", args=[invitation.token]))
+        rows.append((invitation, url, segno.make(url, error="m").svg_inline(scale=QR_SCALE)))
+    classes = [(label, list(group)) for label, group in groupby(rows, key=lambda r: r[0].person.school_class)]
+    context = {"section": SECTION, "survey": survey, "classes": classes}
+    return render(request, "monitoring/survey_links.html", context)
+
+
+urlpatterns = [
+    path("surveys/", survey_list, name="survey_list"),
+    path("surveys/new/", survey_create, name="survey_create"),
+    path("surveys/<int:pk>/", survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/respondents/", survey_add_respondents, name="survey_add_respondents"),
+    path("surveys/<int:pk>/close/", survey_close, name="survey_close"),
+    path("surveys/<int:pk>/links/", survey_links, name="survey_links"),
+]

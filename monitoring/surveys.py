@@ -1,0 +1,159 @@
+"""Surveys: who is asked (by programme, pair, base, class or by hand) and the invitations that follow."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+
+from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Role, User
+from pairs.models import Pair
+from programs.models import Programme
+
+from .models import Invitation, Survey
+
+MENTORS, MENTEES, BOTH = "mentors", "mentees", "both"
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A person picked as a respondent, with the pair and role it was picked through, where known."""
+
+    person: Person
+    pair: Pair | None = None
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Invited:
+    added: int
+    duplicates: int
+    left_out: int
+
+
+def pair_people(pairs: Iterable[Pair], side: str) -> list[Chosen]:
+    chosen = []
+    for pair in pairs:
+        if side in (MENTORS, BOTH):
+            chosen.append(Chosen(pair.mentor.person, pair, Role.MENTOR))
+        if side in (MENTEES, BOTH):
+            chosen.extend(Chosen(m.mentee.person, pair, Role.MENTEE) for m in pair.members.all())
+    return chosen
+
+
+def current_pairs(school: Organisation) -> QuerySet[Pair]:
+    return (
+        Pair.objects.for_school(school)
+        .current()
+        .select_related("mentor__person")
+        .prefetch_related("members__mentee__person")
+    )
+
+
+def chosen_by_programme(programme: Programme, side: str) -> list[Chosen]:
+    return pair_people(current_pairs(programme.school).filter(programme=programme), side)
+
+
+def chosen_by_base(school: Organisation, side: str) -> list[Chosen]:
+    chosen = []
+    if side in (MENTORS, BOTH):
+        entries = MentorEntry.objects.for_school(school).active().select_related("person")
+        chosen.extend(Chosen(e.person, role=Role.MENTOR) for e in entries)
+    if side in (MENTEES, BOTH):
+        entries = MenteeEntry.objects.for_school(school).active().select_related("person")
+        chosen.extend(Chosen(e.person, role=Role.MENTEE) for e in entries)
+    return chosen
+
+
+def chosen_by_class(school: Organisation, grade: int, letter: str) -> list[Chosen]:
+    people = Person.objects.for_school(school).filter(grade=grade)
+    if letter:
+        people = people.filter(class_letter__iexact=letter)
+    return [Chosen(p) for p in people]
+
+
+@transaction.atomic
+def survey_invite(*, survey: Survey, people: Iterable[Chosen], respondent: str) -> Invited:
+    """Invite the survey's school's people who may be asked; a parent answers only for a pupil."""
+    chosen = [c for c in people if c.person.school_id == survey.school_id]
+    people_ids = {c.person.pk for c in chosen}
+    allowed = set(
+        Person.objects.filter(pk__in=people_ids, archived_at__isnull=True)
+        .with_consent_flag()
+        .filter(has_consent_flag=True)
+        .values_list("pk", flat=True)
+    )
+    taken = set(survey.invitations.values_list("person_id", "respondent"))
+    added, duplicates, left_out = [], 0, set()
+    for c in chosen:
+        if c.person.pk not in allowed:
+            left_out.add(c.person.pk)
+            continue
+        who = respondent if c.person.kind == Person.Kind.PUPIL else Invitation.Respondent.SELF
+        if (c.person.pk, who) in taken:
+            duplicates += 1
+            continue
+        taken.add((c.person.pk, who))
+        added.append(Invitation(survey=survey, person=c.person, respondent=who, pair=c.pair, role=c.role))
+    Invitation.objects.bulk_create(added)
+    return Invited(added=len(added), duplicates=duplicates, left_out=len(left_out))
+
+
+@transaction.atomic
+def survey_create(
+    *, school: Organisation, data: dict[str, Any], people: Iterable[Chosen], respondent: str, by: User
+) -> tuple[Survey, Invited]:
+    survey = Survey.objects.create(school=school, created_by=by, **data)
+    return survey, survey_invite(survey=survey, people=people, respondent=respondent)
+
+
+def survey_close(*, survey: Survey, today: datetime.date) -> None:
+    survey.closes_on = today
+    survey.save(update_fields=["closes_on"])
+
+
+def with_status(surveys: QuerySet[Survey], today: datetime.date) -> QuerySet[Survey]:
+    return surveys.annotate(
+        status=Case(
+            When(opens_on__gt=today, then=Value("не начато")),
+            When(closes_on__lt=today, then=Value("завершено")),
+            default=Value("идёт"),
+            output_field=CharField(),
+        )
+    )
+
+
+SUBMITTED = Q(invitations__response__submitted_at__isnull=False)
+
+
+def with_counts(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    return surveys.annotate(
+        respondents=Count("invitations", distinct=True),
+        submitted=Count("invitations", filter=SUBMITTED, distinct=True),
+    )
+
+
+ROLE_LABELS = {Role.MENTOR: "Наставники", Role.MENTEE: "Наставляемые", "": "Без роли в программе"}
+
+
+def rates_by_role(survey: Survey) -> list[dict]:
+    rows = (
+        survey.invitations.values("role")
+        .annotate(
+            invited=Count("pk"),
+            submitted=Count("pk", filter=Q(response__submitted_at__isnull=False)),
+        )
+        .order_by("role")
+    )
+    return [
+        {
+            **row,
+            "label": ROLE_LABELS.get(row["role"], row["role"]),
+            "percent": round(100 * row["submitted"] / row["invited"]),
+        }
+        for row in rows
+    ]
