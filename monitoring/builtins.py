@@ -92,6 +92,10 @@ def yes_no(text: str) -> BuiltinQuestion:
     return BuiltinQuestion(text, kind=Kind.YES_NO)
 
 
+def partner(text: str, *, required: bool = True, help_text: str = "") -> BuiltinQuestion:
+    return BuiltinQuestion(text, kind=Kind.PARTNER, required=required, help_text=help_text)
+
+
 # The five forms of mentoring of Р-145, as programs.migrations.0002 names them.
 FORMS = (
     "«Ученик – ученик»",
@@ -200,9 +204,9 @@ PREFERRED_PARTNER = BuiltinQuestionnaire(
         "предпочтения."
     ),
     questions=(
-        open_question("Первый выбор", help_text="Фамилия, имя, отчество; для ученика — и класс."),
-        open_question("Второй выбор", required=False),
-        open_question("Третий выбор", required=False),
+        partner("Первый выбор", help_text="Выберите участника из списка участников программы."),
+        partner("Второй выбор", required=False),
+        partner("Третий выбор", required=False),
     ),
 )
 

@@ -44,10 +44,13 @@ class QuestionForm(forms.ModelForm):
         fields = list(services.QUESTION_FIELDS)
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, purpose: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # What the question was before this request: the form's validation writes into its instance.
         self.saved = copy.copy(self.instance) if self.instance.pk else None
+        if not services.partner_kind_allowed(purpose):
+            kind = self.fields["kind"]
+            kind.choices = [(value, label) for value, label in kind.choices if value != Question.Kind.PARTNER]
         self.initial["choices"] = "\n".join(self.instance.choices)
         # A new row without a number goes to the end.
         self.fields["order"].required = False
@@ -83,6 +86,9 @@ class BaseQuestionFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, answered: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.answered = answered
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "purpose": self.instance.purpose}
 
     def rows(self) -> list[services.QuestionRow]:
         """The questions kept, changed, added and deleted; blank new rows are left out."""

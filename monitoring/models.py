@@ -99,6 +99,7 @@ class Question(models.Model):
         SCALE = "scale", "Шкала"
         NUMBER = "number", "Число"
         YES_NO = "yes_no", "Да / нет"
+        PARTNER = "partner", "Участник другой стороны программы"
 
     class Measure(models.TextChoices):
         """What stage 2 compares at entry and at exit."""

@@ -2,7 +2,8 @@
 
 Fields are built from the questionnaire only, so a forged or unknown key in the POST is never read.
 Answer values as the service stores them: open text → str, single → [option], multiple → [options],
-scale → int, number → Decimal, yes/no → 1 or 0 (so that an average is the share of «да»).
+scale → int, number → Decimal, yes/no → 1 or 0 (so that an average is the share of «да»), partner →
+Partner (a participant of the other side of the survey's programme, offered through `partners`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import Answer, Question
-from .responses import AnswerValue
+from .responses import NOT_A_PARTNER, AnswerValue, Partner, Partners
 
 Kind = Question.Kind
 REQUIRED = "Ответьте на этот вопрос: он обязательный."
@@ -60,7 +61,16 @@ def number_field(question: Question) -> forms.Field:
     )
 
 
-def question_field(question: Question) -> forms.Field:
+def partner_field(partners: Partners | None) -> forms.Field:
+    names = partners.names if partners else {}
+    return forms.TypedChoiceField(
+        choices=[("", "— выберите —"), *((str(pk), name) for pk, name in names.items())],
+        coerce=lambda value: Partner(int(value), names[int(value)]),
+        error_messages={"invalid_choice": NOT_A_PARTNER},
+    )
+
+
+def question_field(question: Question, partners: Partners | None = None) -> forms.Field:
     options = [(option, option) for option in question.choices]
     not_in_list = {"invalid_choice": NOT_IN_LIST}
     match question.kind:
@@ -78,6 +88,8 @@ def question_field(question: Question) -> forms.Field:
             field = forms.TypedChoiceField(
                 choices=YES_NO_CHOICES, coerce=int, widget=forms.RadioSelect, error_messages=not_in_list
             )
+        case Kind.PARTNER:
+            field = partner_field(partners)
         case _:
             field = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -96,7 +108,7 @@ def answer_initial(answer: Answer) -> str | list[str]:
     match answer.question.kind:
         case Kind.OPEN:
             return answer.text
-        case Kind.SINGLE:
+        case Kind.SINGLE | Kind.PARTNER:
             return answer.chosen[0] if answer.chosen else ""
         case Kind.MULTIPLE:
             return answer.chosen
@@ -107,11 +119,11 @@ def answer_initial(answer: Answer) -> str | list[str]:
 
 
 class ResponseForm(forms.Form):
-    def __init__(self, *args, questions: list[Question], **kwargs):
+    def __init__(self, *args, questions: list[Question], partners: Partners | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.questions = questions
+        self.questions, self.partners = questions, partners
         for question in questions:
-            self.fields[field_name(question)] = question_field(question)
+            self.fields[field_name(question)] = question_field(question, partners)
 
     def draft(self) -> dict[str, str | list[str]]:
         """What was typed, unvalidated, for the questionnaire's own fields only."""

@@ -37,10 +37,11 @@ def answer_page(request: HttpRequest, invitation: Invitation, layout: str) -> Ht
         )
     questions = list(survey.questionnaire.questions.all())
     response = responses.response_of(invitation)
+    partners = responses.partners_of(invitation)
     if request.method != "POST":
-        form = ResponseForm(initial=form_initial(response), questions=questions)
+        form = ResponseForm(initial=form_initial(response), questions=questions, partners=partners)
     else:
-        form = ResponseForm(request.POST, questions=questions)
+        form = ResponseForm(request.POST, questions=questions, partners=partners)
         try:
             if "save_draft" in request.POST:
                 responses.response_draft_save(invitation=invitation, draft=form.draft())

@@ -8,16 +8,40 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from mentoring.models import User
+from mentoring.models import MenteeEntry, MentorEntry, Role, User
+from pairs import proposals, rules
+from pairs.matching_forms import mentee_entries, mentor_entries
+from pairs.models import Preference
+from programs.models import Programme
 
-from .models import Answer, Invitation, Question, Response, Survey
+from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
 
 Kind = Question.Kind
+Side = Preference.Side
 EMPTY = (None, "", [])
+PREFERRED_PARTNER = Questionnaire.Purpose.PREFERRED_PARTNER
+NOT_A_PARTNER = "Выберите участника из списка."
+NO_PROGRAMME = "Анкетирование не относится к программе: выбрать участника не из кого."
+NOT_IN_BASE = {
+    Side.MENTEE: "Участника нет в базе наставляемых школы: выбор наставника сохранить нельзя. "
+    "Обратитесь к куратору программы.",
+    Side.MENTOR: "Участника нет в базе наставников школы: выбор наставляемого сохранить нельзя. "
+    "Обратитесь к куратору программы.",
+}
 
-AnswerValue = str | list[str] | int | Decimal
+
+@dataclass(frozen=True)
+class Partner:
+    """A participant named in a preferred-partner answer: its base entry and the name the respondent saw."""
+
+    entry_id: int
+    name: str
+
+
+AnswerValue = str | list[str] | int | Decimal | Partner
 
 
 def survey_refusal(survey: Survey, today: datetime.date | None = None) -> str:
@@ -38,6 +62,8 @@ def answer_fields(question: Question, value: AnswerValue) -> dict:
             return {"text": "", "number": None, "chosen": [value]}
         case Kind.MULTIPLE:
             return {"text": "", "number": None, "chosen": list(value)}
+        case Kind.PARTNER:
+            return {"text": value.name, "number": None, "chosen": [str(value.entry_id)]}
         case _:
             return {"text": "", "number": Decimal(value), "chosen": []}
 
@@ -69,6 +95,7 @@ def response_submit(*, invitation: Invitation, cleaned: dict[Question, AnswerVal
     Response.objects.get_or_create(invitation=invitation)
     # The lock makes a second submit of the same form wait and then update the rows the first one wrote.
     response = Response.objects.select_for_update().get(invitation=invitation)
+    preferences_save(invitation, cleaned)
     answered = {question: value for question, value in cleaned.items() if value not in EMPTY}
     for question, value in answered.items():
         Answer.objects.update_or_create(
@@ -79,6 +106,109 @@ def response_submit(*, invitation: Invitation, cleaned: dict[Question, AnswerVal
     response.draft = {}
     response.save(update_fields=["submitted_at", "draft", "updated_at"])
     return response
+
+
+# The preferred-partner survey: each respondent names partners of the other side of the programme.
+
+
+@dataclass(frozen=True)
+class Partners:
+    """Whom the respondent of a preferred-partner survey may name: the programme's other side."""
+
+    programme: Programme
+    side: str  # the respondent's Preference.Side: a mentee chooses among mentors, a mentor among mentees
+    chooser: MentorEntry | MenteeEntry | None  # the respondent's own base entry of that side
+    names: dict[int, str]  # entry id → «Фамилия Имя Отчество, 7 «Б»», by name
+
+    @property
+    def refusal(self) -> str:
+        return NOT_IN_BASE[self.side] if self.chooser is None else ""
+
+
+def respondent_side(invitation: Invitation, entries: dict[str, MentorEntry | MenteeEntry | None]) -> str:
+    """The role the survey gave the respondent; else a parent answers for a mentee, and a person is a
+    mentee if in the mentee base, a mentor if in the mentor base only."""
+    by_role = {Role.MENTEE: Side.MENTEE, Role.MENTOR: Side.MENTOR}.get(invitation.role)
+    if by_role:
+        return by_role
+    only_a_mentor = entries[Side.MENTOR] is not None and entries[Side.MENTEE] is None
+    if only_a_mentor and invitation.respondent == Invitation.Respondent.SELF:
+        return Side.MENTOR
+    return Side.MENTEE
+
+
+def partner_names(programme: Programme, side: str, person_id: int) -> dict[int, str]:
+    """The candidates of the other side, as the preferences page offers them, but for who left and the
+    respondent itself."""
+    if side == Side.MENTEE:
+        found = rules.mentor_candidates(mentor_entries(programme))
+    else:
+        found = rules.mentee_candidates(mentee_entries(programme), programme)
+    offered = sorted(
+        (c for c in found.values() if not c.left and c.person_id != person_id),
+        key=lambda c: (c.name, c.school_class, c.entry_id),
+    )
+    return {c.entry_id: f"{c.name}, {c.school_class}" if c.school_class else c.name for c in offered}
+
+
+def partners_of(invitation: Invitation) -> Partners | None:
+    """For a survey of a preferred-partner questionnaire with a programme; None for any other survey."""
+    survey = invitation.survey
+    if survey.questionnaire.purpose != PREFERRED_PARTNER or survey.programme_id is None:
+        return None
+    programme = Programme.objects.select_related("form").get(pk=survey.programme_id)
+    own = {"person": invitation.person_id, "school": survey.school_id}
+    entries = {
+        Side.MENTEE: MenteeEntry.objects.active().filter(**own).first(),
+        Side.MENTOR: MentorEntry.objects.active().filter(**own).first(),
+    }
+    side = respondent_side(invitation, entries)
+    chooser = entries[side]
+    names = partner_names(programme, side, invitation.person_id) if chooser else {}
+    return Partners(programme=programme, side=side, chooser=chooser, names=names)
+
+
+def preferences_save(invitation: Invitation, cleaned: dict[Question, AnswerValue | None]) -> None:
+    """Partner answers replace the respondent's ranked choices in the programme, first question first;
+    optional questions left empty are skipped."""
+    questions = sorted((q for q in cleaned if q.kind == Kind.PARTNER), key=lambda q: (q.order, q.pk))
+    if not questions:
+        return
+    partners = partners_of(invitation)
+    if partners is None:
+        raise ValidationError(NO_PROGRAMME)
+    if partners.refusal:
+        raise ValidationError(partners.refusal)
+    chosen: list[Partner] = [cleaned[q] for q in questions if cleaned[q] not in EMPTY]
+    if any(partners.names.get(partner.entry_id) != partner.name for partner in chosen):
+        raise ValidationError(NOT_A_PARTNER)
+    entries = (MentorEntry if partners.side == Side.MENTEE else MenteeEntry).objects.in_bulk(
+        [partner.entry_id for partner in chosen]
+    )
+    proposals.preference_set(
+        programme=partners.programme,
+        side=partners.side,
+        chooser=partners.chooser,
+        partners=[entries[partner.entry_id] for partner in chosen],
+    )
+
+
+@dataclass(frozen=True)
+class Replies:
+    invited: int
+    answered: int
+
+
+def preferred_partner_replies(programme: Programme) -> Replies:
+    """Who was asked and who answered the programme's preferred-partner surveys; one query."""
+    invitations = Invitation.objects.filter(
+        survey__programme=programme, survey__questionnaire__purpose=PREFERRED_PARTNER
+    )
+    return Replies(
+        **invitations.aggregate(
+            invited=Count("pk"), answered=Count("pk", filter=Q(response__submitted_at__isnull=False))
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 
 from mentoring.models import Organisation
+from pairs.proposals import MAX_CHOICES
 
 from .models import Answer, Question, Questionnaire, Response
 
@@ -38,6 +39,14 @@ REQUIRED_REFUSAL = ANSWERED + "новый вопрос может быть то�
 SCALE_MIN_REFUSAL = ANSWERED + "шкалу не сузить: начало не может быть больше {value}."
 SCALE_MAX_REFUSAL = ANSWERED + "шкалу не сузить: конец не может быть меньше {value}."
 CHOICE_REFUSAL = ANSWERED + "варианты {options} не убрать и не переименовать, можно только добавить новые."
+TOO_MANY_PARTNERS = (
+    f"Участник называет не больше {MAX_CHOICES} человек: вопросов с выбором участника в анкете "
+    f"может быть не больше {MAX_CHOICES}."
+)
+PARTNER_REFUSAL = (
+    "Вопрос с выбором участника другой стороны программы бывает только в анкете предпочитаемого "
+    "наставника/наставляемого."
+)
 
 
 def answered_filter(questionnaire_ref: str = "pk") -> Q:
@@ -60,6 +69,12 @@ class QuestionRow:
     question: Question | None
     data: dict[str, Any]
     delete: bool = False
+
+
+def partner_kind_allowed(purpose: str) -> bool:
+    """A partner question names a participant of the survey's programme: only a preferred-partner
+    questionnaire asks it, and only its surveys are required to have a programme."""
+    return purpose == Questionnaire.Purpose.PREFERRED_PARTNER
 
 
 def breaking_changes(row: QuestionRow) -> dict[str, str]:
@@ -115,6 +130,9 @@ def questionnaire_update(
     if any(row.question is not None and row.question.pk not in own for row in rows):
         raise ValidationError(FOREIGN_QUESTION)
     rows = [QuestionRow(own[r.question.pk] if r.question else None, r.data, r.delete) for r in rows]
+    asks_partner = any(row.data.get("kind") == Question.Kind.PARTNER for row in rows if not row.delete)
+    if asks_partner and not partner_kind_allowed(locked.purpose):
+        raise ValidationError(PARTNER_REFUSAL)
     if is_answered(locked):
         for row in rows:
             if problems := breaking_changes(row):
@@ -136,4 +154,6 @@ def questionnaire_update(
             question.order, next_order = next_order, next_order + 1
         question.full_clean()
         question.save()
+    if asks_partner and locked.questions.filter(kind=Question.Kind.PARTNER).count() > MAX_CHOICES:
+        raise ValidationError(TOO_MANY_PARTNERS)
     return locked

@@ -38,12 +38,17 @@ class SurveyForm(forms.ModelForm):
         opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "Окончание не может быть раньше начала.")
+        questionnaire = data.get("questionnaire")
+        asks_partners = questionnaire and questionnaire.purpose == Questionnaire.Purpose.PREFERRED_PARTNER
+        if asks_partners and not data.get("programme"):
+            self.add_error(
+                "programme", "Для анкеты предпочтений выберите программу: выбор делается среди её участников."
+            )
         if data.get("phase"):
             if not data.get("programme"):
                 self.add_error(
                     "programme", "Входное и итоговое анкетирование проводится по программе: выберите её."
                 )
-            questionnaire = data.get("questionnaire")
             if questionnaire and questionnaire.purpose != Questionnaire.Purpose.STAGE_2:
                 self.add_error(
                     "questionnaire",

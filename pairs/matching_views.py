@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from mentoring.filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet
 from mentoring.models import MenteeEntry, MentorEntry
 from mentoring.views import consent_date
+from monitoring.models import Questionnaire
+from monitoring.responses import preferred_partner_replies
 from programs.models import Programme
 
 from . import matching, proposals, rules
@@ -275,7 +277,15 @@ def preference_list(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"Выбор участника «{form.cleaned_data['chooser'].person.full_name}» сохранён."
         )
         return redirect("preference_list", pk=programme.pk)
-    context = {"section": SECTION, "programme": programme, "chosen": chosen, "forms": side_forms}
+    builtin = Questionnaire.objects.builtin().filter(purpose=Questionnaire.Purpose.PREFERRED_PARTNER)
+    context = {
+        "section": SECTION,
+        "programme": programme,
+        "chosen": chosen,
+        "forms": side_forms,
+        "replies": preferred_partner_replies(programme),
+        "questionnaire_id": builtin.values_list("pk", flat=True).first(),
+    }
     return render(request, "pairs/preference_list.html", context)
 
 

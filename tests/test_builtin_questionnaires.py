@@ -110,9 +110,9 @@ def test_the_builtins_carry_the_seeds_wording():
         "Кого вы хотели бы видеть своим наставником/наставляемым? Укажите до трёх"
     )
     assert list(partner.questions.values_list("text", "kind")) == [
-        ("Первый выбор", "open"),
-        ("Второй выбор", "open"),
-        ("Третий выбор", "open"),
+        ("Первый выбор", "partner"),
+        ("Второй выбор", "partner"),
+        ("Третий выбор", "partner"),
     ]
     assert "сильных и слабых сторон" in builtin(Questionnaire.Purpose.STAGE_1).description
     assert "до входа в программу наставничества" in builtin(Questionnaire.Purpose.STAGE_2).description
