@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from monitoring import answers
 from monitoring.responses import my_open_surveys
 from pairs.meetings import mentee_overview, mentor_overview
 
@@ -590,12 +591,17 @@ def base_entry_create(request: HttpRequest, base: BaseSpec) -> HttpResponse:
 
 def base_entry_detail(request: HttpRequest, base: BaseSpec, pk: int) -> HttpResponse:
     entry = get_object_or_404(base_rows(request, base), pk=pk)
+    # The answers of a child (or a colleague) go no further than the curator and the psychologist.
+    reads_answers = answers.reads_answers_of(request.user, entry.school_id)
     context = {
         "section": base.section,
         "entry": entry,
         "person": entry.person,
         "can_write": may_write(request, entry.school_id),
         "history": audit_trail(entry),
+        "reads_answers": reads_answers,
+        "intake": answers.intake_answers(entry) if reads_answers else None,
+        "intake_title": answers.INTAKE[base.model].label,
     }
     return render(request, f"mentoring/{base.key}_detail.html", context)
 

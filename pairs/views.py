@@ -20,6 +20,8 @@ from import_export.fields import Field
 from mentoring import imports
 from mentoring.models import BASE_READERS, MenteeEntry, Organisation, Role
 from mentoring.views import EXPORT_FORMATS, Column, may_write, organisation_for_reading, table_page
+from monitoring import answers
+from monitoring.models import Response
 
 from . import proposals, services
 from .filters import PairFilterSet
@@ -251,8 +253,20 @@ def pair_page(request: HttpRequest, pair: Pair, bound: PairStatusForm | None = N
         "plan_done": sum(item.is_done for item in items),
         "meetings": pair.meetings.all(),
         "history": pair.status_changes.all(),
+        "mentee_responses": mentee_responses(request, pair),
     }
     return render(request, "pairs/pair_detail.html", context)
+
+
+def mentee_responses(request: HttpRequest, pair: Pair) -> list[Response] | None:
+    """The mentees' questionnaires for the pair's mentor and the school's curator or psychologist; None for
+    anyone else, who is not told they exist."""
+    user = request.user
+    in_school = request.organisation is not None and request.organisation.pk == pair.school_id
+    if pair.mentor.person.user_id != user.pk and not (in_school and request.roles & answers.ANSWER_READERS):
+        return None
+    people = [member.mentee.person_id for member in pair.members.all()]
+    return list(answers.mentee_responses(user, people))
 
 
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -245,3 +245,24 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     survey = factory.SubFactory(SurveyFactory)
     person = factory.SubFactory(PersonFactory, school=factory.SelfAttribute("..survey.school"))
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A submitted response; `submitted_at=None` leaves it unsent."""
+
+    class Meta:
+        model = "monitoring.Response"
+
+    invitation = factory.SubFactory(InvitationFactory)
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "monitoring.Answer"
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(
+        QuestionFactory, questionnaire=factory.SelfAttribute("..response.invitation.survey.questionnaire")
+    )
+    number = 7
