@@ -30,6 +30,8 @@ NAVIGATION = [
     (NavItem("Пары и группы", "pair_list", "pairs"), BASE_VIEWERS | {Role.MENTOR, Role.MENTEE}),
     (NavItem("Анкеты", "questionnaire_list", "questionnaires"), BASE_READERS),
     (NavItem("Анкетирования", "survey_list", "surveys"), BASE_READERS),
+    (NavItem("Мониторинг", "stage1_school", "monitoring"), BASE_READERS),
+    (NavItem("Мои ответы", "my_answers", "answers"), {Role.MENTOR, Role.MENTEE, Role.TEACHER}),
 ]
 
 

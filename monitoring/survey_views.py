@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from mentoring.views import may_write, school_for_writing
 
-from . import surveys
+from . import answers, surveys
 from .models import Survey
 from .survey_forms import RespondentsForm, SurveyForm
 from .views import school_for_reading
@@ -56,7 +56,9 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 def survey_create(request: HttpRequest) -> HttpResponse:
     school = school_for_writing(request)
     data = request.POST if request.method == "POST" else None
-    form = SurveyForm(data, school=school, user=request.user)
+    # A link may preset the programme and the questionnaire; the form offers only the school's own.
+    initial = {name: request.GET[name] for name in ("programme", "questionnaire") if name in request.GET}
+    form = SurveyForm(data, school=school, user=request.user, initial=initial)
     survey_valid = data is not None and form.is_valid()
     programme = form.cleaned_data.get("programme") if survey_valid else None
     respondents = RespondentsForm(data, school=school, programme=programme, prefix="who")
@@ -84,9 +86,10 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "section": SECTION,
         "survey": survey,
-        "rates": surveys.rates_by_role(survey),
+        "rates": surveys.rates_by_role(survey.invitations.all()),
         "invitations": invitations,
         "can_write": can_write,
+        "reads_answers": answers.reads_answers_of(request.user, school.pk),
         "respondents": RespondentsForm(school=school, programme=survey.programme, prefix="who")
         if can_write
         else None,

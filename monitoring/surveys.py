@@ -140,9 +140,9 @@ def with_counts(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
 ROLE_LABELS = {Role.MENTOR: "Наставники", Role.MENTEE: "Наставляемые", "": "Без роли в программе"}
 
 
-def rates_by_role(survey: Survey) -> list[dict]:
+def rates_by_role(invitations: QuerySet[Invitation]) -> list[dict]:
     rows = (
-        survey.invitations.values("role")
+        invitations.values("role")
         .annotate(
             invited=Count("pk"),
             submitted=Count("pk", filter=Q(response__submitted_at__isnull=False)),

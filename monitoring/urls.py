@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("monitoring.views")),  # questionnaire_*
     path("", include("monitoring.survey_views")),  # survey_*, survey_links
-    path("", include("monitoring.respond_views")),  # respond, respond_link, my_surveys
+    path("", include("monitoring.respond_views")),  # respond, respond_link
+    path("", include("monitoring.answer_views")),  # response_detail, my_answers
+    path("", include("monitoring.stage_views")),  # stage1_*, stage2_*
 ]

@@ -1,0 +1,523 @@
+"""The two stages of monitoring (seed 002 §9) as report data, for the pages and for the PDF reports.
+
+Stage 1, the quality of implementation, reads the stage-1, feedback and satisfaction surveys: who answered,
+how closed questions were answered, what was written, strengths and weaknesses, expectations against results.
+Stage 2, the influence on the participants, sets every measured characteristic at entry against the same
+at exit, per participant and summed up per pair, role model, role and programme.
+
+A group smaller than MIN_GROUP respondents shows counts but no averages: an average of two people is nearly
+their answers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils.safestring import SafeString
+
+from mentoring.models import Person, Role
+from pairs.models import Pair
+
+from . import charts
+from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
+from .surveys import rates_by_role
+
+MIN_GROUP = 5
+OPEN_SHOWN = 30
+STAGE_1_PURPOSES = (
+    Questionnaire.Purpose.STAGE_1,
+    Questionnaire.Purpose.FEEDBACK,
+    Questionnaire.Purpose.SATISFACTION,
+)
+Kind, Measure, Topic = Question.Kind, Question.Measure, Question.Topic
+SWOT = (Topic.STRENGTHS, Topic.WEAKNESSES, Topic.OPPORTUNITIES, Topic.THREATS)
+LOWER_IS_BETTER = frozenset({Measure.ANXIETY})
+ROLE_NAMES = {Role.MENTOR: "наставник", Role.MENTEE: "наставляемый"}
+SUBMITTED = Q(response__submitted_at__isnull=False)
+
+
+def average(counts: Iterable[tuple[float, int]]) -> float | None:
+    pairs = list(counts)
+    answered = sum(n for _, n in pairs)
+    return sum(value * n for value, n in pairs) / answered if answered else None
+
+
+# Stage 1
+
+
+@dataclass
+class ClosedResult:
+    question: Question
+    answered: int
+    options: list[tuple[str, int]]
+    mean: float | None = None
+    least: float | None = None
+    most: float | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.answered < MIN_GROUP
+
+    @property
+    def yes_percent(self) -> int | None:
+        return None if self.mean is None else round(100 * self.mean)
+
+    @cached_property
+    def chart(self) -> SafeString | None:
+        if self.hidden or not self.options:
+            return None
+        return charts.distribution(
+            f"Распределение ответов: {self.question.text}", self.options, self.answered
+        )
+
+
+@dataclass
+class OpenResult:
+    question: Question
+    total: int
+    shown: list[tuple[str, int]]  # (text, how many wrote it), the most frequent and latest first
+
+    @property
+    def shown_count(self) -> int:
+        return sum(times for _, times in self.shown)
+
+
+@dataclass
+class Expectation:
+    expected: ClosedResult
+    got: ClosedResult
+
+    @property
+    def label(self) -> str:
+        return self.expected.question.text.replace(" вы ожидали от участия в программе?", "")
+
+    @property
+    def gap(self) -> float | None:
+        if self.expected.hidden or self.got.hidden or None in (self.expected.mean, self.got.mean):
+            return None
+        return self.got.mean - self.expected.mean
+
+
+@dataclass
+class QuestionnaireResults:
+    questionnaire: Questionnaire
+    respondents: int
+    closed: list[ClosedResult]
+    open: list[OpenResult]
+    swot: list[tuple[str, list[OpenResult]]]
+    expectations: list[Expectation]
+
+    @cached_property
+    def expectations_chart(self) -> SafeString | None:
+        rows = [
+            charts.Paired(
+                e.label,
+                e.expected.mean,
+                e.got.mean,
+                e.expected.question.scale_min,
+                e.expected.question.scale_max,
+            )
+            for e in self.expectations
+            if e.gap is not None
+        ]
+        if not rows:
+            return None
+        return charts.paired_bars("Ожидания и результаты участников", rows, ("Ожидали", "Получили"))
+
+
+@dataclass
+class Stage1:
+    surveys: int
+    rates: list[dict]
+    sections: list[QuestionnaireResults]
+
+
+def closed_results(
+    question: Question, numbers: dict[float, int], chosen: Counter, answered: int
+) -> ClosedResult:
+    match question.kind:
+        case Kind.SINGLE | Kind.MULTIPLE:
+            return ClosedResult(question, answered, [(option, chosen[option]) for option in question.choices])
+        case Kind.SCALE:
+            ends = {
+                question.scale_min: question.scale_min_label,
+                question.scale_max: question.scale_max_label,
+            }
+            options = [
+                (f"{value} — {ends[value]}" if ends.get(value) else str(value), numbers.get(value, 0))
+                for value in range(question.scale_min, question.scale_max + 1)
+            ]
+            return ClosedResult(question, answered, options, mean=average(numbers.items()))
+        case Kind.YES_NO:
+            options = [("Да", numbers.get(1, 0)), ("Нет", numbers.get(0, 0))]
+            return ClosedResult(question, answered, options, mean=average(numbers.items()))
+        case _:
+            return ClosedResult(
+                question,
+                answered,
+                [],
+                mean=average(numbers.items()),
+                least=min(numbers, default=None),
+                most=max(numbers, default=None),
+            )
+
+
+def stage_1(surveys: QuerySet[Survey]) -> Stage1:
+    """Stage 1 over the given surveys: a fixed number of queries, whatever their size."""
+    surveys = surveys.filter(questionnaire__purpose__in=STAGE_1_PURPOSES)
+    answers = Answer.objects.filter(
+        response__invitation__survey__in=surveys, response__submitted_at__isnull=False
+    )
+    numbers: dict[int, dict[float, int]] = defaultdict(dict)
+    numeric = answers.filter(question__kind__in=(Kind.SCALE, Kind.YES_NO, Kind.NUMBER), number__isnull=False)
+    for question_id, value, n in numeric.values_list("question", "number").annotate(n=Count("pk")).order_by():
+        numbers[question_id][float(value)] = n
+    chosen: dict[int, Counter] = defaultdict(Counter)
+    chose: Counter = Counter()
+    for question_id, options in answers.filter(question__kind__in=(Kind.SINGLE, Kind.MULTIPLE)).values_list(
+        "question", "chosen"
+    ):
+        chosen[question_id].update(options)
+        chose[question_id] += 1
+    written = answers.filter(question__kind=Kind.OPEN).exclude(text="")
+    totals = dict(written.values_list("question").annotate(n=Count("pk")).order_by())
+    # The same words written by several respondents are shown once, with how many wrote them.
+    frequent = (
+        written.values("question", "text")
+        .annotate(times=Count("pk"), latest=Max("response__submitted_at"))
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("question"), order_by=[F("times").desc(), F("latest").desc()]
+            )
+        )
+        .filter(rank__lte=OPEN_SHOWN)
+        .order_by("question", "rank")
+    )
+    texts: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for row in frequent:
+        texts[row["question"]].append((row["text"], row["times"]))
+    respondents = dict(
+        Response.objects.filter(invitation__survey__in=surveys, submitted_at__isnull=False)
+        .values_list("invitation__survey__questionnaire")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    questionnaires = sorted(
+        Questionnaire.objects.filter(pk__in=surveys.values("questionnaire")).prefetch_related("questions"),
+        key=lambda q: (STAGE_1_PURPOSES.index(q.purpose), q.title, q.pk),
+    )
+    sections = []
+    for questionnaire in questionnaires:
+        closed, open_answers = {}, []
+        for question in questionnaire.questions.all():
+            if question.kind == Kind.OPEN:
+                open_answers.append(OpenResult(question, totals.get(question.pk, 0), texts[question.pk]))
+            else:
+                counts = numbers[question.pk]
+                answered = (
+                    chose[question.pk]
+                    if question.kind in (Kind.SINGLE, Kind.MULTIPLE)
+                    else sum(counts.values())
+                )
+                closed[question] = closed_results(question, counts, chosen[question.pk], answered)
+        by_topic = {
+            topic: [r for r in closed.values() if r.question.topic == topic] for topic in Topic.values
+        }
+        sections.append(
+            QuestionnaireResults(
+                questionnaire=questionnaire,
+                respondents=respondents.get(questionnaire.pk, 0),
+                closed=[r for r in closed.values() if not r.question.topic],
+                open=[r for r in open_answers if r.question.topic not in SWOT],
+                swot=[
+                    (Topic(topic).label, [r for r in open_answers if r.question.topic == topic])
+                    for topic in SWOT
+                ],
+                expectations=[
+                    Expectation(e, g)
+                    for e, g in zip(by_topic[Topic.EXPECTATIONS], by_topic[Topic.RESULTS], strict=False)
+                ],
+            )
+        )
+    invitations = Invitation.objects.filter(survey__in=surveys)
+    return Stage1(surveys=surveys.count(), rates=rates_by_role(invitations), sections=sections)
+
+
+# Stage 2
+
+
+@dataclass(frozen=True)
+class Characteristic:
+    code: str
+    label: str
+    low: float
+    high: float
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.code in LOWER_IS_BETTER
+
+    @property
+    def chart_label(self) -> str:
+        return f"{self.label}, чем меньше, тем лучше" if self.lower_is_better else self.label
+
+    def verdict(self, entry: float, exit: float) -> int:
+        """+1 improved, 0 unchanged, -1 worsened: less anxiety is an improvement."""
+        delta = exit - entry
+        if abs(delta) < 1e-9:
+            return 0
+        better = delta < 0 if self.lower_is_better else delta > 0
+        return 1 if better else -1
+
+
+@dataclass
+class Participant:
+    person: Person
+    respondent: str
+    role: str
+    programme: str
+    pair_id: int | None = None
+    role_model: str = ""
+    entry: dict[str, float] = field(default_factory=dict)
+    exit: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> str:
+        if self.entry and self.exit:
+            return "both"
+        return "entry" if self.entry else "exit"
+
+    @property
+    def name(self) -> str:
+        suffix = " (отвечает родитель)" if self.respondent == Invitation.Respondent.PARENT else ""
+        return f"{self.person.full_name}{suffix}"
+
+    def cells(self, characteristics: list[Characteristic]) -> list[Cell]:
+        return [Cell(c, self.entry.get(c.code), self.exit.get(c.code)) for c in characteristics]
+
+
+@dataclass
+class Cell:
+    characteristic: Characteristic
+    entry: float | None
+    exit: float | None
+
+    @property
+    def change(self) -> float | None:
+        return None if None in (self.entry, self.exit) else self.exit - self.entry
+
+    @property
+    def verdict(self) -> int | None:
+        return None if self.change is None else self.characteristic.verdict(self.entry, self.exit)
+
+
+@dataclass
+class Summary:
+    """One characteristic over a group: its participants who answered at entry and at exit."""
+
+    characteristic: Characteristic
+    compared: int
+    improved: int
+    stayed: int
+    worsened: int
+    entry_mean: float | None
+    exit_mean: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.compared < MIN_GROUP
+
+    @property
+    def change(self) -> float | None:
+        return None if self.hidden or self.entry_mean is None else self.exit_mean - self.entry_mean
+
+
+@dataclass
+class Group:
+    label: str
+    participants: list[Participant]
+    characteristics: list[Characteristic]
+
+    @cached_property
+    def summaries(self) -> list[Summary]:
+        found = []
+        for c in self.characteristics:
+            both = [
+                (p.entry[c.code], p.exit[c.code])
+                for p in self.participants
+                if c.code in p.entry and c.code in p.exit
+            ]
+            verdicts = Counter(c.verdict(entry, exit) for entry, exit in both)
+            shown = len(both) >= MIN_GROUP
+            found.append(
+                Summary(
+                    characteristic=c,
+                    compared=len(both),
+                    improved=verdicts[1],
+                    stayed=verdicts[0],
+                    worsened=verdicts[-1],
+                    entry_mean=sum(e for e, _ in both) / len(both) if shown else None,
+                    exit_mean=sum(x for _, x in both) / len(both) if shown else None,
+                )
+            )
+        return found
+
+    @cached_property
+    def answered(self) -> Counter:
+        return Counter(p.answered for p in self.participants)
+
+    @property
+    def shows_means(self) -> bool:
+        return any(not s.hidden for s in self.summaries)
+
+    @cached_property
+    def means_chart(self) -> SafeString | None:
+        rows = [
+            charts.Paired(
+                s.characteristic.chart_label,
+                s.entry_mean,
+                s.exit_mean,
+                s.characteristic.low,
+                s.characteristic.high,
+            )
+            for s in self.summaries
+            if not s.hidden
+        ]
+        if not rows:
+            return None
+        return charts.paired_bars(f"На входе и по итогам: {self.label}", rows, ("На входе", "По итогам"))
+
+    @cached_property
+    def shares_chart(self) -> SafeString | None:
+        rows = [
+            (s.characteristic.label, (s.improved, s.stayed, s.worsened)) for s in self.summaries if s.compared
+        ]
+        return charts.shares(f"Изменения участников: {self.label}", rows) if rows else None
+
+
+@dataclass
+class Stage2:
+    entry_surveys: int
+    exit_surveys: int
+    characteristics: list[Characteristic]
+    participants: list[Participant]
+    pair_labels: dict[int, str]
+
+    def group(self, label: str, members: list[Participant] | None = None) -> Group:
+        return Group(label, self.participants if members is None else members, self.characteristics)
+
+    def groups_by(self, key: Callable[[Participant], str | None], fallback: str = "") -> list[Group]:
+        grouped: dict[str, list[Participant]] = defaultdict(list)
+        for participant in self.participants:
+            grouped[key(participant) or fallback].append(participant)
+        return [self.group(label, members) for label, members in sorted(grouped.items()) if label]
+
+    @cached_property
+    def people(self) -> list[tuple[Participant, list[Cell]]]:
+        return [(p, p.cells(self.characteristics)) for p in self.participants]
+
+    @cached_property
+    def total(self) -> Group:
+        return self.group("Все участники")
+
+    @cached_property
+    def by_programme(self) -> list[Group]:
+        return self.groups_by(lambda p: p.programme)
+
+    @cached_property
+    def by_role(self) -> list[Group]:
+        return self.groups_by(lambda p: ROLE_NAMES.get(p.role, "").capitalize(), "Без роли в программе")
+
+    @cached_property
+    def by_role_model(self) -> list[Group]:
+        return self.groups_by(lambda p: p.role_model, "Ролевая модель не указана")
+
+    @cached_property
+    def by_pair(self) -> list[Group]:
+        return self.groups_by(lambda p: self.pair_labels.get(p.pair_id), "Вне пар")
+
+
+def characteristics_of(surveys: QuerySet[Survey]) -> list[Characteristic]:
+    rows = (
+        Question.objects.filter(questionnaire__surveys__in=surveys)
+        .exclude(measures="")
+        .values("measures")
+        .annotate(low=Min("scale_min"), high=Max("scale_max"))
+        .order_by()
+    )
+    ranges = {row["measures"]: (row["low"] or 0, row["high"] or 1) for row in rows}
+    return [
+        Characteristic(code, str(label), *ranges[code]) for code, label in Measure.choices if code in ranges
+    ]
+
+
+def pair_labels(invitations: QuerySet[Invitation]) -> dict[int, str]:
+    pairs = Pair.objects.filter(pk__in=invitations.values("pair_id")).select_related("mentor__person")
+    return {pair.pk: str(pair) for pair in pairs.prefetch_related("members__mentee__person")}
+
+
+def stage_2(surveys: QuerySet[Survey]) -> Stage2:
+    """Entry against exit over the given surveys: a fixed number of queries, whatever their size."""
+    surveys = surveys.exclude(phase="")
+    answered = Invitation.objects.filter(SUBMITTED, survey__in=surveys)
+    invitations = answered.order_by("response__submitted_at").values_list(
+        "survey__programme_id",
+        "person_id",
+        "respondent",
+        "role",
+        "survey__programme__title",
+        "pair_id",
+        "pair__role_model__name",
+    )
+    participants: dict[tuple, Participant] = {}
+    people: dict[int, list[Participant]] = defaultdict(list)
+    for programme_id, person_id, respondent, role, programme, pair_id, role_model in invitations:
+        key = (programme_id, person_id, respondent)
+        if key not in participants:
+            participants[key] = Participant(None, respondent, role, programme)
+            people[person_id].append(participants[key])
+        found = participants[key]
+        if pair_id:
+            found.pair_id, found.role_model = pair_id, role_model or ""
+        found.role = found.role or role
+    for person in Person.objects.filter(pk__in=answered.values("person_id")):
+        for participant in people[person.pk]:
+            participant.person = person
+    values = (
+        Answer.objects.filter(
+            response__invitation__survey__in=surveys,
+            response__submitted_at__isnull=False,
+            number__isnull=False,
+        )
+        .exclude(question__measures="")
+        .values_list(
+            "response__invitation__survey__programme_id",
+            "response__invitation__person_id",
+            "response__invitation__respondent",
+            "response__invitation__survey__phase",
+            "question__measures",
+        )
+        .annotate(value=Avg("number"))
+        .order_by()
+    )
+    for programme_id, person_id, respondent, phase, measure, value in values:
+        found = participants.get((programme_id, person_id, respondent))
+        if found is not None:
+            getattr(found, "entry" if phase == Survey.Phase.ENTRY else "exit")[measure] = float(value)
+    ordered = sorted(
+        (p for p in participants.values() if p.entry or p.exit),
+        key=lambda p: (p.programme, p.person.full_name),
+    )
+    phases = Counter(surveys.values_list("phase", flat=True))
+    return Stage2(
+        entry_surveys=phases[Survey.Phase.ENTRY],
+        exit_surveys=phases[Survey.Phase.EXIT],
+        characteristics=characteristics_of(surveys),
+        participants=ordered,
+        pair_labels=pair_labels(answered),
+    )
