@@ -1,5 +1,5 @@
 """Generated data: the demo department of `manage.py demo` and the large municipality for benchmarks, each
-with its schools' people, bases, programmes, pairs and groups, plans and meetings.
+with its schools' people, bases, programmes, pairs and groups, plans and meetings, and their surveys.
 
 One generator serves both sizes. Rows are written with bulk_create, which sends no signals: generated
 rows get no audit trail, and auditlog is disabled around the rest so nothing here logs either.
@@ -23,6 +23,7 @@ from django.utils import timezone
 from faker import Faker
 from faker.providers.person.ru_RU import Provider as RussianNames
 
+from monitoring.demo import build_surveys
 from pairs import rules
 from pairs.models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem
 from pairs.rules import Candidate
@@ -1550,7 +1551,8 @@ def create_accounts(accounts: Sequence[Account]) -> list[User]:
 
 
 def load_demo(seed: int = DEMO_SEED) -> BuiltDepartment:
-    """The demo department of `make run`, its named accounts, and its schools' programmes and pairs."""
+    """The demo department of `make run`, its named accounts, its schools' programmes and pairs, and their
+    surveys."""
     with transaction.atomic():
         built = build_department(DEMO, seed=seed, **DEMO_SIZE)
         first, second = built.schools[0], built.schools[1]
@@ -1572,14 +1574,16 @@ def load_demo(seed: int = DEMO_SEED) -> BuiltDepartment:
             second.school.pk: Actors(curator=by_name["curator2"]),
         }
         build_pairs(built, size=DEMO_PAIRS, seed=seed, actors=actors)
+        curators = {pk: a.curator for pk, a in actors.items() if a.curator}
+        build_surveys(built, seed=seed, curators=curators, showcase=first)
     return built
 
 
 def build_municipality(
     *, schools: int, pupils_per_school: int, teachers_per_school: int, seed: int = BENCH_SEED
 ) -> BuiltDepartment:
-    """The large municipality of the benchmarks with years of programmes and pairs, a coordinator, and
-    a curator and a mentor of its first school."""
+    """The large municipality of the benchmarks with years of programmes, pairs and surveys, a coordinator,
+    and a curator and a mentor of its first school."""
     with transaction.atomic():
         built = build_department(
             BENCH,
@@ -1597,6 +1601,7 @@ def build_municipality(
             accounts.append(Account("bench_mentor", Role.MENTOR, first.school, person=first.mentor))
         curator = create_accounts(accounts)[1]
         build_pairs(built, size=BENCH_PAIRS, seed=seed, actors={first.school.pk: Actors(curator=curator)})
+        build_surveys(built, seed=seed, curators={first.school.pk: curator})
     return built
 
 

@@ -2,6 +2,7 @@ import datetime
 import io
 from collections import Counter
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +22,8 @@ from mentoring.models import (
     Role,
     User,
 )
+from monitoring.models import Answer, Invitation, Question, Response, Survey
+from monitoring.responses import my_open_surveys
 from pairs import rules
 from pairs.models import (
     Meeting,
@@ -444,3 +447,135 @@ def test_the_municipality_defaults_are_fifteen_schools_of_a_thousand_pupils_and_
     options = BuildMunicipality().create_parser("manage.py", "build_municipality").parse_args([])
 
     assert (options.schools, options.pupils, options.teachers) == (15, 1000, 100)
+
+
+def stage_2_answers(survey: Survey) -> dict[tuple[int, str], dict[str, Decimal]]:
+    """Each respondent's stage 2 answers by measure."""
+    rows = Answer.objects.filter(
+        response__invitation__survey=survey, response__submitted_at__isnull=False
+    ).values_list(
+        "response__invitation__person", "response__invitation__role", "question__measures", "number"
+    )
+    answers: dict[tuple[int, str], dict[str, Decimal]] = {}
+    for person, role, measure, number in rows:
+        answers.setdefault((person, role), {})[measure] = number
+    return answers
+
+
+def test_a_programme_of_the_first_school_has_stage_2_entry_and_exit_surveys_with_responses(first_school):
+    programme = Programme.objects.get(school=first_school, form__code="teacher_pupil")
+    entry = Survey.objects.get(programme=programme, phase=Survey.Phase.ENTRY)
+    exit_ = Survey.objects.get(programme=programme, phase=Survey.Phase.EXIT)
+    today = timezone.localdate()
+
+    assert entry.questionnaire.code == exit_.questionnaire.code == "stage-2"
+    assert entry.opens_on == programme.starts_on and entry.closes_on < today
+    assert entry.closes_on < exit_.opens_on and exit_.closes_on < today
+    for survey in (entry, exit_):
+        roles = set(survey.invitations.values_list("role", flat=True))
+        assert roles == {Role.MENTOR, Role.MENTEE}
+        assert not survey.invitations.filter(pair__isnull=True).exists()
+        assert Response.objects.filter(invitation__survey=survey, submitted_at__isnull=False).count() >= 5
+
+
+def test_stage_2_has_respondents_who_answered_only_once_and_exit_values_drift(demo_department):
+    once, twice, changes = 0, 0, Counter()
+    for exit_ in Survey.objects.filter(school__department=demo_department, phase=Survey.Phase.EXIT):
+        entry = Survey.objects.get(programme=exit_.programme, phase=Survey.Phase.ENTRY)
+        before, after = stage_2_answers(entry), stage_2_answers(exit_)
+        once += len(before.keys() ^ after.keys())
+        for key in before.keys() & after.keys():
+            twice += 1
+            for measure, number in after[key].items():
+                changes[measure] += number - before[key][measure]
+
+    assert once > 0 and twice > once
+    assert changes[Question.Measure.ANXIETY] < 0 < changes[Question.Measure.SELF_ESTEEM]
+
+
+def test_the_demo_mentor_and_mentee_have_an_open_feedback_survey_waiting(first_school):
+    for username in ("mentor", "mentee"):
+        user = User.objects.get(username=username)
+        waiting = [i for i in my_open_surveys(user).waiting if i.survey.questionnaire.code == "feedback"]
+
+        assert len(waiting) == 1, username
+        assert not Response.objects.filter(invitation=waiting[0]).exists()
+        others = waiting[0].survey.invitations.exclude(person__user=user)
+        assert others.filter(response__submitted_at__isnull=False).exists()
+
+
+def test_the_first_school_has_a_survey_of_pupils_answering_by_personal_links(first_school):
+    today = timezone.localdate()
+    survey = Survey.objects.get(
+        school=first_school, questionnaire__code="satisfaction", opens_on__lte=today, closes_on__gte=today
+    )
+    invitations = survey.invitations.select_related("person")
+
+    assert invitations.exists()
+    assert {i.person.kind for i in invitations} == {Person.Kind.PUPIL}
+    assert all(i.person.user_id is None and i.token for i in invitations)
+    assert invitations.filter(respondent=Invitation.Respondent.PARENT).exists()
+
+
+def test_only_people_with_a_consent_in_force_are_asked_and_parents_only_for_pupils(demo_department):
+    invitations = Invitation.objects.filter(survey__school__department=demo_department)
+    consent = Exists(Consent.objects.in_force().filter(person=OuterRef("person")))
+
+    assert invitations.count() > 200
+    assert not invitations.exclude(consent).exists()
+    assert (
+        not invitations.filter(respondent=Invitation.Respondent.PARENT).exclude(person__kind="pupil").exists()
+    )
+    assert not Survey.objects.filter(questionnaire__code="preferred-partner").exists()
+
+
+def test_every_generated_answer_is_one_the_respondents_form_accepts(demo_department):
+    K = Question.Kind
+    answers = Answer.objects.filter(response__invitation__survey__school__department=demo_department)
+    assert answers.count() > 1000
+    for answer in answers.select_related("question"):
+        question = answer.question
+        match question.kind:
+            case K.SCALE | K.NUMBER:
+                assert question.scale_min <= answer.number <= question.scale_max, question.text
+            case K.YES_NO:
+                assert answer.number in (0, 1)
+            case K.SINGLE:
+                assert len(answer.chosen) == 1 and answer.chosen[0] in question.choices
+            case K.MULTIPLE:
+                assert answer.chosen and set(answer.chosen) <= set(question.choices)
+            case K.OPEN:
+                assert answer.text.strip() and answer.number is None
+    submitted = Response.objects.filter(
+        invitation__survey__school__department=demo_department, submitted_at__isnull=False
+    )
+    required = {}
+    for questionnaire, question in Question.objects.filter(required=True).values_list("questionnaire", "pk"):
+        required.setdefault(questionnaire, set()).add(question)
+    answered = {}
+    for response, question in answers.values_list("response", "question"):
+        answered.setdefault(response, set()).add(question)
+    for response, questionnaire in submitted.values_list("pk", "invitation__survey__questionnaire"):
+        assert required[questionnaire] <= answered[response]
+    assert not submitted.filter(submitted_at__gt=timezone.now()).exists()
+
+
+def test_intake_answers_exist_for_entries_of_both_bases(first_school):
+    for code, base in (("mentor-intake", MentorEntry), ("mentee-intake", MenteeEntry)):
+        answered = Response.objects.filter(
+            invitation__survey__school=first_school,
+            invitation__survey__questionnaire__code=code,
+            submitted_at__isnull=False,
+        ).values("invitation__person")
+        entries = base.objects.for_school(first_school)
+
+        assert entries.filter(person__in=answered).count() >= entries.count() / 2, code
+
+
+def test_the_demo_reset_rebuilds_the_surveys_without_duplicates(demo_department):
+    models = (Survey, Invitation, Response, Answer)
+    before = [model.objects.count() for model in models]
+
+    call_command("demo", "--reset", stdout=io.StringIO())
+
+    assert [model.objects.count() for model in models] == before

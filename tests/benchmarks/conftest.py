@@ -7,6 +7,7 @@ from django.db import connection
 
 from mentoring import demo
 from mentoring.models import MenteeEntry, Organisation, Person
+from monitoring.models import Answer, Response
 from pairs.models import Meeting, Pair, PlanItem
 
 REPEATS = 30
@@ -25,7 +26,9 @@ def department(django_db_setup, django_db_blocker) -> Organisation:
             f"{Person.objects.count()} участников, {MenteeEntry.objects.count()} в базе наставляемых, "
             f"пар и групп {pairs.count()} (в работе {pairs.current().count()}), "
             f"встреч {Meeting.objects.filter(pair__in=pairs).count()}, "
-            f"пунктов планов {PlanItem.objects.filter(pair__in=pairs).count()}."
+            f"пунктов планов {PlanItem.objects.filter(pair__in=pairs).count()}, "
+            f"ответов на анкеты {Response.objects.filter(submitted_at__isnull=False).count()} "
+            f"({Answer.objects.count()} ответов на вопросы)."
         )
         return found
 
