@@ -1,4 +1,6 @@
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -27,9 +29,10 @@ def browser() -> Browser:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server) -> Page:
-    context = browser.new_context(base_url=live_server.url, locale="ru-RU", accept_downloads=True)
+@contextmanager
+def watched_page(browser: Browser, base_url: str, **options) -> Iterator[Page]:
+    """A page in a fresh context that fails the test on any Content Security Policy violation."""
+    context = browser.new_context(base_url=base_url, locale="ru-RU", **options)
     page = context.new_page()
     violations: list[str] = []
     page.on(
@@ -41,6 +44,12 @@ def page(browser: Browser, live_server) -> Page:
     yield page
     context.close()
     assert not violations, f"CSP violations: {violations}"
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    with watched_page(browser, live_server.url, accept_downloads=True) as page:
+        yield page
 
 
 def log_in(page: Page, username: str, password: str = "demo") -> None:

@@ -4,6 +4,7 @@ shows stage 1 and stage 2."""
 
 import datetime
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
@@ -29,7 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .conftest import log_in, log_out
+from .conftest import log_in, log_out, watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -199,26 +200,10 @@ def teacher_answers(page: Page, title: str, scales: tuple[int, ...], numbers: tu
 
 
 @pytest.fixture
-def phone(browser: Browser, live_server) -> Page:
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="ru-RU",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=3,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    yield page
-    context.close()
-    assert not violations, f"CSP violations on the phone: {violations}"
+def phone(browser: Browser, live_server) -> Iterator[Page]:
+    options = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3}
+    with watched_page(browser, live_server.url, is_mobile=True, has_touch=True, **options) as page:
+        yield page
 
 
 def pupil_answers(phone: Page, link: str, scales: tuple[int, ...], numbers: tuple[str, ...]) -> None:
