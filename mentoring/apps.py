@@ -8,6 +8,7 @@ class MentoringConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
         from django.db.models import fields
+        from django.utils.module_loading import autodiscover_modules
 
         # Django 6.1 has no Russian yet for the empty choice of an optional select.
         fields.BLANK_CHOICE_LABEL = "— не указано —"
@@ -25,3 +26,7 @@ class MentoringConfig(AppConfig):
             m2m_fields={"forms", "categories"},
         )
         auditlog.register(models.Membership)
+        auditlog.register(models.Document, include_fields=["status", "number", "version", "title"])
+
+        # Each app describes its documents in its documents.py.
+        autodiscover_modules("documents")

@@ -32,6 +32,8 @@ NAVIGATION = [
     (NavItem("Анкетирования", "survey_list", "surveys"), BASE_READERS),
     (NavItem("Мониторинг", "stage1_school", "monitoring"), BASE_READERS),
     (NavItem("Мои ответы", "my_answers", "answers"), {Role.MENTOR, Role.MENTEE, Role.TEACHER}),
+    (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR}),
+    (NavItem("Мои документы", "my_documents", "my_documents"), {Role.MENTOR, Role.MENTEE}),
 ]
 
 

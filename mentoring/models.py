@@ -61,6 +61,11 @@ class OrganisationQuerySet(models.QuerySet):
         return self.schools().filter(pk__in=own)
 
 
+def validate_order_number_format(value: str) -> None:
+    if value.count("{n}") != 1 or value.replace("{n}", "").count("{") or value.replace("{n}", "").count("}"):
+        raise ValidationError("Формат номера приказа должен содержать {n} ровно один раз, например «{n}-о».")
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", "Орган управления образованием"
@@ -84,6 +89,13 @@ class Organisation(models.Model):
     phone = models.CharField("телефон", max_length=50, blank=True)
     email = models.EmailField("электронная почта", blank=True)
     inn = models.CharField("ИНН", max_length=12, blank=True)
+    order_number_format = models.CharField(
+        "формат номера приказа",
+        max_length=30,
+        default="{n}-о",
+        validators=[validate_order_number_format],
+        help_text="{n} — порядковый номер приказа в году: «{n}-о» даёт «45-о».",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -104,6 +116,9 @@ class Organisation(models.Model):
     @property
     def is_school(self) -> bool:
         return self.kind == self.Kind.SCHOOL
+
+    def order_number(self, sequence: int) -> str:
+        return self.order_number_format.replace("{n}", str(sequence))
 
 
 class Membership(models.Model):
@@ -436,3 +451,132 @@ class MenteeEntry(BaseEntry):
         verbose_name = "запись базы наставляемых"
         verbose_name_plural = "база наставляемых"
         indexes = [models.Index(fields=["school", "status"])]
+
+
+def document_upload_to(document: Document, filename: str) -> str:
+    return f"documents/{document.school_id}/{document.year}/{document.pk}-v{document.version}.pdf"
+
+
+class DocumentQuerySet(SchoolOwnedQuerySet):
+    def downloadable_by(self, user) -> DocumentQuerySet:
+        """Ready documents a participant may take: the report of its own pair and its own certificates."""
+        return self.filter(status=Document.Status.READY).filter(
+            Q(pair__mentor__person__user=user, kind=Document.Kind.PAIR_REPORT) | Q(person__user=user)
+        )
+
+
+class Document(models.Model):
+    """A PDF the school signs, files or hands out: asked for in a request, rendered by a worker.
+
+    The number and the row are made in the asking request's transaction; the worker only renders and stores,
+    so a retried or duplicated render never makes a second number or a second file.
+    """
+
+    class Kind(models.TextChoices):
+        ORDER_INTRODUCTION = "order_introduction", "Приказ о внедрении целевой модели наставничества"
+        ORDER_APPROVAL = "order_approval", "Приказ об утверждении положения, программы и дорожной карты"
+        ORDER_PAIRS = "order_pairs", "Приказ о назначении наставников и закреплении пар (групп)"
+        ORDER_MENTOR_SCHOOL = "order_mentor_school", "Приказ об организации «Школы наставников»"
+        ORDER_ENCOURAGEMENT = "order_encouragement", "Приказ о поощрении участников программы наставничества"
+        ORDER_FINAL_EVENT = "order_final_event", "Приказ о проведении итогового мероприятия программы"
+        STAGE_1_REPORT = "stage_1_report", "Отчёт о мониторинге, этап 1"
+        STAGE_2_REPORT = "stage_2_report", "Отчёт о мониторинге, этап 2"
+        PAIR_REPORT = "pair_report", "Отчёт пары о выполнении персонализированной программы"
+        ANNUAL_REPORT = "annual_report", "Аналитический отчёт о наставничестве за учебный год"
+        CERTIFICATE = "certificate", "Сертификат участника программы наставничества"
+        BEST_MENTOR = "best_mentor", "Грамота «Лучший наставник»"
+        PARENTS_LETTER = "parents_letter", "Благодарственное письмо родителям наставника"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "В очереди"
+        RENDERING = "rendering", "Формируется"
+        READY = "ready", "Готов"
+        FAILED = "failed", "Ошибка"
+
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("вид документа", max_length=30, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("год")
+    sequence = models.PositiveIntegerField("порядковый номер приказа", null=True, blank=True)
+    number = models.CharField("номер", max_length=30, blank=True)
+    date = models.DateField("дата")
+    title = models.CharField("заголовок", max_length=500)
+    params = models.JSONField("параметры", default=dict, blank=True)
+    pair = models.ForeignKey(
+        "pairs.Pair", verbose_name="пара", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="кому выдан", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    failure = models.TextField("причина ошибки", blank=True)
+    version = models.PositiveSmallIntegerField("версия", default=1)
+    file = models.FileField("файл", upload_to=document_upload_to, blank=True)
+    file_version = models.PositiveSmallIntegerField("версия файла", default=0)
+    enqueued_at = models.DateTimeField("отправлен на формирование", null=True, blank=True)
+    started_at = models.DateTimeField("начато формирование", null=True, blank=True)
+    rendered_at = models.DateTimeField("сформирован", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="заказал",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("заказан", auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "документ"
+        verbose_name_plural = "документы"
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["school", "kind", "year"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="order_number_unique_per_school_and_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="ready_document_has_a_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} № {self.number}" if self.number else self.title
+
+    @property
+    def is_order(self) -> bool:
+        return self.kind.startswith("order_")
+
+    @property
+    def shown_status(self) -> str:
+        """A render older than the task time limit cannot be running: its worker was lost, and the broker
+        gives the document to the next worker, so it is queued again."""
+        if self.status == self.Status.RENDERING and self.started_at:
+            limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+            if self.started_at < timezone.now() - limit:
+                return self.Status.QUEUED
+        return self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return self.Status(self.shown_status).label
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+
+class OrderCounter(models.Model):
+    """The last order number a school gave in a year: it only grows, so a number is never given twice."""
+
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="one_order_counter_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.year}, последний № {self.last}"

@@ -37,4 +37,6 @@ urlpatterns = [
     path("", include("pairs.urls")),
     # Questionnaires, surveys and monitoring
     path("", include("monitoring.urls")),
+    # Orders, reports and certificates
+    path("", include("mentoring.document_views")),
 ]

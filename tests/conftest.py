@@ -62,3 +62,9 @@ def reference_data(request):
         request.getfixturevalue("transactional_db")
         for module in REFERENCE_DATA:
             importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Files the tests store (documents, consent scans) go to a folder of their own."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

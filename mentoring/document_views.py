@@ -1,0 +1,155 @@
+"""The school's documents: asking for one, watching it render, the archive, downloads that check access."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from . import documents
+from .models import Document, Organisation
+
+SECTION = "documents"
+PER_PAGE = 30
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
+def documents_school(request: HttpRequest) -> Organisation:
+    organisation = request.organisation
+    if organisation is None or not organisation.is_school or not request.roles & documents.REQUESTERS:
+        raise PermissionDenied("Документы школы заказывают и хранят директор и куратор.")
+    return organisation
+
+
+def may_request(request: HttpRequest, kind: str) -> bool:
+    return bool(request.roles & documents.SPECS[kind].requesters)
+
+
+def requestable(request: HttpRequest) -> list[documents.DocumentSpec]:
+    return [spec for kind, spec in documents.SPECS.items() if may_request(request, kind)]
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label="Вид документа", choices=Document.Kind.choices, empty_label="Все", widget=SELECT
+    )
+    year = django_filters.ChoiceFilter(label="Год", choices=[], empty_label="Все", widget=SELECT)
+
+    class Meta:
+        model = Document
+        fields = ["kind", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = self.queryset.order_by("-year").values_list("year", flat=True).distinct()
+        self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
+
+
+def document_list(request: HttpRequest) -> HttpResponse:
+    school = documents_school(request)
+    rows = Document.objects.for_school(school).select_related("requested_by")
+    filterset = DocumentFilterSet(request.GET, queryset=rows)
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "section": SECTION,
+        "filter": filterset,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "specs": requestable(request),
+        "polling": any(document.in_progress for document in page),
+    }
+    template = "documents/partials/document_table.html" if request.htmx else "documents/document_list.html"
+    return render(request, template, context)
+
+
+def asked(request: HttpRequest, kind: str, made: list[Document]) -> HttpResponse:
+    if len(made) == 1:
+        return redirect("document_detail", pk=made[0].pk)
+    messages.success(request, f"Заказано документов: {len(made)}. Они формируются.")
+    return redirect(f"{reverse('document_list')}?kind={kind}")
+
+
+def document_new(request: HttpRequest, kind: str) -> HttpResponse:
+    school = documents_school(request)
+    spec = documents.SPECS.get(kind)
+    if spec is None:
+        raise Http404("Нет такого вида документа.")
+    if not may_request(request, kind):
+        raise PermissionDenied("Приказы издаёт директор школы.")
+    form = spec.form(request.POST or None, school=school, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            date = form.cleaned_data["date"]
+            made = documents.documents_request(
+                school=school, kind=kind, drafts=form.drafts(), date=date, by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return asked(request, kind, made)
+    context = {"section": SECTION, "spec": spec, "kind_label": Document.Kind(kind).label, "form": form}
+    return render(request, "documents/document_form.html", context)
+
+
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school = documents_school(request)
+    document = get_object_or_404(Document.objects.for_school(school).select_related("requested_by"), pk=pk)
+    if request.htmx and document.status == Document.Status.QUEUED and document.enqueued_at is None:
+        documents.documents_enqueue([document.pk])
+        document.refresh_from_db()
+    may_regenerate = may_request(request, document.kind)
+    context = {"section": SECTION, "document": document, "may_regenerate": may_regenerate}
+    template = "documents/partials/document_status.html" if request.htmx else "documents/document_detail.html"
+    return render(request, template, context)
+
+
+@require_POST
+def document_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    school = documents_school(request)
+    document = get_object_or_404(Document.objects.for_school(school), pk=pk)
+    if not may_request(request, document.kind):
+        raise PermissionDenied("Приказы издаёт директор школы.")
+    if document.in_progress:
+        messages.info(request, "Документ уже формируется.")
+    else:
+        documents.document_regenerate(document=document)
+        messages.success(request, "Документ формируется заново: номер и дата остаются прежними.")
+    return redirect("document_detail", pk=document.pk)
+
+
+def readable_documents(request: HttpRequest):
+    """The school's documents for its director and curator; a participant's own pair report and
+    certificates for anyone else."""
+    organisation = request.organisation
+    if organisation is not None and organisation.is_school and request.roles & documents.REQUESTERS:
+        return Document.objects.for_school(organisation) | Document.objects.downloadable_by(request.user)
+    return Document.objects.downloadable_by(request.user)
+
+
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Files are served only here, after the access check: never from a public media folder."""
+    document = get_object_or_404(readable_documents(request).exclude(file=""), pk=pk)
+    name = f"{document.get_kind_display()} № {document.number}" if document.number else document.title
+    filename = f"{name[:150]}.pdf"
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
+
+
+def my_documents(request: HttpRequest) -> HttpResponse:
+    rows = Document.objects.downloadable_by(request.user).select_related("school")
+    return render(request, "documents/my_documents.html", {"section": "my_documents", "documents": rows})
+
+
+urlpatterns = [
+    path("documents/", document_list, name="document_list"),
+    path("documents/new/<slug:kind>/", document_new, name="document_new"),
+    path("documents/mine/", my_documents, name="my_documents"),
+    path("documents/<int:pk>/", document_detail, name="document_detail"),
+    path("documents/<int:pk>/regenerate/", document_regenerate, name="document_regenerate"),
+    path("documents/<int:pk>/file/", document_file, name="document_file"),
+]

@@ -1,0 +1,201 @@
+"""The document machinery: what each kind of document needs, asking for documents, and rendering them.
+
+Each app describes its documents in its own `documents.py` with `register(DocumentSpec(...))`; they are
+loaded when Django starts (see MentoringConfig.ready). A request makes the rows and, for an order, its
+number, in its own transaction, and enqueues the render on commit; the worker only renders and stores.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from .models import Document, OrderCounter, Organisation, Person, Role, User
+from .pdf import pdf_from_html
+
+logger = logging.getLogger(__name__)
+Kind, Status = Document.Kind, Document.Status
+REQUESTERS = frozenset({Role.DIRECTOR, Role.CURATOR})
+# Orders carry the director's signature: only the director issues them.
+ORDER_REQUESTERS = frozenset({Role.DIRECTOR})
+
+
+class DocumentDataError(Exception):
+    """The data a document is made from no longer allows it; the message is the Russian reason."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One document a request asks for: its title and the parameters it is rendered from."""
+
+    title: str
+    params: dict[str, Any] = field(default_factory=dict)
+    pair: Any = None
+    person: Person | None = None
+
+
+class DocumentForm(forms.Form):
+    """The parameters of a kind of document; `drafts()` turns the cleaned form into the documents to make."""
+
+    date = forms.DateField(label="Дата документа", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, school: Organisation, user: User, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.school, self.user = school, user
+
+    def drafts(self) -> list[Draft]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    kind: str
+    form: type[DocumentForm]
+    template: str
+    # The template's context, read afresh from the database at render time from `document.params`.
+    context: Callable[[Document], dict[str, Any]]
+    # Changes the document makes in the asking request's transaction (an order that approves pairs).
+    issue: Callable[[Document], None] | None = None
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        return Document.Kind(self.kind).label
+
+    @property
+    def requesters(self) -> frozenset[str]:
+        return ORDER_REQUESTERS if self.kind.startswith("order_") else REQUESTERS
+
+
+SPECS: dict[str, DocumentSpec] = {}
+
+
+def register(spec: DocumentSpec) -> DocumentSpec:
+    SPECS[spec.kind] = spec
+    return spec
+
+
+def next_order_sequence(school: Organisation, year: int) -> int:
+    """The school's next order number of the year, under a row lock: two requests never get the same one."""
+    counter, _ = OrderCounter.objects.get_or_create(school=school, year=year)
+    counter = OrderCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def documents_request(
+    *, school: Organisation, kind: str, drafts: list[Draft], date: datetime.date, by: User
+) -> list[Document]:
+    spec = SPECS[kind]
+    made = []
+    for draft in drafts:
+        document = Document(
+            school=school,
+            kind=kind,
+            year=date.year,
+            date=date,
+            title=draft.title,
+            params=draft.params,
+            pair=draft.pair,
+            person=draft.person,
+            requested_by=by,
+        )
+        if document.is_order:
+            document.sequence = next_order_sequence(school, date.year)
+            document.number = school.order_number(document.sequence)
+        document.save()
+        if spec.issue:
+            spec.issue(document)
+        made.append(document)
+    ids = [document.pk for document in made]
+    transaction.on_commit(lambda: documents_enqueue(ids))
+    return made
+
+
+@transaction.atomic
+def document_regenerate(*, document: Document) -> Document:
+    """A new version under the same number; the previous file is served until the new one is ready."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    document.version += 1
+    document.status, document.failure, document.enqueued_at = Status.QUEUED, "", None
+    document.save(update_fields=["version", "status", "failure", "enqueued_at"])
+    transaction.on_commit(lambda: documents_enqueue([document.pk]))
+    return document
+
+
+def documents_enqueue(ids: list[int]) -> None:
+    """Hand the renders to the worker. A broker that is down leaves them queued, unsent, to be sent again."""
+    from .tasks import document_render_task
+
+    for pk in ids:
+        try:
+            document_render_task.delay(pk)
+        except OperationalError:
+            logger.warning("Брокер задач недоступен: документ %s ждёт отправки на формирование.", pk)
+            return
+        Document.objects.filter(pk=pk, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+
+
+def documents_enqueue_unsent(school: Organisation | None = None) -> int:
+    """Send again what a broker outage left unsent."""
+    unsent = Document.objects.filter(status=Status.QUEUED, enqueued_at__isnull=True)
+    if school is not None:
+        unsent = unsent.filter(school=school)
+    ids = list(unsent.values_list("pk", flat=True))
+    documents_enqueue(ids)
+    return len(ids)
+
+
+def document_html(document: Document) -> str:
+    spec = SPECS[document.kind]
+    context = {"document": document, "school": document.school, **spec.context(document)}
+    return render_to_string(spec.template, context)
+
+
+def document_fail(document_id: int, reason: str) -> None:
+    Document.objects.filter(pk=document_id).exclude(status=Status.READY).update(
+        status=Status.FAILED, failure=reason
+    )
+
+
+def document_render(*, document_id: int) -> None:
+    """Render and store the document's current version; nothing to do when its file is already there."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().select_related("school").get(pk=document_id)
+        if document.file_version == document.version:
+            return
+        document.status, document.started_at = Status.RENDERING, timezone.now()
+        document.save(update_fields=["status", "started_at"])
+    version = document.version
+    try:
+        pdf = pdf_from_html(document_html(document))
+    except DocumentDataError as error:
+        return document_fail(document_id, str(error))
+    except (TemplateSyntaxError, TemplateDoesNotExist) as error:
+        logger.exception("Шаблон документа %s не сработал", document_id)
+        return document_fail(document_id, f"Ошибка в шаблоне документа: {error}. Сообщите администратору.")
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.version != version or document.file_version == version:
+            return  # a newer version was asked for meanwhile, or another render stored this one
+        previous = document.file.name
+        document.file.save(f"{document.pk}.pdf", ContentFile(pdf), save=False)
+        document.file_version, document.status = version, Status.READY
+        document.failure, document.rendered_at = "", timezone.now()
+        document.save(update_fields=["file", "file_version", "status", "failure", "rendered_at"])
+        if previous:
+            transaction.on_commit(lambda: document.file.storage.delete(previous))

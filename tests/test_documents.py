@@ -1,0 +1,235 @@
+"""The document machinery: numbers, rendering, versions, failures, access; the pairs order as its example."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+
+from mentoring import documents
+from mentoring.models import Document, OrderCounter, Role
+from pairs.models import Pair
+from tests.documents import pdf_pages, pdf_text
+from tests.factories import PairFactory, ProgrammeFactory, SchoolFactory, UserFactory
+
+Kind, Status = Document.Kind, Document.Status
+# Renders are enqueued on commit: these tests commit, as requests do.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def programme(school):
+    return ProgrammeFactory(school=school)
+
+
+@pytest.fixture
+def proposed(programme):
+    return [PairFactory(programme=programme, status=Pair.Status.PROPOSED) for _ in range(2)]
+
+
+def ask_for_pairs_order(client, programme, **extra):
+    data = {"date": "2026-11-23", "programme": programme.pk, **extra}
+    return client.post(reverse("document_new", args=[Kind.ORDER_PAIRS]), data)
+
+
+def test_the_pairs_order_is_numbered_rendered_and_approves_its_pairs(client_as, school, programme, proposed):
+    director = client_as(Role.DIRECTOR, school)
+
+    page = ask_for_pairs_order(director, programme)
+
+    document = Document.objects.get()
+    assert page.status_code == 302 and page.url == reverse("document_detail", args=[document.pk])
+    assert (document.number, document.status, document.year) == ("1-о", Status.READY, 2026)
+    assert all(pair.status == Pair.Status.APPROVED for pair in Pair.objects.all())
+    text = pdf_text(document)
+    assert school.full_name in text and "ПРИКАЗ" in text and "№ 1-о" in text
+    assert "ПРИКАЗЫВАЮ:" in text
+    assert all(pair.mentor.person.last_name in text for pair in proposed)
+    assert pdf_pages(document)[-1][0] > pdf_pages(document)[-1][1], "the list of pairs is landscape"
+
+
+def test_order_numbers_follow_the_schools_format_and_are_never_reused(client_as, school, programme, proposed):
+    school.order_number_format = "{n}/ОД"
+    school.save()
+    director = client_as(Role.DIRECTOR, school)
+    ask_for_pairs_order(director, programme, pairs=[proposed[0].pk])
+    Document.objects.all().delete()
+
+    ask_for_pairs_order(director, programme, pairs=[proposed[1].pk])
+
+    assert Document.objects.get().number == "2/ОД"
+    assert OrderCounter.objects.get(school=school, year=2026).last == 2
+
+
+def test_each_school_and_year_counts_its_own_orders(school):
+    other = SchoolFactory()
+
+    assert documents.next_order_sequence(school, 2026) == 1
+    assert documents.next_order_sequence(school, 2026) == 2
+    assert documents.next_order_sequence(other, 2026) == 1
+    assert documents.next_order_sequence(school, 2027) == 1
+
+
+def test_an_order_for_pairs_already_approved_is_refused_and_changes_nothing(client_as, school, programme):
+    PairFactory(programme=programme, status=Pair.Status.APPROVED)
+    director = client_as(Role.DIRECTOR, school)
+
+    page = ask_for_pairs_order(director, programme)
+
+    assert "В программе нет пар, ожидающих утверждения" in page.content.decode()
+    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+
+
+def test_a_pair_approved_meanwhile_stops_the_order_and_nothing_is_numbered(
+    client_as, school, programme, proposed
+):
+    director = client_as(Role.DIRECTOR, school)
+    form_data = {"pairs": [pair.pk for pair in proposed]}
+    Pair.objects.filter(pk=proposed[0].pk).update(status=Pair.Status.APPROVED)
+
+    page = ask_for_pairs_order(director, programme, **form_data)
+
+    assert page.status_code == 200
+    assert not Document.objects.exists()
+    assert Pair.objects.get(pk=proposed[1].pk).status == Pair.Status.PROPOSED
+
+
+def test_regenerating_keeps_the_number_and_makes_a_new_version(client_as, school, programme, proposed):
+    director = client_as(Role.DIRECTOR, school)
+    ask_for_pairs_order(director, programme)
+    document = Document.objects.get()
+    first_file = document.file.name
+
+    director.post(reverse("document_regenerate", args=[document.pk]))
+
+    document.refresh_from_db()
+    assert (document.number, document.version, document.file_version) == ("1-о", 2, 2)
+    assert document.file.name != first_file
+    assert not document.file.storage.exists(first_file)
+
+
+def test_a_render_already_stored_does_nothing(client_as, school, programme, proposed):
+    ask_for_pairs_order(client_as(Role.DIRECTOR, school), programme)
+    document = Document.objects.get()
+    stored = document.file.name
+
+    documents.document_render(document_id=document.pk)
+
+    document.refresh_from_db()
+    assert document.file.name == stored and document.version == document.file_version == 1
+
+
+def test_a_template_error_fails_the_document_with_its_reason(
+    client_as, school, programme, proposed, monkeypatch
+):
+    spec = documents.SPECS[Kind.ORDER_PAIRS]
+    monkeypatch.setitem(
+        documents.SPECS,
+        Kind.ORDER_PAIRS,
+        documents.DocumentSpec(**{**spec.__dict__, "template": "nowhere.html"}),
+    )
+
+    ask_for_pairs_order(client_as(Role.DIRECTOR, school), programme)
+
+    document = Document.objects.get()
+    assert document.status == Status.FAILED and "Ошибка в шаблоне документа" in document.failure
+    assert not document.file and document.number == "1-о"
+
+
+def test_a_broker_that_is_down_leaves_the_document_queued_unsent(
+    client_as, school, programme, proposed, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from mentoring import tasks
+
+    def down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.document_render_task, "delay", down)
+    director = client_as(Role.DIRECTOR, school)
+    ask_for_pairs_order(director, programme)
+    document = Document.objects.get()
+
+    page = director.get(reverse("document_detail", args=[document.pk]))
+
+    assert (document.status, document.enqueued_at, document.number) == (Status.QUEUED, None, "1-о")
+    assert "Служба формирования документов сейчас недоступна" in page.content.decode()
+    monkeypatch.undo()
+    director.get(reverse("document_detail", args=[document.pk]), headers={"HX-Request": "true"})
+    document.refresh_from_db()
+    assert document.status == Status.READY and document.enqueued_at
+
+
+def test_the_curator_may_not_issue_orders(client_as, school, programme, proposed):
+    page = ask_for_pairs_order(client_as(Role.CURATOR, school), programme)
+
+    assert page.status_code == 403 and not Document.objects.exists()
+
+
+@pytest.fixture
+def order(client_as, school, programme, proposed):
+    ask_for_pairs_order(client_as(Role.DIRECTOR, school), programme)
+    return Document.objects.get()
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.CURATOR])
+def test_the_director_and_curator_keep_the_archive(client_as, school, order, role):
+    client = client_as(role, school)
+
+    listed = client.get(reverse("document_list"), {"kind": Kind.ORDER_PAIRS, "year": 2026})
+    downloaded = client.get(reverse("document_file", args=[order.pk]))
+
+    assert order.title in listed.content.decode()
+    assert downloaded.status_code == 200 and downloaded["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_another_schools_document_is_a_404_also_by_its_file_url(client_as, order, role):
+    other = SchoolFactory()
+    organisation = other.department if role == Role.COORDINATOR else other
+    client = client_as(role, organisation)
+
+    assert client.get(reverse("document_file", args=[order.pk])).status_code == 404
+    if role in (Role.DIRECTOR, Role.CURATOR):
+        assert client.get(reverse("document_detail", args=[order.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.MENTOR, Role.MENTEE, Role.TEACHER, Role.PSYCHOLOGIST])
+def test_other_roles_of_the_school_have_no_archive_and_no_order_files(client_as, school, order, role):
+    client = client_as(role, school)
+
+    assert client.get(reverse("document_list")).status_code == 403
+    assert client.get(reverse("document_file", args=[order.pk])).status_code == 404
+
+
+def test_the_media_folder_is_not_served_even_to_the_director(client_as, school, order):
+    director = client_as(Role.DIRECTOR, school)
+
+    assert director.get(f"/media/{order.file.name}").status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(order):
+    page = Client().get(reverse("document_file", args=[order.pk]))
+
+    assert page.status_code == 302 and "/accounts/login/" in page.url
+
+
+def test_a_mentor_downloads_only_its_own_pair_report(client, school, programme, proposed):
+    pair = proposed[0]
+    user = UserFactory()
+    pair.mentor.person.user = user
+    pair.mentor.person.save()
+    own = Document.objects.create(
+        school=school, kind=Kind.PAIR_REPORT, year=2026, date="2026-11-23", title="Отчёт", pair=pair
+    )
+    foreign = Document.objects.create(
+        school=school, kind=Kind.PAIR_REPORT, year=2026, date="2026-11-23", title="Отчёт", pair=proposed[1]
+    )
+    for document in (own, foreign):
+        document.file.save("x.pdf", ContentFile(b"%PDF"))
+        Document.objects.filter(pk=document.pk).update(status=Status.READY)
+    client.force_login(user)
+
+    assert client.get(reverse("document_file", args=[own.pk])).status_code == 200
+    assert client.get(reverse("document_file", args=[foreign.pk])).status_code == 404
+    assert own.title in client.get(reverse("my_documents")).content.decode()
