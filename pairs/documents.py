@@ -1,16 +1,20 @@
-"""Documents of pairs: the order appointing mentors and approving the pairs and groups."""
+"""Documents of pairs: the order appointing mentors and approving the pairs and groups, the order encouraging
+participants, the pair's report, and the certificates and letters handed to participants."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
-from mentoring.models import Document
+from mentoring.models import Document, MentorEntry, Organisation, Person
+from monitoring.models import Answer, Invitation, Questionnaire
 from programs.models import Programme
 
-from .models import Pair
+from .models import Meeting, Pair
 from .services import pair_change_status
 
 Status = Pair.Status
@@ -104,5 +108,471 @@ register(
         issue=approve_listed_pairs,
         description="Назначает наставников и утверждает предложенные пары и группы программы; "
         "издание приказа переводит пары в статус «Утверждена». Приложение — список пар.",
+    )
+)
+
+
+# Encouragement (seed 002 §10 «Механизмы поощрения наставников»): the order, the pair's report, the awards.
+
+AWARDED = (Status.ACTIVE, Status.COMPLETED)
+ROLE_GENITIVE = {"наставник": "наставника", "наставляемый": "наставляемого"}
+PAIR_REPORT_TITLE = "Отчёт о реализации персонализированной программы наставничества"
+NOBODY_TO_AWARD = "Выберите хотя бы одного получателя: документ не для кого формировать."
+
+
+def awarded_pairs(school: Organisation):
+    """Pairs that have worked: their participants may be encouraged."""
+    return Pair.objects.for_school(school).filter(status__in=AWARDED)
+
+
+def participants(pairs) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(
+            Q(mentor_entry__pairs__in=pairs) | Q(mentee_entry__pair_memberships__pair__in=pairs)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "patronymic", "pk")
+    )
+
+
+def person_label(person: Person) -> str:
+    detail = f"{person.school_class} класс" if person.school_class else person.position
+    return f"{person.full_name}, {detail}" if detail else person.full_name
+
+
+def role_in(pair: Pair, person: Person) -> str:
+    return "наставник" if pair.mentor.person_id == person.pk else "наставляемый"
+
+
+def refuse_non_pupils(people: list[Person]) -> None:
+    for person in people:
+        if person.kind != Person.Kind.PUPIL:
+            raise ValidationError(
+                f"{person.full_name} — не обучающийся: письмо родителям пишется только наставникам "
+                "из числа обучающихся."
+            )
+
+
+class AwardedMentorsForm(DocumentForm):
+    """Mentors of the school's pairs that have worked; another school's mentor is not offered."""
+
+    mentors = forms.ModelMultipleChoiceField(
+        label="Наставники",
+        queryset=MentorEntry.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pairs = awarded_pairs(self.school)
+        self.fields["mentors"].queryset = (
+            MentorEntry.objects.filter(pk__in=pairs.values("mentor"))
+            .select_related("person")
+            .order_by("person__last_name", "person__first_name", "pk")
+        )
+        self.fields["mentors"].label_from_instance = lambda entry: person_label(entry.person)
+
+
+@dataclass(frozen=True)
+class Encouragement:
+    label: str
+    action: str  # the order's point, before its reason
+    handed: str  # what the curator prepares and hands out, in the accusative
+    mentees: bool  # whether the mentees of the chosen pairs are encouraged too
+
+
+ENCOURAGEMENTS = {
+    "gratitude": Encouragement("Благодарность", "Объявить благодарность", "выписки из приказа", True),
+    "best_mentor": Encouragement(
+        "Грамота «Лучший наставник»", "Наградить грамотой «Лучший наставник»", "грамоты", False
+    ),
+    "certificate": Encouragement(
+        "Сертификат участника программы в портфолио",
+        "Вручить сертификат участника программы наставничества для портфолио работ и достижений",
+        "сертификаты",
+        True,
+    ),
+    "parents_letter": Encouragement(
+        "Благодарственное письмо родителям наставника из числа обучающихся",
+        "Направить благодарственные письма родителям (законным представителям) наставников "
+        "из числа обучающихся",
+        "благодарственные письма",
+        False,
+    ),
+}
+DEFAULT_REASON = "за активное участие в реализации программы наставничества и достигнутые результаты"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person: Person
+    role: str
+    programmes: str
+
+    @property
+    def label(self) -> str:
+        return person_label(self.person)
+
+
+def encouraged(encouragement: Encouragement, mentors, pairs) -> list[Recipient]:
+    """The people the order names: the chosen mentors and the participants of the chosen pairs, once each."""
+    found: dict[int, tuple[Person, str, set[str]]] = {}
+
+    def add(person: Person, role: str, programme: str | None) -> None:
+        _, _, programmes = found.setdefault(person.pk, (person, role, set()))
+        if programme:
+            programmes.add(programme)
+
+    for entry in mentors:
+        add(entry.person, "наставник", None)
+    for pair in pairs:
+        add(pair.mentor.person, "наставник", pair.programme.title)
+        if encouragement.mentees:
+            for member in pair.members.all():
+                add(member.mentee.person, "наставляемый", pair.programme.title)
+    people = sorted(found.values(), key=lambda row: (row[0].last_name, row[0].first_name, row[0].pk))
+    return [Recipient(person, role, "; ".join(sorted(names))) for person, role, names in people]
+
+
+class EncouragementOrderForm(AwardedMentorsForm):
+    pairs = forms.ModelMultipleChoiceField(
+        label="Наставнические пары и группы",
+        queryset=Pair.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Работающие и завершившие работу пары школы.",
+    )
+    encouragement = forms.ChoiceField(
+        label="Вид поощрения", choices=[(code, e.label) for code, e in ENCOURAGEMENTS.items()]
+    )
+    reason = forms.CharField(
+        label="Формулировка",
+        max_length=300,
+        initial=DEFAULT_REASON,
+        help_text="Продолжает пункт приказа после вида поощрения.",
+    )
+    appendix = forms.BooleanField(label="Приложить список поощряемых с ролями и программами", required=False)
+
+    field_order = ["date", "encouragement", "reason", "mentors", "pairs", "appendix"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pairs"].queryset = pairs_with_people(awarded_pairs(self.school).values("pk"))
+        self.fields["pairs"].label_from_instance = lambda pair: f"{pair} ({pair.programme.title})"
+
+    def clean(self):
+        cleaned = super().clean()
+        mentors, pairs = cleaned.get("mentors"), cleaned.get("pairs")
+        if mentors is None or pairs is None or "encouragement" not in cleaned:
+            return cleaned
+        if not mentors and not pairs:
+            raise ValidationError("Выберите наставников или пары: поощрять некого.")
+        if cleaned["encouragement"] == "parents_letter":
+            refuse_non_pupils([e.person for e in mentors] + [p.mentor.person for p in pairs])
+        return cleaned
+
+    def drafts(self) -> list[Draft]:
+        data = self.cleaned_data
+        params = {
+            "encouragement": data["encouragement"],
+            "reason": data["reason"].strip(),
+            "mentors": [entry.pk for entry in data["mentors"]],
+            "pairs": [pair.pk for pair in data["pairs"]],
+            "appendix": data["appendix"],
+        }
+        return [Draft("О поощрении участников программы наставничества", params)]
+
+
+def encouragement_order_context(document: Document) -> dict:
+    params = document.params
+    encouragement = ENCOURAGEMENTS[params["encouragement"]]
+    mentors = MentorEntry.objects.filter(pk__in=params["mentors"]).select_related("person")
+    recipients = encouraged(encouragement, mentors, pairs_with_people(params["pairs"]))
+    if not recipients:
+        raise DocumentDataError("Наставники и пары приказа удалены: сформировать приказ нельзя.")
+    return {"encouragement": encouragement, "reason": params["reason"], "recipients": recipients}
+
+
+# The pair's report: seed 004's plan table and its four-level evaluation of the result.
+
+
+@dataclass(frozen=True)
+class Level:
+    title: str
+    meaning: str
+    answers: list[str] = field(default_factory=list)
+    average: float | None = None
+
+
+LEVELS = (
+    ("Реакция", "эмоциональная удовлетворённость наставляемого от пребывания в роли наставляемого"),
+    ("Изменения в знаниях", "изменения в знаниях и их оценка"),
+    ("Изменение поведения", "изменение поведения и способа действий в проблемных ситуациях"),
+    ("Общая оценка результатов", "общая оценка результатов для образовательной организации"),
+)
+
+
+def answer_value(answer: Answer) -> str:
+    if answer.number is not None:
+        value = f"{answer.number.normalize():f}".replace(".", ",")
+        return f"{value} из {answer.question.scale_max}" if answer.question.scale_max else value
+    return answer.text or ", ".join(answer.chosen)
+
+
+def evaluation(pair: Pair, people: list[Person]) -> list[Level]:
+    """The levels filled from the pair's submitted satisfaction surveys, matched by the built-in wording
+    («Реакция: …»), which a school's copy of the questionnaire keeps."""
+    invitations = Invitation.objects.filter(
+        Q(pair=pair) | Q(pair__isnull=True, person__in=people, survey__programme=pair.programme)
+    )
+    answers = list(
+        Answer.objects.filter(
+            response__invitation__in=invitations,
+            response__submitted_at__isnull=False,
+            question__questionnaire__purpose=Questionnaire.Purpose.SATISFACTION,
+        )
+        .select_related("question", "response__invitation__person")
+        .order_by("response__submitted_at", "question__order")
+    )
+    levels = []
+    for title, meaning in LEVELS:
+        own = [a for a in answers if a.question.text.startswith(f"{title}:")]
+        numbers = [float(a.number) for a in own if a.number is not None]
+        lines = [
+            f"{a.response.invitation.person.full_name} ({role_in(pair, a.response.invitation.person)}): "
+            f"{answer_value(a)}"
+            for a in own
+        ]
+        average = round(sum(numbers) / len(numbers), 1) if numbers else None
+        levels.append(Level(title, meaning, lines, average))
+    return levels
+
+
+def hours_and_minutes(minutes: int) -> str:
+    return f"{minutes // 60} ч {minutes % 60:02d} мин"
+
+
+class PairReportForm(DocumentForm):
+    pair = forms.ModelChoiceField(label="Наставническая пара (группа)", queryset=Pair.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pairs = Pair.objects.for_school(self.school).exclude(status=Status.PROPOSED)
+        self.fields["pair"].queryset = pairs_with_people(pairs.values("pk"))
+        self.fields["pair"].label_from_instance = lambda pair: f"{pair} ({pair.programme.title})"
+
+    def drafts(self) -> list[Draft]:
+        pair = self.cleaned_data["pair"]
+        title = f"{PAIR_REPORT_TITLE}: {pair.mentor.person.full_name}"
+        return [Draft(title, {"pair": pair.pk}, pair=pair)]
+
+
+def pair_report_context(document: Document) -> dict:
+    pair = pairs_with_people([document.params["pair"]]).select_related("programme__curator").first()
+    if pair is None:
+        raise DocumentDataError("Пара удалена: сформировать отчёт нельзя.")
+    plan = list(pair.plan_items.all())
+    meetings = list(pair.meetings.filter(status=Meeting.Status.HELD))
+    people = [pair.mentor.person] + [member.mentee.person for member in pair.members.all()]
+    return {
+        "pair": pair,
+        "plan": plan,
+        "meetings": meetings,
+        "done": sum(item.is_done for item in plan),
+        "duration": hours_and_minutes(sum(meeting.duration_minutes for meeting in meetings)),
+        "levels": evaluation(pair, people),
+        "report_title": PAIR_REPORT_TITLE,
+    }
+
+
+# Certificates and letters: one document per recipient, each the recipient's own to download.
+
+
+class CertificateForm(DocumentForm):
+    programme = forms.ModelChoiceField(label="Программа наставничества", queryset=Programme.objects.none())
+    recipients = forms.ModelMultipleChoiceField(
+        label="Участники",
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": NOBODY_TO_AWARD},
+        help_text="Наставники и наставляемые работающих и завершивших работу пар программы.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.for_school(self.school).order_by("-starts_on")
+        self.fields["recipients"].queryset = participants(awarded_pairs(self.school))
+        self.fields["recipients"].label_from_instance = person_label
+
+    def clean(self):
+        cleaned = super().clean()
+        programme, chosen = cleaned.get("programme"), cleaned.get("recipients")
+        if programme is None or not chosen:
+            return cleaned
+        taking_part = set(participants(awarded_pairs(self.school).filter(programme=programme)))
+        for person in chosen:
+            if person not in taking_part:
+                raise ValidationError(
+                    f"{person.full_name} не участвует в парах программы «{programme.title}»."
+                )
+        return cleaned
+
+    def drafts(self) -> list[Draft]:
+        programme = self.cleaned_data["programme"]
+        return [
+            Draft(
+                f"Сертификат участника программы наставничества: {person.full_name}",
+                {"programme": programme.pk, "person": person.pk},
+                person=person,
+            )
+            for person in self.cleaned_data["recipients"]
+        ]
+
+
+def certificate_context(document: Document) -> dict:
+    person_id = document.params["person"]
+    pairs = list(
+        Pair.objects.filter(programme=document.params["programme"], status__in=AWARDED)
+        .filter(Q(mentor__person=person_id) | Q(members__mentee__person=person_id))
+        .select_related("programme__form", "mentor")
+        .distinct()
+    )
+    if not pairs:
+        raise DocumentDataError(
+            "Участник больше не состоит в парах программы: сертификат сформировать нельзя."
+        )
+    person = Person.objects.get(pk=person_id)
+    programme = pairs[0].programme
+    return {
+        "person": person,
+        "programme": programme,
+        "roles": " и ".join(sorted({ROLE_GENITIVE[role_in(pair, person)] for pair in pairs})),
+        "started_on": min(pair.started_on or programme.starts_on for pair in pairs),
+        "ended_on": max(pair.ended_on or pair.ends_on or programme.ends_on for pair in pairs),
+    }
+
+
+class MentorAwardsForm(AwardedMentorsForm):
+    """One document for each chosen mentor."""
+
+    title = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "mentors" in cleaned and not cleaned["mentors"]:
+            raise ValidationError(NOBODY_TO_AWARD)
+        return cleaned
+
+    def params(self) -> dict:
+        return {}
+
+    def drafts(self) -> list[Draft]:
+        return [
+            Draft(
+                f"{self.title}: {entry.person.full_name}",
+                {"mentor": entry.pk, **self.params()},
+                person=entry.person,
+            )
+            for entry in self.cleaned_data["mentors"]
+        ]
+
+
+class BestMentorForm(MentorAwardsForm):
+    title = "Грамота «Лучший наставник»"
+    reason = forms.CharField(
+        label="Формулировка",
+        max_length=300,
+        initial="за высокий профессионализм, активную работу в роли наставника "
+        "и значимые результаты наставляемых",
+    )
+    field_order = ["date", "mentors", "reason"]
+
+    def params(self) -> dict:
+        return {"reason": self.cleaned_data["reason"].strip()}
+
+
+def mentor_programmes(document: Document) -> tuple[MentorEntry, list[Programme]]:
+    entry = MentorEntry.objects.select_related("person").filter(pk=document.params["mentor"]).first()
+    pairs = Pair.objects.filter(mentor=entry, status__in=AWARDED)
+    programmes = list(Programme.objects.filter(pk__in=pairs.values("programme")).select_related("form"))
+    if entry is None or not programmes:
+        raise DocumentDataError("Наставник больше не ведёт пар: документ сформировать нельзя.")
+    return entry, programmes
+
+
+def best_mentor_context(document: Document) -> dict:
+    entry, programmes = mentor_programmes(document)
+    return {"person": entry.person, "programmes": programmes, "reason": document.params["reason"]}
+
+
+class ParentsLetterForm(MentorAwardsForm):
+    title = "Благодарственное письмо родителям"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentors"].label = "Наставники из числа обучающихся"
+        self.fields["mentors"].help_text = "Письмо пишется родителям только наставников-обучающихся."
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_non_pupils([entry.person for entry in cleaned.get("mentors", [])])
+        return cleaned
+
+
+def parents_letter_context(document: Document) -> dict:
+    entry, programmes = mentor_programmes(document)
+    return {"person": entry.person, "programmes": programmes}
+
+
+register(
+    DocumentSpec(
+        kind=Document.Kind.ORDER_ENCOURAGEMENT,
+        form=EncouragementOrderForm,
+        template="documents/pdf/order_encouragement.html",
+        context=encouragement_order_context,
+        description="Поощряет выбранных наставников и участников пар: благодарность, "
+        "грамота «Лучший наставник», сертификат в портфолио "
+        "или благодарственное письмо родителям наставника-обучающегося.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=Document.Kind.PAIR_REPORT,
+        form=PairReportForm,
+        template="documents/pdf/pair_report.html",
+        context=pair_report_context,
+        description="План персонализированной программы с отметками о выполнении, "
+        "проведённые встречи и оценка результата по четырём уровням. "
+        "Наставник пары может скачать готовый отчёт.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=Document.Kind.CERTIFICATE,
+        form=CertificateForm,
+        template="documents/pdf/certificate.html",
+        context=certificate_context,
+        description="Сертификат в портфолио работ и достижений: по одному на каждого выбранного участника; "
+        "участник скачивает свой в личном кабинете.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=Document.Kind.BEST_MENTOR,
+        form=BestMentorForm,
+        template="documents/pdf/best_mentor.html",
+        context=best_mentor_context,
+        description="Школьная грамота «Лучший наставник»: по одной на каждого выбранного наставника.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=Document.Kind.PARENTS_LETTER,
+        form=ParentsLetterForm,
+        template="documents/pdf/parents_letter.html",
+        context=parents_letter_context,
+        description="Благодарственное письмо родителям наставника из числа обучающихся: "
+        "по одному на наставника.",
     )
 )

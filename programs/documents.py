@@ -1,0 +1,387 @@
+"""Orders of the mentoring model's life in a school: introducing it and appointing the curator, approving the
+Положение and a programme, the «Школа наставников», the final event of a programme."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
+from mentoring.forms import DateInput
+from mentoring.models import Document, Organisation, Role, User
+from pairs.models import Pair
+
+from .models import Programme
+from .views import curators_of
+
+Kind = Document.Kind
+# Who may be made responsible for an event: the school's staff, never a pupil's account.
+STAFF = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST, Role.TEACHER)
+# Pairs that have worked (or work) and so have results to present at the final event.
+WORKED = (Pair.Status.APPROVED, Pair.Status.ACTIVE, Pair.Status.COMPLETED)
+DATE_FORMAT = "%d.%m.%Y"
+
+
+def school_staff(school: Organisation) -> QuerySet[User]:
+    staff = Q(memberships__organisation=school, memberships__role__in=STAFF)
+    return User.objects.filter(staff).distinct().order_by("last_name", "first_name", "patronymic")
+
+
+def programme_field(*, required: bool = True, **kwargs) -> forms.ModelChoiceField:
+    field = forms.ModelChoiceField(
+        label="Программа наставничества", queryset=Programme.objects.none(), required=required, **kwargs
+    )
+    field.error_messages["invalid_choice"] = "Выберите программу этой школы."
+    return field
+
+
+def user_field(label: str, message: str, **kwargs) -> forms.ModelChoiceField:
+    field = forms.ModelChoiceField(label=label, queryset=User.objects.none(), **kwargs)
+    field.error_messages["invalid_choice"] = message
+    return field
+
+
+def school_programmes(school: Organisation) -> QuerySet[Programme]:
+    return Programme.objects.for_school(school).order_by("-starts_on", "title")
+
+
+def read_programme(pk: int | None) -> Programme | None:
+    """The programme an order names, read afresh at render time; None when the order names none."""
+    if pk is None:
+        return None
+    programme = (
+        Programme.objects.select_related("form", "curator").prefetch_related("risks").filter(pk=pk).first()
+    )
+    if programme is None:
+        raise DocumentDataError(
+            "Программа наставничества, указанная в приказе, удалена: сформировать приказ нельзя."
+        )
+    return programme
+
+
+def read_user(pk: int, who: str) -> User:
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise DocumentDataError(f"Учётная запись {who} удалена: сформировать приказ нельзя.")
+    return user
+
+
+# 1. Introducing the target model and appointing the curator.
+
+INTRODUCTION_TITLE = "О внедрении целевой модели наставничества и назначении куратора"
+
+
+class IntroductionOrderForm(DocumentForm):
+    curator = user_field(
+        "Куратор внедрения целевой модели наставничества",
+        "Выберите куратора этой школы.",
+        required=False,
+        help_text="Пусто — куратор выбранной программы.",
+    )
+    programme = programme_field(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["curator"].queryset = curators_of(self.school)
+        self.fields["programme"].queryset = school_programmes(self.school).active()
+
+    def clean(self):
+        cleaned = super().clean()
+        programme = cleaned.get("programme")
+        curator = cleaned.get("curator") or (programme.curator if programme else None)
+        if curator is None and not self.errors:
+            raise ValidationError(
+                "Выберите куратора или программу, у которой назначен куратор: приказ назначает куратора."
+            )
+        cleaned["appointed"] = curator
+        return cleaned
+
+    def drafts(self) -> list[Draft]:
+        programme = self.cleaned_data["programme"]
+        params = {
+            "curator": self.cleaned_data["appointed"].pk,
+            "programme": programme.pk if programme else None,
+        }
+        return [Draft(INTRODUCTION_TITLE, params)]
+
+
+def introduction_context(document: Document) -> dict[str, Any]:
+    return {
+        "curator": read_user(document.params["curator"], "куратора"),
+        "programme": read_programme(document.params["programme"]),
+    }
+
+
+register(
+    DocumentSpec(
+        kind=Kind.ORDER_INTRODUCTION,
+        form=IntroductionOrderForm,
+        template="documents/pdf/order_introduction.html",
+        context=introduction_context,
+        description="Вводит целевую модель наставничества (распоряжение Минпросвещения России № Р-145) и "
+        "назначает куратора, ответственного за программу наставничества: формирование баз наставников и "
+        "наставляемых, подготовку Положения и программ, мониторинг.",
+    )
+)
+
+
+# 2. Approving the Положение о наставничестве and a programme.
+
+APPROVAL_TITLE = "Об утверждении положения о наставничестве и программы наставничества"
+
+
+class ApprovalOrderForm(DocumentForm):
+    programme = programme_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = school_programmes(self.school)
+
+    def clean(self):
+        cleaned = super().clean()
+        programme = cleaned.get("programme")
+        if programme is not None and programme.status == Programme.Status.DRAFT:
+            raise ValidationError(
+                f"Программа «{programme.title}» ещё не утверждена директором: утвердите её на странице "
+                "программы, затем издайте приказ."
+            )
+        if programme is not None and programme.status == Programme.Status.COMPLETED:
+            raise ValidationError(f"Программа «{programme.title}» уже завершена: утверждать её поздно.")
+        return cleaned
+
+    def drafts(self) -> list[Draft]:
+        return [Draft(APPROVAL_TITLE, {"programme": self.cleaned_data["programme"].pk})]
+
+
+def approval_context(document: Document) -> dict[str, Any]:
+    return {"programme": read_programme(document.params["programme"])}
+
+
+register(
+    DocumentSpec(
+        kind=Kind.ORDER_APPROVAL,
+        form=ApprovalOrderForm,
+        template="documents/pdf/order_approval.html",
+        context=approval_context,
+        description="Утверждает Положение о системе наставничества школы (приложение 1) и программу "
+        "наставничества (приложение 2 — её карточка: цель, задачи, ожидаемые результаты, риски). "
+        "Программа должна быть утверждена директором или реализовываться.",
+    )
+)
+
+
+# 3. The «Школа наставников» with its schedule.
+
+MENTOR_SCHOOL_TITLE = "Об организации «Школы наставников»"
+DEFAULT_LESSONS = (
+    ("Введение в наставничество: целевая модель наставничества, формы и ролевые модели", "Куратор"),
+    ("Роль наставника: задачи, права и обязанности, этика взаимодействия с наставляемым", "Куратор"),
+    ("Методы и формы работы с наставляемым", "Педагог-психолог"),
+    ("Персонализированная программа наставничества: цели, план, ожидаемые результаты", "Куратор"),
+    ("Мониторинг и оценка результатов программы наставничества", "Куратор"),
+)
+LESSON_EXAMPLE = "01.12.2026; Введение в наставничество; Иванова А. П."
+
+
+@dataclass(frozen=True)
+class Lesson:
+    date: datetime.date
+    topic: str
+    responsible: str
+
+    def as_params(self) -> list[str]:
+        return [self.date.isoformat(), self.topic, self.responsible]
+
+
+def default_schedule(starts_on: datetime.date) -> str:
+    """A lesson a week from the course's first day, in the seeds' order of topics."""
+    days = (starts_on + datetime.timedelta(weeks=week) for week in range(len(DEFAULT_LESSONS)))
+    return "\n".join(
+        f"{day:{DATE_FORMAT}}; {topic}; {who}"
+        for day, (topic, who) in zip(days, DEFAULT_LESSONS, strict=True)
+    )
+
+
+def schedule_parse(text: str) -> list[Lesson]:
+    """Lines «дата; тема; ответственный»; blank lines are skipped, anything else malformed is refused."""
+    lessons = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        if len(parts) != 3 or not all(parts):
+            raise ValidationError(
+                f"Строка {number} расписания «{line.strip()}»: нужно «дата; тема; ответственный», "
+                f"например «{LESSON_EXAMPLE}»."
+            )
+        try:
+            day = datetime.datetime.strptime(parts[0], DATE_FORMAT).date()
+        except ValueError:
+            raise ValidationError(
+                f"Строка {number} расписания: дата «{parts[0]}» не распознана — пишите ДД.ММ.ГГГГ."
+            ) from None
+        lessons.append(Lesson(day, parts[1], parts[2]))
+    if not lessons:
+        raise ValidationError("Впишите расписание: хотя бы одно занятие «дата; тема; ответственный».")
+    return lessons
+
+
+class MentorSchoolOrderForm(DocumentForm):
+    programme = programme_field(
+        required=False, help_text="Необязательно: программа, для которой учат наставников."
+    )
+    starts_on = forms.DateField(label="Начало обучения", widget=DateInput())
+    ends_on = forms.DateField(label="Окончание обучения", widget=DateInput())
+    responsible = user_field("Ответственный за «Школу наставников»", "Выберите сотрудника этой школы.")
+    schedule = forms.CharField(
+        label="Расписание занятий",
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=f"Одно занятие в строке: «дата; тема; ответственный», например «{LESSON_EXAMPLE}».",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        starts_on = timezone.localdate()
+        self.initial.setdefault("starts_on", starts_on)
+        self.initial.setdefault("ends_on", starts_on + datetime.timedelta(weeks=len(DEFAULT_LESSONS) - 1))
+        self.initial.setdefault("schedule", default_schedule(starts_on))
+        self.fields["programme"].queryset = school_programmes(self.school).active()
+        self.fields["responsible"].queryset = school_staff(self.school)
+
+    def clean_schedule(self) -> list[Lesson]:
+        return sorted(schedule_parse(self.cleaned_data["schedule"]), key=lambda lesson: lesson.date)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if not (starts_on and ends_on):
+            return cleaned
+        if ends_on < starts_on:
+            raise ValidationError("Окончание обучения не может быть раньше его начала.")
+        term = f"{starts_on:{DATE_FORMAT}} – {ends_on:{DATE_FORMAT}}"
+        for lesson in cleaned.get("schedule") or []:
+            if not starts_on <= lesson.date <= ends_on:
+                raise ValidationError(
+                    f"Занятие «{lesson.topic}» {lesson.date:{DATE_FORMAT}} вне сроков обучения ({term})."
+                )
+        return cleaned
+
+    def drafts(self) -> list[Draft]:
+        data = self.cleaned_data
+        params = {
+            "programme": data["programme"].pk if data["programme"] else None,
+            "starts_on": data["starts_on"].isoformat(),
+            "ends_on": data["ends_on"].isoformat(),
+            "responsible": data["responsible"].pk,
+            "schedule": [lesson.as_params() for lesson in data["schedule"]],
+        }
+        return [Draft(MENTOR_SCHOOL_TITLE, params)]
+
+
+def mentor_school_context(document: Document) -> dict[str, Any]:
+    params = document.params
+    return {
+        "programme": read_programme(params["programme"]),
+        "starts_on": datetime.date.fromisoformat(params["starts_on"]),
+        "ends_on": datetime.date.fromisoformat(params["ends_on"]),
+        "responsible": read_user(params["responsible"], "ответственного"),
+        "lessons": [
+            Lesson(datetime.date.fromisoformat(day), topic, who) for day, topic, who in params["schedule"]
+        ],
+    }
+
+
+register(
+    DocumentSpec(
+        kind=Kind.ORDER_MENTOR_SCHOOL,
+        form=MentorSchoolOrderForm,
+        template="documents/pdf/order_mentor_school.html",
+        context=mentor_school_context,
+        description="Организует обучение наставников в «Школе наставников»: сроки, ответственный и "
+        "расписание занятий (приложение к приказу).",
+    )
+)
+
+
+# 4. The final event of a programme.
+
+FINAL_EVENT_TITLE = "О проведении итогового мероприятия в рамках реализации целевой модели наставничества"
+# The form of the event as the form offers it, and as the order's sentence needs it («в форме …»).
+EVENT_FORMS = {
+    "conference": ("Конференция", "конференции"),
+    "festival": ("Фестиваль наставнических практик", "фестиваля наставнических практик"),
+    "round_table": ("Круглый стол", "круглого стола"),
+    "ceremony": ("Торжественное собрание", "торжественного собрания"),
+}
+
+
+class FinalEventOrderForm(DocumentForm):
+    programme = programme_field()
+    event_date = forms.DateField(label="Дата мероприятия", widget=DateInput())
+    place = forms.CharField(label="Место проведения", max_length=300)
+    event_form = forms.ChoiceField(
+        label="Форма мероприятия", choices=[(code, label) for code, (label, _) in EVENT_FORMS.items()]
+    )
+    responsible = user_field("Ответственный за мероприятие", "Выберите сотрудника этой школы.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = school_programmes(self.school)
+        self.fields["responsible"].queryset = school_staff(self.school)
+
+    def clean(self):
+        cleaned = super().clean()
+        programme, event_date = cleaned.get("programme"), cleaned.get("event_date")
+        if programme is None:
+            return cleaned
+        if not Pair.objects.filter(programme=programme, status__in=WORKED).exists():
+            raise ValidationError("В программе нет пар: итоговое мероприятие подводить не по чему.")
+        if event_date and event_date < programme.starts_on:
+            starts_on = f"{programme.starts_on:{DATE_FORMAT}}"
+            raise ValidationError(f"Итоговое мероприятие не может пройти до начала программы ({starts_on}).")
+        return cleaned
+
+    def drafts(self) -> list[Draft]:
+        data = self.cleaned_data
+        params = {
+            "programme": data["programme"].pk,
+            "event_date": data["event_date"].isoformat(),
+            "place": data["place"],
+            "event_form": data["event_form"],
+            "responsible": data["responsible"].pk,
+        }
+        return [Draft(FINAL_EVENT_TITLE, params)]
+
+
+def final_event_context(document: Document) -> dict[str, Any]:
+    params = document.params
+    programme = read_programme(params["programme"])
+    pairs = Pair.objects.filter(programme=programme, status__in=WORKED).count()
+    if not pairs:
+        raise DocumentDataError("В программе не осталось пар: итоговое мероприятие подводить не по чему.")
+    return {
+        "programme": programme,
+        "pairs": pairs,
+        "event_date": datetime.date.fromisoformat(params["event_date"]),
+        "place": params["place"],
+        "event_form": EVENT_FORMS[params["event_form"]][1],
+        "responsible": read_user(params["responsible"], "ответственного"),
+    }
+
+
+register(
+    DocumentSpec(
+        kind=Kind.ORDER_FINAL_EVENT,
+        form=FinalEventOrderForm,
+        template="documents/pdf/order_final_event.html",
+        context=final_event_context,
+        description="Назначает итоговое мероприятие программы наставничества: дата, место, форма, "
+        "ответственный; представление результатов пар, второй этап мониторинга, поощрение лучших участников.",
+    )
+)

@@ -1,0 +1,334 @@
+"""The orders of programs/documents.py: introducing the model, approving the Положение and a programme, the
+«Школа наставников», the final event."""
+
+import pytest
+from django.urls import reverse
+
+from mentoring.models import Document, OrderCounter, Role
+from pairs.models import Pair
+from programs.models import Programme, ProgrammeRisk
+from tests.documents import pdf_text
+from tests.factories import PairFactory, ProgrammeFactory
+
+Kind, Status = Document.Kind, Document.Status
+# Renders are enqueued on commit: these tests commit, as requests do.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SCHEDULE = (
+    "01.12.2026; Введение в наставничество; Кузнецова О. П.\n"
+    "\n"
+    "08.12.2026; Методы и формы работы с наставляемым; Педагог-психолог Белова Е. А.\n"
+)
+
+
+@pytest.fixture
+def curator(make_user, school):
+    user = make_user(Role.CURATOR, school)
+    user.last_name, user.first_name, user.patronymic = "Кузнецова", "Ольга", "Петровна"
+    user.save()
+    return user
+
+
+@pytest.fixture
+def programme(school, curator):
+    programme = ProgrammeFactory(
+        school=school,
+        title="Программа «Учитель – учитель» на 2026/27 учебный год",
+        curator=curator,
+        tasks="Адаптация молодого специалиста\nРазвитие профессиональных компетенций",
+        expected_results="Успешная адаптация молодого учителя",
+    )
+    ProgrammeRisk.objects.create(
+        programme=programme, risk="Высокая загруженность наставника", mitigation="Гибкий график встреч"
+    )
+    return programme
+
+
+@pytest.fixture
+def director(client_as, school):
+    return client_as(Role.DIRECTOR, school)
+
+
+@pytest.fixture
+def foreign(other_school, make_user):
+    """Another school's curator and programme, titled apart so a page can be searched for them."""
+    user = make_user(Role.CURATOR, other_school)
+    user.last_name = "Чужакова"
+    user.save()
+    return {"curator": user, "programme": ProgrammeFactory(school=other_school, title="Чужая программа")}
+
+
+def ask(client, kind, **data):
+    return client.post(reverse("document_new", args=[kind]), {"date": "2026-11-23", **data})
+
+
+def mentor_school_data(curator, **extra):
+    data = {
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-12-29",
+        "responsible": curator.pk,
+        "schedule": SCHEDULE,
+    }
+    return {**data, **extra}
+
+
+def final_event_data(programme, curator, **extra):
+    data = {
+        "programme": programme.pk,
+        "event_date": "2027-05-20",
+        "place": "актовый зал школы",
+        "event_form": "conference",
+        "responsible": curator.pk,
+    }
+    return {**data, **extra}
+
+
+def assert_an_order(document, school):
+    text = pdf_text(document)
+    assert document.status == Status.READY, document.failure
+    assert school.full_name in text and "ПРИКАЗ" in text and f"№ {document.number}" in text
+    assert "ПРИКАЗЫВАЮ:" in text and "Контроль за исполнением настоящего приказа" in text
+    return text
+
+
+def assert_refused(page, message):
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+
+
+def test_the_introduction_order_appoints_the_chosen_curator(director, school, curator):
+    page = ask(director, Kind.ORDER_INTRODUCTION, curator=curator.pk)
+
+    document = Document.objects.get()
+    assert page.status_code == 302 and document.number == "1-о"
+    text = assert_an_order(document, school)
+    assert "О внедрении целевой модели наставничества" in text and "Р-145" in text
+    assert "Кузнецова Ольга Петровна" in text
+    assert "сформировать базу наставников и базу наставляемых" in text
+
+
+def test_the_introduction_order_takes_the_programmes_curator_when_none_is_chosen(director, school, programme):
+    ask(director, Kind.ORDER_INTRODUCTION, programme=programme.pk)
+
+    text = assert_an_order(Document.objects.get(), school)
+    assert "Кузнецова Ольга Петровна" in text and programme.title in text
+
+
+def test_an_introduction_order_without_any_curator_is_refused(director, programme):
+    Programme.objects.filter(pk=programme.pk).update(curator=None)
+
+    page = ask(director, Kind.ORDER_INTRODUCTION, programme=programme.pk)
+
+    assert_refused(page, "Выберите куратора или программу, у которой назначен куратор")
+
+
+def test_the_approval_order_carries_the_regulation_and_the_programme_card(director, school, programme):
+    ask(director, Kind.ORDER_APPROVAL, programme=programme.pk)
+
+    text = assert_an_order(Document.objects.get(), school)
+    assert "Об утверждении положения о наставничестве и программы наставничества" in text
+    assert f"Положение о системе наставничества {school.full_name}" in text
+    assert programme.title in text and programme.goal in text
+    assert "Адаптация молодого специалиста" in text and "Успешная адаптация молодого учителя" in text
+    assert "Высокая загруженность наставника" in text and "Гибкий график встреч" in text
+    assert "дорожн" not in text, "there is no roadmap yet: the order does not invent one"
+
+
+def test_the_approval_order_refuses_a_draft_programme(director, programme):
+    Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.DRAFT)
+
+    page = ask(director, Kind.ORDER_APPROVAL, programme=programme.pk)
+
+    assert_refused(page, "ещё не утверждена директором")
+
+
+def test_the_approval_order_refuses_a_completed_programme(director, programme):
+    Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.COMPLETED)
+
+    page = ask(director, Kind.ORDER_APPROVAL, programme=programme.pk)
+
+    assert_refused(page, "уже завершена")
+
+
+def test_the_mentor_school_order_lists_its_schedule(director, school, curator, programme):
+    ask(director, Kind.ORDER_MENTOR_SCHOOL, programme=programme.pk, **mentor_school_data(curator))
+
+    text = assert_an_order(Document.objects.get(), school)
+    assert "Об организации «Школы наставников»" in text and programme.title in text
+    assert "с 01.12.2026 по 29.12.2026" in text and "Кузнецова Ольга Петровна" in text
+    assert "Введение в наставничество" in text and "Методы и формы работы с наставляемым" in text
+    assert "Педагог-психолог Белова Е. А." in text
+
+
+def test_the_mentor_school_form_offers_a_default_schedule(director):
+    page = director.get(reverse("document_new", args=[Kind.ORDER_MENTOR_SCHOOL])).content.decode()
+
+    assert "Введение в наставничество" in page and "Мониторинг и оценка результатов" in page
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"schedule": "01.12.2026; Введение в наставничество"}, "Строка 1 расписания «01.12.2026; Введение"),
+        (
+            {"schedule": SCHEDULE + "2026-12-15; Тема; Кто"},
+            "Строка 4 расписания: дата «2026-12-15» не распознана",
+        ),
+        ({"schedule": "01.12.2026; ; Кто"}, "Строка 1 расписания"),
+        ({"schedule": "\n \n"}, "Обязательное поле"),
+        ({"schedule": "05.01.2027; Итоговое занятие; Кто"}, "вне сроков обучения (01.12.2026 – 29.12.2026)"),
+        ({"ends_on": "2026-11-30"}, "Окончание обучения не может быть раньше его начала"),
+    ],
+)
+def test_a_bad_mentor_school_order_is_refused_with_its_reason(director, curator, extra, message):
+    page = ask(director, Kind.ORDER_MENTOR_SCHOOL, **mentor_school_data(curator, **extra))
+
+    assert_refused(page, message)
+
+
+def test_a_schedule_of_blank_lines_only_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from programs.documents import schedule_parse
+
+    with pytest.raises(ValidationError, match="хотя бы одно занятие"):
+        schedule_parse("\n  \n")
+
+
+def test_the_final_event_order_names_the_event_and_the_stage_2_survey(director, school, curator, programme):
+    PairFactory(programme=programme)
+
+    ask(director, Kind.ORDER_FINAL_EVENT, **final_event_data(programme, curator))
+
+    text = assert_an_order(Document.objects.get(), school)
+    assert "О проведении итогового мероприятия в рамках реализации целевой модели наставничества" in text
+    assert "Провести 20.05.2027" in text and "в форме конференции" in text and "актовый зал школы" in text
+    assert programme.title in text and "Кузнецова Ольга Петровна" in text
+    assert "второй этап мониторинга" in text and "поощрении лучших наставников" in text
+
+
+@pytest.mark.parametrize("status", [None, Pair.Status.PROPOSED])
+def test_the_final_event_of_a_programme_without_pairs_is_refused(director, curator, programme, status):
+    if status:
+        PairFactory(programme=programme, status=status)
+
+    page = ask(director, Kind.ORDER_FINAL_EVENT, **final_event_data(programme, curator))
+
+    assert_refused(page, "В программе нет пар: итоговое мероприятие подводить не по чему.")
+
+
+def test_the_final_event_before_the_programme_starts_is_refused(director, curator, programme):
+    PairFactory(programme=programme)
+
+    page = ask(
+        director, Kind.ORDER_FINAL_EVENT, **final_event_data(programme, curator, event_date="2026-08-01")
+    )
+
+    assert_refused(page, "Итоговое мероприятие не может пройти до начала программы (01.09.2026)")
+
+
+@pytest.mark.parametrize(
+    "kind", [Kind.ORDER_INTRODUCTION, Kind.ORDER_APPROVAL, Kind.ORDER_MENTOR_SCHOOL, Kind.ORDER_FINAL_EVENT]
+)
+def test_the_curator_may_not_issue_these_orders(curator_client, curator, programme, kind):
+    PairFactory(programme=programme)
+    data = {
+        "curator": curator.pk,
+        **mentor_school_data(curator),
+        **final_event_data(programme, curator),
+    }
+
+    page = ask(curator_client, kind, **data)
+
+    assert page.status_code == 403 and not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "hidden"),
+    [
+        (Kind.ORDER_INTRODUCTION, "Чужакова"),
+        (Kind.ORDER_INTRODUCTION, "Чужая программа"),
+        (Kind.ORDER_APPROVAL, "Чужая программа"),
+        (Kind.ORDER_MENTOR_SCHOOL, "Чужакова"),
+        (Kind.ORDER_MENTOR_SCHOOL, "Чужая программа"),
+        (Kind.ORDER_FINAL_EVENT, "Чужакова"),
+        (Kind.ORDER_FINAL_EVENT, "Чужая программа"),
+    ],
+)
+def test_another_schools_curator_and_programme_are_not_offered(director, programme, foreign, kind, hidden):
+    page = director.get(reverse("document_new", args=[kind])).content.decode()
+
+    assert programme.title in page
+    assert hidden not in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "message"),
+    [
+        (
+            Kind.ORDER_INTRODUCTION,
+            lambda f, c, p: {"curator": f["curator"].pk},
+            "Выберите куратора этой школы.",
+        ),
+        (
+            Kind.ORDER_INTRODUCTION,
+            lambda f, c, p: {"programme": f["programme"].pk},
+            "Выберите программу этой школы.",
+        ),
+        (
+            Kind.ORDER_APPROVAL,
+            lambda f, c, p: {"programme": f["programme"].pk},
+            "Выберите программу этой школы.",
+        ),
+        (
+            Kind.ORDER_MENTOR_SCHOOL,
+            lambda f, c, p: mentor_school_data(c, programme=f["programme"].pk),
+            "Выберите программу этой школы.",
+        ),
+        (
+            Kind.ORDER_MENTOR_SCHOOL,
+            lambda f, c, p: mentor_school_data(f["curator"]),
+            "Выберите сотрудника этой школы.",
+        ),
+        (
+            Kind.ORDER_FINAL_EVENT,
+            lambda f, c, p: final_event_data(f["programme"], c),
+            "Выберите программу этой школы.",
+        ),
+        (
+            Kind.ORDER_FINAL_EVENT,
+            lambda f, c, p: final_event_data(p, f["curator"]),
+            "Выберите сотрудника этой школы.",
+        ),
+    ],
+)
+def test_a_forged_id_of_another_school_is_refused(director, curator, programme, foreign, kind, data, message):
+    PairFactory(programme=foreign["programme"])
+    PairFactory(programme=programme)
+
+    page = ask(director, kind, **data(foreign, curator, programme))
+
+    assert_refused(page, message)
+
+
+def test_a_curator_deleted_before_the_render_fails_the_order_with_its_reason(director, curator):
+    ask(director, Kind.ORDER_INTRODUCTION, curator=curator.pk)
+    document = Document.objects.get()
+    curator.delete()
+
+    director.post(reverse("document_regenerate", args=[document.pk]))
+
+    document.refresh_from_db()
+    assert document.status == Status.FAILED and document.failure.startswith("Учётная запись куратора удалена")
+
+
+def test_a_programme_deleted_before_the_render_fails_the_order_with_its_reason(director, programme):
+    ask(director, Kind.ORDER_APPROVAL, programme=programme.pk)
+    document = Document.objects.get()
+    programme.delete()
+
+    director.post(reverse("document_regenerate", args=[document.pk]))
+
+    document.refresh_from_db()
+    assert document.status == Status.FAILED and "удалена: сформировать приказ нельзя" in document.failure

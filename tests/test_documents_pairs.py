@@ -1,0 +1,362 @@
+"""The pairs' documents of encouragement: the order, the pair's report, certificates, грамоты and letters."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from mentoring.models import Document, OrderCounter, Role
+from monitoring.models import Questionnaire
+from pairs.models import Pair
+from tests.documents import pdf_pages, pdf_text
+from tests.factories import (
+    AnswerFactory,
+    InvitationFactory,
+    MeetingFactory,
+    MentorEntryFactory,
+    PairFactory,
+    PersonFactory,
+    PlanItemFactory,
+    ProgrammeFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SchoolFactory,
+    SurveyFactory,
+    TeacherFactory,
+    UserFactory,
+)
+
+Kind, Status = Document.Kind, Document.Status
+# Renders are enqueued on commit: these tests commit, as requests do.
+pytestmark = pytest.mark.django_db(transaction=True)
+DATE = "2026-11-23"
+
+
+@pytest.fixture
+def programme(school):
+    return ProgrammeFactory(school=school, title="Программа «Учитель – учитель» 2026")
+
+
+def teacher_mentor(school, last_name):
+    person = TeacherFactory(school=school, last_name=last_name, first_name="Ирина", patronymic="Павловна")
+    return MentorEntryFactory(person=person, school=school)
+
+
+def pupil_mentor(school, last_name):
+    person = PersonFactory(school=school, last_name=last_name, first_name="Артём", grade=9, class_letter="А")
+    return MentorEntryFactory(person=person, school=school)
+
+
+@pytest.fixture
+def pair(programme, school):
+    return PairFactory(programme=programme, mentor=teacher_mentor(school, "Белова"))
+
+
+@pytest.fixture
+def other_pair(programme, school):
+    return PairFactory(
+        programme=programme, mentor=teacher_mentor(school, "Громова"), status=Pair.Status.COMPLETED
+    )
+
+
+def ask(client, kind, **data):
+    return client.post(reverse("document_new", args=[kind]), {"date": DATE, **data})
+
+
+def logged_in(person) -> Client:
+    person.user = UserFactory()
+    person.save()
+    client = Client()
+    client.force_login(person.user)
+    return client
+
+
+def file_status(client, document) -> int:
+    return client.get(reverse("document_file", args=[document.pk])).status_code
+
+
+# The encouragement order
+
+
+def test_the_encouragement_order_names_the_chosen_mentors_and_the_pairs_participants(
+    client_as, school, pair, other_pair
+):
+    director = client_as(Role.DIRECTOR, school)
+
+    ask(
+        director,
+        Kind.ORDER_ENCOURAGEMENT,
+        encouragement="gratitude",
+        reason="за высокие результаты работы",
+        mentors=[pair.mentor.pk],
+        pairs=[other_pair.pk],
+        appendix="on",
+    )
+
+    document = Document.objects.get()
+    assert (document.number, document.status) == ("1-о", Status.READY)
+    text = pdf_text(document)
+    assert school.full_name in text and "ПРИКАЗ" in text and "ПРИКАЗЫВАЮ:" in text
+    assert "О поощрении участников программы наставничества" in text
+    assert "Объявить благодарность за высокие результаты работы" in text
+    assert "Белова Ирина Павловна" in text and "Громова Ирина Павловна" in text
+    assert "Соколова Мария" in text, "the mentee of the chosen pair is encouraged too"
+    assert "Приложение 1" in text and "наставляемый" in text
+
+
+def test_a_best_mentor_order_names_only_the_mentor_of_a_chosen_pair(client_as, school, pair):
+    ask(
+        client_as(Role.DIRECTOR, school),
+        Kind.ORDER_ENCOURAGEMENT,
+        encouragement="best_mentor",
+        reason="за труд",
+        pairs=[pair.pk],
+    )
+
+    text = pdf_text(Document.objects.get())
+    assert "Наградить грамотой «Лучший наставник» за труд" in text
+    assert "Белова Ирина Павловна" in text and "Соколова" not in text
+
+
+def test_an_encouragement_order_for_nobody_is_refused_and_numbers_nothing(client_as, school, pair):
+    page = ask(
+        client_as(Role.DIRECTOR, school),
+        Kind.ORDER_ENCOURAGEMENT,
+        encouragement="gratitude",
+        reason="за труд",
+    )
+
+    assert "Выберите наставников или пары: поощрять некого." in page.content.decode()
+    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+
+
+def test_letters_to_parents_in_the_order_are_refused_for_a_mentor_who_is_not_a_pupil(client_as, school, pair):
+    page = ask(
+        client_as(Role.DIRECTOR, school),
+        Kind.ORDER_ENCOURAGEMENT,
+        encouragement="parents_letter",
+        reason="за труд",
+        mentors=[pair.mentor.pk],
+    )
+
+    assert "не обучающийся: письмо родителям пишется только наставникам" in page.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_proposed_pairs_and_another_schools_mentors_are_not_offered_and_a_forged_id_is_refused(
+    client_as, school, programme, pair
+):
+    proposed = PairFactory(
+        programme=programme, mentor=teacher_mentor(school, "Зайцева"), status=Pair.Status.PROPOSED
+    )
+    foreign = PairFactory(programme=ProgrammeFactory(school=SchoolFactory()))
+    director = client_as(Role.DIRECTOR, school)
+
+    form = director.get(reverse("document_new", args=[Kind.ORDER_ENCOURAGEMENT])).content.decode()
+    forged = ask(
+        director, Kind.ORDER_ENCOURAGEMENT, encouragement="gratitude", reason="за труд", pairs=[foreign.pk]
+    )
+
+    assert "Белова" in form and "Зайцева" not in form and foreign.mentor.person.last_name not in form
+    assert proposed.pk and forged.status_code == 200 and not Document.objects.exists()
+
+
+def test_the_curator_may_not_issue_the_encouragement_order(client_as, school, pair):
+    page = ask(
+        client_as(Role.CURATOR, school),
+        Kind.ORDER_ENCOURAGEMENT,
+        encouragement="gratitude",
+        reason="за труд",
+        mentors=[pair.mentor.pk],
+    )
+
+    assert page.status_code == 403 and not Document.objects.exists()
+
+
+# The pair's report
+
+
+@pytest.fixture
+def worked(pair):
+    PlanItemFactory(
+        pair=pair,
+        activity="Посещение уроков наставника",
+        done_on=datetime.date(2026, 10, 20),
+        done_note="Посещено 4 урока",
+    )
+    PlanItemFactory(pair=pair, activity="Разработка технологической карты урока")
+    MeetingFactory(pair=pair, topic="Разбор открытого урока", duration_minutes=90)
+    MeetingFactory(pair=pair, topic="Планирование четверти", duration_minutes=45)
+    return pair
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.CURATOR])
+def test_the_pair_report_holds_the_pair_its_plan_meetings_and_figures(client_as, school, worked, role):
+    ask(client_as(role, school), Kind.PAIR_REPORT, pair=worked.pk)
+
+    document = Document.objects.get()
+    assert document.status == Status.READY and document.pair == worked and not document.number
+    text = pdf_text(document)
+    assert school.full_name in text and "персонализированной программы наставничества" in text
+    assert "Белова Ирина Павловна" in text and "Соколова Мария" in text
+    assert "Посещение уроков наставника" in text and "выполнено 20.10.2026: Посещено 4 урока" in text
+    assert "Разбор открытого урока" in text and "Планирование четверти" in text
+    assert "Выполнено мероприятий плана 1 из 2" in text and "Проведено встреч 2" in text
+    assert "Общая продолжительность встреч 2 ч 15 мин" in text
+    assert all(level in text for level in ("Реакция", "Изменения в знаниях", "Изменение поведения"))
+    assert "Общая оценка результатов" in text and "нет данных" in text
+    assert pdf_pages(document)[-1][0] > pdf_pages(document)[-1][1], "the plan table is landscape"
+
+
+def test_the_pair_report_fills_the_evaluation_from_the_pairs_satisfaction_answers(client_as, school, pair):
+    questionnaire = Questionnaire.objects.create(
+        school=school, title="Удовлетворённость", purpose="satisfaction"
+    )
+    reaction = QuestionFactory(
+        questionnaire=questionnaire, text="Реакция: насколько вы удовлетворены обучением?"
+    )
+    survey = SurveyFactory(questionnaire=questionnaire, school=school, programme=pair.programme)
+    mentee = pair.members.get().mentee.person
+    response = ResponseFactory(invitation=InvitationFactory(survey=survey, person=mentee, pair=pair))
+    AnswerFactory(response=response, question=reaction, number=8)
+
+    ask(client_as(Role.CURATOR, school), Kind.PAIR_REPORT, pair=pair.pk)
+
+    text = pdf_text(Document.objects.get())
+    assert f"{mentee.full_name} (наставляемый): 8 из 10" in text and "Средняя оценка: 8,0" in text
+    assert text.count("нет данных") == 3
+
+
+def test_a_proposed_pair_has_no_report(client_as, school, programme):
+    proposed = PairFactory(programme=programme, status=Pair.Status.PROPOSED)
+
+    page = ask(client_as(Role.CURATOR, school), Kind.PAIR_REPORT, pair=proposed.pk)
+
+    assert page.status_code == 200 and not Document.objects.exists()
+
+
+def test_the_pairs_mentor_downloads_its_report_and_another_mentor_gets_a_404(
+    client_as, school, pair, other_pair
+):
+    ask(client_as(Role.CURATOR, school), Kind.PAIR_REPORT, pair=pair.pk)
+    report = Document.objects.get()
+
+    assert file_status(logged_in(pair.mentor.person), report) == 200
+    assert file_status(logged_in(other_pair.mentor.person), report) == 404
+
+
+# Certificates and letters, one document per recipient
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.CURATOR])
+def test_certificates_are_made_one_per_participant_each_for_its_own_person(client_as, school, pair, role):
+    mentor, mentee = pair.mentor.person, pair.members.get().mentee.person
+
+    ask(
+        client_as(role, school),
+        Kind.CERTIFICATE,
+        programme=pair.programme.pk,
+        recipients=[mentor.pk, mentee.pk],
+    )
+
+    made = {document.person: document for document in Document.objects.filter(kind=Kind.CERTIFICATE)}
+    assert set(made) == {mentor, mentee}
+    for person, role_name in ((mentor, "наставника"), (mentee, "наставляемого")):
+        text = pdf_text(made[person])
+        assert made[person].status == Status.READY and len(pdf_pages(made[person])) == 1
+        assert school.full_name in text and "СЕРТИФИКАТ" in text and person.full_name in text
+        assert f"в роли {role_name}" in text and "Программа «Учитель – учитель» 2026" in text
+        assert "15.09.2026 по 30.06.2027" in text and school.director_name in text
+    mentor_client, mentee_client = logged_in(mentor), logged_in(mentee)
+    assert file_status(mentor_client, made[mentor]) == 200 and file_status(mentor_client, made[mentee]) == 404
+    assert file_status(mentee_client, made[mentee]) == 200 and file_status(mentee_client, made[mentor]) == 404
+
+
+def test_certificates_for_nobody_or_for_someone_outside_the_programme_are_refused(client_as, school, pair):
+    other_programme = ProgrammeFactory(school=school)
+    elsewhere = PairFactory(programme=other_programme, mentor=teacher_mentor(school, "Яковлева"))
+    foreign = PairFactory(programme=ProgrammeFactory(school=SchoolFactory()))
+    curator = client_as(Role.CURATOR, school)
+
+    nobody = ask(curator, Kind.CERTIFICATE, programme=pair.programme.pk)
+    outside = ask(
+        curator, Kind.CERTIFICATE, programme=pair.programme.pk, recipients=[elsewhere.mentor.person.pk]
+    )
+    forged = ask(
+        curator, Kind.CERTIFICATE, programme=pair.programme.pk, recipients=[foreign.mentor.person.pk]
+    )
+
+    assert "Выберите хотя бы одного получателя" in nobody.content.decode()
+    assert "Яковлева Ирина Павловна не участвует в парах программы" in outside.content.decode()
+    assert forged.status_code == 200 and not Document.objects.exists()
+
+
+def test_best_mentor_awards_are_made_one_per_mentor(client_as, school, pair, other_pair):
+    ask(
+        client_as(Role.DIRECTOR, school),
+        Kind.BEST_MENTOR,
+        mentors=[pair.mentor.pk, other_pair.mentor.pk],
+        reason="за наставничество",
+    )
+
+    made = Document.objects.filter(kind=Kind.BEST_MENTOR)
+    assert {document.person for document in made} == {pair.mentor.person, other_pair.mentor.person}
+    for document in made:
+        text = pdf_text(document)
+        assert len(pdf_pages(document)) == 1 and "ГРАМОТА" in text and "«Лучший наставник»" in text
+        assert document.person.full_name in text and school.full_name in text
+        assert "За наставничество в программе наставничества «Программа «Учитель – учитель» 2026»" in text
+
+
+def test_best_mentor_for_nobody_is_refused(client_as, school, pair):
+    page = ask(client_as(Role.CURATOR, school), Kind.BEST_MENTOR, reason="за труд")
+
+    assert "Выберите хотя бы одного получателя" in page.content.decode() and not Document.objects.exists()
+
+
+def test_a_letter_to_parents_names_the_pupil_mentor_and_its_class(client_as, school, programme):
+    pupils = [
+        PairFactory(programme=programme, mentor=pupil_mentor(school, name)) for name in ("Орлов", "Зуев")
+    ]
+
+    ask(client_as(Role.DIRECTOR, school), Kind.PARENTS_LETTER, mentors=[p.mentor.pk for p in pupils])
+
+    made = Document.objects.filter(kind=Kind.PARENTS_LETTER)
+    assert made.count() == 2
+    for document in made:
+        text = pdf_text(document)
+        assert len(pdf_pages(document)) == 1 and "БЛАГОДАРСТВЕННОЕ ПИСЬМО" in text
+        assert "Уважаемые родители" in text and document.person.full_name in text and "9 «А» класса" in text
+        assert school.full_name in text and school.director_name in text
+    own = made.get(person=pupils[0].mentor.person)
+    assert file_status(logged_in(pupils[0].mentor.person), own) == 200
+    assert file_status(logged_in(pupils[1].mentor.person), own) == 404
+
+
+def test_a_letter_to_parents_of_a_mentor_who_is_not_a_pupil_is_refused(client_as, school, programme, pair):
+    pupil = PairFactory(programme=programme, mentor=pupil_mentor(school, "Орлов"))
+
+    page = ask(
+        client_as(Role.CURATOR, school), Kind.PARENTS_LETTER, mentors=[pupil.mentor.pk, pair.mentor.pk]
+    )
+
+    assert (
+        "Белова Ирина Павловна — не обучающийся: письмо родителям пишется только наставникам "
+        "из числа обучающихся." in page.content.decode()
+    )
+    assert not Document.objects.exists()
+
+
+def test_a_certificate_regenerated_after_its_pair_was_terminated_fails_with_the_reason(
+    client_as, school, pair
+):
+    director = client_as(Role.DIRECTOR, school)
+    ask(director, Kind.CERTIFICATE, programme=pair.programme.pk, recipients=[pair.mentor.person.pk])
+    Pair.objects.filter(pk=pair.pk).update(status=Pair.Status.TERMINATED, termination_reason="Переезд")
+
+    director.post(reverse("document_regenerate", args=[Document.objects.get().pk]))
+
+    document = Document.objects.get()
+    assert document.status == Status.FAILED
+    assert document.failure == "Участник больше не состоит в парах программы: сертификат сформировать нельзя."
