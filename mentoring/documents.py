@@ -21,7 +21,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from .models import Document, OrderCounter, Organisation, Person, Role, User
+from .forms import DateInput
+from .models import Document, OrderCounter, Organisation, Person, Role, User, document_upload_to
 from .pdf import pdf_from_html
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class Draft:
 class DocumentForm(forms.Form):
     """The parameters of a kind of document; `drafts()` turns the cleaned form into the documents to make."""
 
-    date = forms.DateField(label="Дата документа", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="Дата документа", widget=DateInput())
 
     def __init__(self, *args, school: Organisation, user: User, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
@@ -87,6 +88,7 @@ def register(spec: DocumentSpec) -> DocumentSpec:
     return spec
 
 
+@transaction.atomic
 def next_order_sequence(school: Organisation, year: int) -> int:
     """The school's next order number of the year, under a row lock: two requests never get the same one."""
     counter, _ = OrderCounter.objects.get_or_create(school=school, year=year)
@@ -192,10 +194,13 @@ def document_render(*, document_id: int) -> None:
         document = Document.objects.select_for_update().get(pk=document_id)
         if document.version != version or document.file_version == version:
             return  # a newer version was asked for meanwhile, or another render stored this one
-        previous = document.file.name
-        document.file.save(f"{document.pk}.pdf", ContentFile(pdf), save=False)
+        previous, storage = document.file.name, document.file.storage
+        name = document_upload_to(document, "")
+        if storage.exists(name):  # left by a worker lost between storing and committing
+            storage.delete(name)
+        document.file.save(name, ContentFile(pdf), save=False)
         document.file_version, document.status = version, Status.READY
         document.failure, document.rendered_at = "", timezone.now()
         document.save(update_fields=["file", "file_version", "status", "failure", "rendered_at"])
-        if previous:
-            transaction.on_commit(lambda: document.file.storage.delete(previous))
+        if previous and previous != document.file.name:
+            transaction.on_commit(lambda: storage.delete(previous))

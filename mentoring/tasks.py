@@ -1,12 +1,21 @@
 """Background work. Tasks take ids and call a service; the service decides whether anything is left to do."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import OperationalError as DatabaseUnavailable
 
 from . import documents
 
+GAVE_UP = "Документ не удалось сформировать. Сформируйте его заново или сообщите администратору."
+
+
+class DocumentTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        """A render that ran out of time or of retries must not stay «rendering» for ever."""
+        documents.document_fail(args[0], GAVE_UP)
+
 
 @shared_task(
+    base=DocumentTask,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(DatabaseUnavailable, OSError),

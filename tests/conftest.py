@@ -68,3 +68,14 @@ def reference_data(request):
 def media_root(settings, tmp_path_factory):
     """Files the tests store (documents, consent scans) go to a folder of their own."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def renders_in_the_request():
+    """Without a worker a test renders its documents in the asking request; tests/celery_worker.py switches
+    this off when it starts a real one. Its own MonkeyPatch, so that a test's monkeypatch.undo() keeps it."""
+    from mentoring.celery import app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(app.conf, "task_always_eager", True)
+        yield
