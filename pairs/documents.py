@@ -48,8 +48,17 @@ class PairsOrderForm(DocumentForm):
             .annotate(proposed=Count("pairs", filter=proposed))
             .order_by("-starts_on", "title")
         )
-        self.fields["pairs"].queryset = Pair.objects.for_school(self.school).filter(status=Status.PROPOSED)
-        self.fields["pairs"].label_from_instance = lambda pair: str(pair)
+        self.fields["programme"].label_from_instance = lambda programme: (
+            f"{programme.title} — пар ждут утверждения: {programme.proposed}"
+        )
+        self.fields["pairs"].queryset = (
+            Pair.objects.for_school(self.school)
+            .filter(status=Status.PROPOSED)
+            .select_related("programme", "mentor__person")
+            .prefetch_related("members__mentee__person")
+            .order_by("programme__title", "mentor__person__last_name", "pk")
+        )
+        self.fields["pairs"].label_from_instance = lambda pair: f"{pair} («{pair.programme.title}»)"
 
     def clean(self):
         cleaned = super().clean()
