@@ -486,6 +486,8 @@ class Document(models.Model):
         CERTIFICATE = "certificate", "Сертификат участника программы наставничества"
         BEST_MENTOR = "best_mentor", "Грамота «Лучший наставник»"
         PARENTS_LETTER = "parents_letter", "Благодарственное письмо родителям наставника"
+        ROADMAP = "roadmap", "Дорожная карта реализации целевой модели наставничества"
+        DEPARTMENT_REPORT = "department_report", "Аналитический отчёт муниципалитета о наставничестве"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "В очереди"

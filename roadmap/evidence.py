@@ -1,0 +1,86 @@
+"""The evidence the product itself holds for a school's roadmap activity (Activity.CompletesWhen)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from mentoring.models import Document, MenteeEntry, MentorEntry, Person
+from monitoring.models import Questionnaire, Survey
+
+from .models import Activity, Roadmap
+
+When = Activity.CompletesWhen
+
+
+@dataclass(frozen=True)
+class Evidence:
+    done_on: datetime.date
+    note: str
+    document: Document | None = None
+
+
+def issued(kind: str, note: str) -> Callable[[Roadmap], Evidence | None]:
+    def find(roadmap: Roadmap) -> Evidence | None:
+        order = (
+            Document.objects.filter(school=roadmap.organisation, kind=kind, date__gte=roadmap.starts_on)
+            .filter(date__lte=roadmap.ends_on)
+            .order_by("date", "pk")
+            .first()
+        )
+        if order is None:
+            return None
+        return Evidence(order.date, f"{note} от {order.date:%d.%m.%Y} № {order.number}", order)
+
+    return find
+
+
+def base_formed(model: type[MentorEntry | MenteeEntry], note: str) -> Callable[[Roadmap], Evidence | None]:
+    """A base counts as formed when it holds active entries whose people have a consent in force."""
+
+    def find(roadmap: Roadmap) -> Evidence | None:
+        entries = model.objects.for_school(roadmap.organisation).active()
+        consenting = Person.objects.with_consent_flag().filter(has_consent_flag=True).values("pk")
+        formed = entries.filter(person__in=consenting)
+        if not formed.exists():
+            return None
+        last = formed.aggregate(last=Max("created_at"))["last"]
+        return Evidence(
+            min(last.date(), datetime.date.today()), f"{note}: записей с согласием — {formed.count()}"
+        )
+
+    return find
+
+
+def survey_closed(purpose: str, note: str) -> Callable[[Roadmap], Evidence | None]:
+    def find(roadmap: Roadmap) -> Evidence | None:
+        today = datetime.date.today()
+        closed = (
+            Survey.objects.for_school(roadmap.organisation)
+            .filter(questionnaire__purpose=purpose, closes_on__lt=today, closes_on__gte=roadmap.starts_on)
+            .filter(closes_on__lte=roadmap.ends_on)
+            .order_by("closes_on", "pk")
+            .first()
+        )
+        return Evidence(closed.closes_on, f"{note}: «{closed.title}»") if closed else None
+
+    return find
+
+
+FINDERS: dict[str, Callable[[Roadmap], Evidence | None]] = {
+    When.MENTEE_BASE: base_formed(MenteeEntry, "База наставляемых сформирована"),
+    When.MENTOR_BASE: base_formed(MentorEntry, "База наставников сформирована"),
+    When.PAIRS_ORDER: issued(Document.Kind.ORDER_PAIRS, "Приказ о закреплении наставнических пар"),
+    When.MENTOR_SCHOOL_ORDER: issued(
+        Document.Kind.ORDER_MENTOR_SCHOOL, "Приказ об организации «Школы наставников»"
+    ),
+    When.STAGE_1_CLOSED: survey_closed(Questionnaire.Purpose.STAGE_1, "Анкетирование этапа 1 завершено"),
+    When.STAGE_2_CLOSED: survey_closed(Questionnaire.Purpose.STAGE_2, "Анкетирование этапа 2 завершено"),
+}
+
+
+def found(when: str, roadmap: Roadmap) -> Evidence | None:
+    return FINDERS[when](roadmap)
