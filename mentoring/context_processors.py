@@ -28,11 +28,14 @@ NAVIGATION = [
     (NavItem("Импорт списков", "import_upload", "import"), BASE_WRITERS),
     (NavItem("Программы наставничества", "programme_list", "programmes"), BASE_VIEWERS),
     (NavItem("Пары и группы", "pair_list", "pairs"), BASE_VIEWERS | {Role.MENTOR, Role.MENTEE}),
+    (NavItem("Школы", "department_schools", "department_schools"), {Role.COORDINATOR}),
+    (NavItem("Целевые показатели", "indicator_list", "indicators"), {Role.COORDINATOR}),
     (NavItem("Анкеты", "questionnaire_list", "questionnaires"), BASE_READERS),
     (NavItem("Анкетирования", "survey_list", "surveys"), BASE_READERS),
     (NavItem("Мониторинг", "stage1_school", "monitoring"), BASE_READERS),
+    (NavItem("Дорожные карты", "roadmap_list", "roadmaps"), BASE_VIEWERS),
     (NavItem("Мои ответы", "my_answers", "answers"), {Role.MENTOR, Role.MENTEE, Role.TEACHER}),
-    (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR}),
+    (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR}),
     (NavItem("Мои документы", "my_documents", "my_documents"), {Role.MENTOR, Role.MENTEE}),
 ]
 

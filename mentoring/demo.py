@@ -29,6 +29,7 @@ from pairs.models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem
 from pairs.rules import Candidate
 from programs.models import MentoringForm, Programme, ProgrammeRisk, RoleModel
 from programs.seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate, academic_year_start, plan_rows
+from roadmap.demo import build_roadmaps
 
 from .models import (
     Consent,
@@ -1576,6 +1577,12 @@ def load_demo(seed: int = DEMO_SEED) -> BuiltDepartment:
         build_pairs(built, size=DEMO_PAIRS, seed=seed, actors=actors)
         curators = {pk: a.curator for pk, a in actors.items() if a.curator}
         build_surveys(built, seed=seed, curators=curators, showcase=first)
+        build_roadmaps(
+            school=first.school,
+            curator=by_name["curator"],
+            department=built.department,
+            coordinator=by_name["coordinator"],
+        )
     return built
 
 

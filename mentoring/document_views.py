@@ -20,15 +20,36 @@ PER_PAGE = 30
 SELECT = forms.Select(attrs={"class": "form-select"})
 
 
-def documents_school(request: HttpRequest) -> Organisation:
+def documents_keeper(request: HttpRequest) -> Organisation | None:
+    """The organisation whose documents the user keeps: its school for the director and the curator, the
+    department for its coordinator."""
     organisation = request.organisation
-    if organisation is None or not organisation.is_school or not request.roles & documents.REQUESTERS:
-        raise PermissionDenied("Документы школы заказывают и хранят директор и куратор.")
+    if organisation is None:
+        return None
+    keepers = documents.REQUESTERS if organisation.is_school else documents.DEPARTMENT_REQUESTERS
+    return organisation if request.roles & keepers else None
+
+
+def documents_school(request: HttpRequest) -> Organisation:
+    organisation = documents_keeper(request)
+    if organisation is None:
+        raise PermissionDenied(
+            "Документы школы заказывают и хранят директор и куратор, документы управления образования — "
+            "муниципальный координатор."
+        )
     return organisation
 
 
 def may_request(request: HttpRequest, kind: str) -> bool:
     return bool(request.roles & documents.SPECS[kind].requesters)
+
+
+def refusal(spec: documents.DocumentSpec) -> str:
+    if spec.for_department:
+        return "Документы управления образования заказывает муниципальный координатор."
+    if spec.requesters == documents.ORDER_REQUESTERS:
+        return "Приказы издаёт директор школы."
+    return "Документы школы заказывают директор и куратор."
 
 
 def requestable(request: HttpRequest) -> list[documents.DocumentSpec]:
@@ -81,8 +102,10 @@ def document_new(request: HttpRequest, kind: str) -> HttpResponse:
     if spec is None:
         raise Http404("Нет такого вида документа.")
     if not may_request(request, kind):
-        raise PermissionDenied("Приказы издаёт директор школы.")
-    form = spec.form(request.POST or None, school=school, user=request.user)
+        raise PermissionDenied(refusal(spec))
+    # A link from a programme or pair page fills the form in: ?programme=…, ?pair=…
+    initial = request.GET.dict() if request.method == "GET" else {}
+    form = spec.form(request.POST or None, initial=initial, school=school, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             date = form.cleaned_data["date"]
@@ -114,7 +137,7 @@ def document_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     school = documents_school(request)
     document = get_object_or_404(Document.objects.for_school(school), pk=pk)
     if not may_request(request, document.kind):
-        raise PermissionDenied("Приказы издаёт директор школы.")
+        raise PermissionDenied(refusal(documents.SPECS[document.kind]))
     if document.in_progress:
         messages.info(request, "Документ уже формируется.")
     else:
@@ -126,8 +149,8 @@ def document_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 def readable_documents(request: HttpRequest):
     """The school's documents for its director and curator; a participant's own pair report and
     certificates for anyone else."""
-    organisation = request.organisation
-    if organisation is not None and organisation.is_school and request.roles & documents.REQUESTERS:
+    organisation = documents_keeper(request)
+    if organisation is not None:
         return Document.objects.for_school(organisation) | Document.objects.downloadable_by(request.user)
     return Document.objects.downloadable_by(request.user)
 

@@ -30,6 +30,8 @@ Kind, Status = Document.Kind, Document.Status
 REQUESTERS = frozenset({Role.DIRECTOR, Role.CURATOR})
 # Orders carry the director's signature: only the director issues them.
 ORDER_REQUESTERS = frozenset({Role.DIRECTOR})
+# The department's own documents (its analytic report): its coordinator asks for them.
+DEPARTMENT_REQUESTERS = frozenset({Role.COORDINATOR})
 
 
 class DocumentDataError(Exception):
@@ -70,6 +72,8 @@ class DocumentSpec:
     # Changes the document makes in the asking request's transaction (an order that approves pairs).
     issue: Callable[[Document], None] | None = None
     description: str = ""
+    # A document of the department (`document.school` is the department), not of a school.
+    for_department: bool = False
 
     @property
     def label(self) -> str:
@@ -77,6 +81,8 @@ class DocumentSpec:
 
     @property
     def requesters(self) -> frozenset[str]:
+        if self.for_department:
+            return DEPARTMENT_REQUESTERS
         return ORDER_REQUESTERS if self.kind.startswith("order_") else REQUESTERS
 
 

@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("pairs.urls")),
     # Questionnaires, surveys and monitoring
     path("", include("monitoring.urls")),
+    # Roadmaps, target indicators, the department's view of its schools
+    path("", include("roadmap.urls")),
     # Orders, reports and certificates
     path("", include("mentoring.document_views")),
 ]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from monitoring import answers
 from monitoring.responses import my_open_surveys
 from pairs.meetings import mentee_overview, mentor_overview
+from roadmap.timeline import my_activities
 
 from . import services
 from .filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet, PersonFilterSet
@@ -53,6 +54,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context["mentor_overview"] = mentor_overview(request.user)
     context["mentee_pairs"] = mentee_overview(request.user)
     context["my_surveys"] = my_open_surveys(request.user)
+    # Only staff answer for roadmap activities: a participant's home makes no query for them.
+    if roles & (BASE_READERS | {Role.COORDINATOR}):
+        context["my_activities"] = my_activities(request.user)
     return render(request, "mentoring/home.html", context)
 
 

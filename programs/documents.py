@@ -16,6 +16,8 @@ from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, D
 from mentoring.forms import DateInput
 from mentoring.models import Document, Organisation, Role, User
 from pairs.models import Pair
+from roadmap.documents import roadmap_table, school_roadmaps
+from roadmap.models import Roadmap
 
 from .models import Programme
 from .views import curators_of
@@ -134,6 +136,10 @@ register(
 # 2. Approving the Положение о наставничестве and a programme.
 
 APPROVAL_TITLE = "Об утверждении положения о наставничестве и программы наставничества"
+APPROVAL_WITH_ROADMAP_TITLE = (
+    "Об утверждении положения о наставничестве, программы наставничества и дорожной карты реализации "
+    "целевой модели наставничества"
+)
 
 
 class ApprovalOrderForm(DocumentForm):
@@ -142,6 +148,11 @@ class ApprovalOrderForm(DocumentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = school_programmes(self.school)
+        self.fields["roadmap"] = school_roadmaps(self.school)
+        self.fields["roadmap"].required = False
+        self.fields[
+            "roadmap"
+        ].help_text = "Выбранная дорожная карта утверждается этим же приказом (приложение 3)."
 
     def clean(self):
         cleaned = super().clean()
@@ -156,11 +167,23 @@ class ApprovalOrderForm(DocumentForm):
         return cleaned
 
     def drafts(self) -> list[Draft]:
-        return [Draft(APPROVAL_TITLE, {"programme": self.cleaned_data["programme"].pk})]
+        roadmap = self.cleaned_data["roadmap"]
+        params = {"programme": self.cleaned_data["programme"].pk, "roadmap": roadmap.pk if roadmap else None}
+        return [Draft(APPROVAL_WITH_ROADMAP_TITLE if roadmap else APPROVAL_TITLE, params)]
 
 
 def approval_context(document: Document) -> dict[str, Any]:
-    return {"programme": read_programme(document.params["programme"])}
+    roadmap = document.params.get("roadmap")
+    return {
+        "programme": read_programme(document.params["programme"]),
+        **(roadmap_table(roadmap) if roadmap else {}),
+    }
+
+
+def approve_roadmap(document: Document) -> None:
+    """Issuing the order makes it the roadmap's approval, in the same transaction as its number."""
+    if roadmap := document.params.get("roadmap"):
+        Roadmap.objects.filter(pk=roadmap, organisation=document.school).update(approved_by=document)
 
 
 register(
@@ -169,8 +192,10 @@ register(
         form=ApprovalOrderForm,
         template="documents/pdf/order_approval.html",
         context=approval_context,
+        issue=approve_roadmap,
         description="Утверждает Положение о системе наставничества школы (приложение 1) и программу "
-        "наставничества (приложение 2 — её карточка: цель, задачи, ожидаемые результаты, риски). "
+        "наставничества (приложение 2 — её карточка: цель, задачи, ожидаемые результаты, риски), а если "
+        "выбрана — дорожную карту (приложение 3). "
         "Программа должна быть утверждена директором или реализовываться.",
     )
 )

@@ -151,6 +151,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "programme": programme,
         "risks": list(programme.risks.all()),
         "pair_counts": [(label, counts.get(value, 0)) for value, label in Pair.Status.choices],
+        "proposed_pairs": counts.get(Pair.Status.PROPOSED, 0),
         "is_curator": Role.CURATOR in roles,
         "is_director": Role.DIRECTOR in roles,
         "actions": actions,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Max
+from django.utils import timezone
 
 from mentoring.models import Document, MenteeEntry, MentorEntry, Person
 from monitoring.models import Questionnaire, Survey
@@ -49,7 +50,7 @@ def base_formed(model: type[MentorEntry | MenteeEntry], note: str) -> Callable[[
             return None
         last = formed.aggregate(last=Max("created_at"))["last"]
         return Evidence(
-            min(last.date(), datetime.date.today()), f"{note}: записей с согласием — {formed.count()}"
+            min(last.date(), timezone.localdate()), f"{note}: записей с согласием — {formed.count()}"
         )
 
     return find
@@ -57,7 +58,7 @@ def base_formed(model: type[MentorEntry | MenteeEntry], note: str) -> Callable[[
 
 def survey_closed(purpose: str, note: str) -> Callable[[Roadmap], Evidence | None]:
     def find(roadmap: Roadmap) -> Evidence | None:
-        today = datetime.date.today()
+        today = timezone.localdate()
         closed = (
             Survey.objects.for_school(roadmap.organisation)
             .filter(questionnaire__purpose=purpose, closes_on__lt=today, closes_on__gte=roadmap.starts_on)

@@ -187,7 +187,7 @@ class Indicator(models.Model):
     kind = models.CharField("тип", max_length=20, choices=Kind.choices, default=Kind.MAIN)
     unit = models.CharField("единица измерения", max_length=30, default="%")
     base_value = models.DecimalField(
-        "базовое значение", max_digits=7, decimal_places=2, null=True, blank=True
+        "базовое значение", max_digits=8, decimal_places=3, null=True, blank=True
     )
     computed = models.CharField("как считается", max_length=30, choices=Computed.choices, blank=True)
 
@@ -208,7 +208,7 @@ class Indicator(models.Model):
 class IndicatorPlan(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="plans")
     year = models.PositiveSmallIntegerField("год")
-    planned = models.DecimalField("плановое значение", max_digits=7, decimal_places=2)
+    planned = models.DecimalField("плановое значение", max_digits=8, decimal_places=3)
 
     class Meta:
         verbose_name = "плановое значение"
@@ -232,7 +232,7 @@ class IndicatorValue(models.Model):
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     year = models.PositiveSmallIntegerField("год")
-    value = models.DecimalField("фактическое значение", max_digits=7, decimal_places=2)
+    value = models.DecimalField("фактическое значение", max_digits=8, decimal_places=3)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

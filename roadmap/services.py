@@ -22,10 +22,11 @@ from .models import Activity, Roadmap, Stage
 class Term:
     """A date of a template as a month of the academic year (September = 1) and a day; no day = the month."""
 
-    month: int
+    month: int  # past 12 for the following academic years of a longer roadmap
     day: int | None = None
 
     def on(self, year: int, *, end: bool) -> datetime.date:
+        year += (self.month - 1) // 12
         calendar_month = (ACADEMIC_YEAR_START_MONTH - 1 + self.month - 1) % 12 + 1
         calendar_year = year if calendar_month >= ACADEMIC_YEAR_START_MONTH else year + 1
         if self.day is not None:

@@ -579,3 +579,19 @@ def test_the_demo_reset_rebuilds_the_surveys_without_duplicates(demo_department)
     call_command("demo", "--reset", stdout=io.StringIO())
 
     assert [model.objects.count() for model in models] == before
+
+
+def test_the_demo_has_a_school_roadmap_a_municipal_roadmap_and_planned_indicators(
+    demo_department, first_school
+):
+    from roadmap.indicators import current_year
+    from roadmap.models import Activity, Indicator, Roadmap
+
+    assert Roadmap.objects.get(organisation=first_school, template="school")
+    assert Roadmap.objects.get(organisation=demo_department, template="municipal")
+    assert (
+        Activity.objects.filter(stage__roadmap__organisation=first_school).exclude(completes_when="").exists()
+    )
+    indicators = Indicator.objects.filter(department=demo_department)
+    assert indicators.count() == 6
+    assert all(indicator.plans.filter(year=current_year()).exists() for indicator in indicators)

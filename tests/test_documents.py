@@ -233,3 +233,13 @@ def test_a_mentor_downloads_only_its_own_pair_report(client, school, programme, 
     assert client.get(reverse("document_file", args=[own.pk])).status_code == 200
     assert client.get(reverse("document_file", args=[foreign.pk])).status_code == 404
     assert own.title in client.get(reverse("my_documents")).content.decode()
+
+
+def test_a_link_from_the_programme_page_fills_the_order_form_in(client_as, school, programme, proposed):
+    director = client_as(Role.DIRECTOR, school)
+
+    programme_page = director.get(reverse("programme_detail", args=[programme.pk])).content.decode()
+    form = director.get(reverse("document_new", args=[Kind.ORDER_PAIRS]), {"programme": programme.pk})
+
+    assert f"{reverse('document_new', args=[Kind.ORDER_PAIRS])}?programme={programme.pk}" in programme_page
+    assert form.context["form"]["programme"].value() == str(programme.pk)

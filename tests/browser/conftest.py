@@ -3,7 +3,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.celery_worker import celery_workers, skip_without_broker
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls of the tests are still
 # synchronous and safe there.
@@ -61,3 +64,15 @@ def log_in(page: Page, username: str, password: str = "demo") -> None:
 
 def log_out(page: Page) -> None:
     page.context.clear_cookies()
+
+
+@pytest.fixture
+def renders(tmp_path):
+    """What renders the documents the live server asks for: the request itself, or a real worker."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    skip_without_broker()
+    with celery_workers(tmp_path) as start:
+        start()
+        yield

@@ -7,31 +7,17 @@ it and the page learns of it by polling."""
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from mentoring.models import Document, Role
 from pairs.documents import PAIRS_ORDER_TITLE
 from pairs.models import Pair
-from tests.celery_worker import celery_workers, skip_without_broker
 from tests.factories import MembershipFactory, PairFactory, ProgrammeFactory, SchoolFactory, UserFactory
 
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def renders(tmp_path):
-    """What renders the documents the live server asks for: the request itself, or a real worker."""
-    if not settings.REDIS_URL:
-        yield
-        return
-    skip_without_broker()
-    with celery_workers(tmp_path) as start:
-        start()
-        yield
 
 
 def school_with_proposed_pairs():
@@ -52,7 +38,8 @@ def test_the_director_issues_the_pairs_order_and_downloads_it(page: Page, render
     page.get_by_role("button", name="Заказать документ").click()
     page.get_by_role("link", name=Document.Kind.ORDER_PAIRS.label).click()
     expect(page.get_by_label("Дата документа")).to_have_value(timezone.localdate().isoformat())
-    page.get_by_label("Программа наставничества").select_option(label=programme.title)
+    programmes = page.get_by_role("combobox", name="Программа наставничества")
+    programmes.select_option(label=f"{programme.title} — пар ждут утверждения: 2")
     page.get_by_role("button", name="Сформировать").click()
 
     # The status changes in place: the mark set on the page survives until the document is ready.

@@ -1,0 +1,30 @@
+"""Demo roadmaps and indicators: the first school's roadmap and the department's, and the target indicators
+with a plan for this year, so that `make run` shows both the school's and the department's view."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from mentoring.models import Organisation, User
+from programs.seed_texts import academic_year_start
+
+from .indicators import current_year, indicators_fill_from_seed
+from .models import IndicatorPlan
+from .services import roadmap_create_from_template
+from .templates_data import TEMPLATES
+
+
+def build_roadmaps(
+    *, school: Organisation, curator: User, department: Organisation, coordinator: User
+) -> None:
+    year = academic_year_start(timezone.localdate()).year
+    roadmap_create_from_template(organisation=school, template=TEMPLATES["school"], year=year, by=curator)
+    roadmap_create_from_template(
+        organisation=department, template=TEMPLATES["municipal"], year=year, by=coordinator
+    )
+    for indicator in indicators_fill_from_seed(department=department):
+        latest = indicator.plans.order_by("-year").first()
+        if latest is not None:
+            IndicatorPlan.objects.get_or_create(
+                indicator=indicator, year=current_year(), defaults={"planned": latest.planned}
+            )

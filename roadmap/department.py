@@ -1,0 +1,213 @@
+"""The department's schools side by side, for the coordinator's «Школы» page and the analytic report.
+
+Every figure comes from one aggregate query grouped by school: the number of queries does not grow with the
+number of schools.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mentoring.models import Consent, MenteeEntry, MentorEntry, Organisation, Role, User
+from monitoring.models import Answer, Survey
+from monitoring.stages import Characteristic
+from pairs.models import Meeting, Pair
+from programs.models import Programme
+from programs.seed_texts import academic_year_start
+
+from .indicators import department_schools
+from .models import Activity, Recommendation
+
+RECENT_DAYS = 30
+
+
+def coordinated_department(request: HttpRequest) -> Organisation:
+    """The department the user coordinates now; anyone else is refused."""
+    organisation = request.organisation
+    if organisation is None or organisation.is_school or Role.COORDINATOR not in request.roles:
+        raise PermissionDenied("Эта страница — для муниципального координатора управления образования.")
+    return organisation
+
+
+def academic_year(today: datetime.date | None = None) -> int:
+    return academic_year_start(today or timezone.localdate()).year
+
+
+@dataclass
+class SchoolRow:
+    school: Organisation
+    programmes: list[tuple[int, str, int]] = field(default_factory=list)  # form pk, form, count
+    mentors: int = 0
+    mentors_without_consent: int = 0
+    mentees: int = 0
+    mentees_without_consent: int = 0
+    pairs: dict[str, int] = field(default_factory=dict)
+    meetings: int = 0
+    surveys: int = 0
+    invited: int = 0
+    answered: int = 0
+    compared: int = 0
+    improved: int = 0
+    overdue: int = 0
+    recommendation: Recommendation | None = None
+
+    @property
+    def response_rate(self) -> int | None:
+        return round(100 * self.answered / self.invited) if self.invited else None
+
+    @property
+    def improved_share(self) -> int | None:
+        return round(100 * self.improved / self.compared) if self.compared else None
+
+    @property
+    def programmes_total(self) -> int:
+        return sum(n for _, _, n in self.programmes)
+
+    @property
+    def pair_rows(self) -> list[tuple[str, str, int]]:
+        return [(status, label, self.pairs.get(status, 0)) for status, label in Pair.Status.choices]
+
+
+@dataclass
+class SchoolsTable:
+    department: Organisation
+    year: int
+    rows: list[SchoolRow]
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year}/{self.year + 1}"
+
+
+def consent_in_force() -> Exists:
+    return Exists(Consent.objects.filter(person=OuterRef("person"), revoked_at__isnull=True))
+
+
+def per_school(rows, *names: str) -> dict[int, dict]:
+    return {row["school"]: {name: row[name] for name in names} for row in rows}
+
+
+def base_counts(entries, schools: list[Organisation]) -> dict[int, dict]:
+    rows = (
+        entries.filter(school__in=schools, archived_at__isnull=True)
+        .values("school")
+        .annotate(total=Count("pk"), without=Count("pk", filter=~Q(consent_in_force())))
+        .order_by()
+    )
+    return per_school(rows, "total", "without")
+
+
+def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
+    """Per school: the participants compared at entry and at exit, and those of them improved, that is with
+    more characteristics better than worse (less anxiety is better). One query over the answers."""
+    values = (
+        Answer.objects.filter(
+            response__invitation__survey__in=surveys.exclude(phase=""),
+            response__submitted_at__isnull=False,
+            number__isnull=False,
+        )
+        .exclude(question__measures="")
+        .values_list(
+            "response__invitation__survey__school_id",
+            "response__invitation__survey__programme_id",
+            "response__invitation__person_id",
+            "response__invitation__respondent",
+            "response__invitation__survey__phase",
+            "question__measures",
+        )
+        .annotate(value=Avg("number"))
+        .order_by()
+    )
+    measured: dict[tuple, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for school, programme, person, respondent, phase, measure, value in values:
+        measured[(school, programme, person, respondent)][measure][phase] = float(value)
+    found: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for (school, *_), measures in measured.items():
+        verdicts = Counter(
+            Characteristic(code, "", 0, 1).verdict(both[Survey.Phase.ENTRY], both[Survey.Phase.EXIT])
+            for code, both in measures.items()
+            if len(both) == 2
+        )
+        if verdicts:
+            compared, improved = found[school]
+            found[school] = (compared + 1, improved + (verdicts[1] > verdicts[-1]))
+    return found
+
+
+def schools_table(department: Organisation, year: int | None = None) -> SchoolsTable:
+    """The department's schools side by side for the academic year starting in `year`: ten queries."""
+    year = academic_year() if year is None else year
+    schools = department_schools(department)
+    rows = {school.pk: SchoolRow(school) for school in schools}
+    programmes = (
+        Programme.objects.filter(school__in=schools)
+        .values("school", "form", "form__name")
+        .annotate(n=Count("pk"))
+        .order_by("form__name")
+    )
+    for row in programmes:
+        rows[row["school"]].programmes.append((row["form"], row["form__name"], row["n"]))
+    for name, entries in (("mentors", MentorEntry.objects), ("mentees", MenteeEntry.objects)):
+        for pk, counts in base_counts(entries, schools).items():
+            setattr(rows[pk], name, counts["total"])
+            setattr(rows[pk], f"{name}_without_consent", counts["without"])
+    pairs = (
+        Pair.objects.filter(school__in=schools).values("school", "status").annotate(n=Count("pk")).order_by()
+    )
+    for row in pairs:
+        rows[row["school"]].pairs[row["status"]] = row["n"]
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    meetings = Meeting.objects.filter(
+        school__in=schools, status=Meeting.Status.HELD, starts_at__gte=since, starts_at__lte=timezone.now()
+    )
+    for pk, n in meetings.values_list("school").annotate(n=Count("pk")).order_by():
+        rows[pk].meetings = n
+    start = datetime.date(year, 9, 1)
+    surveys = Survey.objects.filter(
+        school__in=schools, opens_on__gte=start, opens_on__lt=start.replace(year=year + 1)
+    )
+    counted = surveys.values("school").annotate(
+        surveys=Count("pk", distinct=True),
+        invited=Count("invitations"),
+        answered=Count("invitations", filter=Q(invitations__response__submitted_at__isnull=False)),
+    )
+    for row in counted.order_by():
+        rows[row["school"]].surveys, rows[row["school"]].invited = row["surveys"], row["invited"]
+        rows[row["school"]].answered = row["answered"]
+    for pk, (compared, improved) in stage_2_changes(surveys).items():
+        rows[pk].compared, rows[pk].improved = compared, improved
+    overdue = (
+        Activity.objects.filter(stage__roadmap__organisation__in=schools, ends_on__lt=timezone.localdate())
+        .exclude(status=Activity.Status.DONE)
+        .values_list("stage__roadmap__organisation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for pk, n in overdue:
+        rows[pk].overdue = n
+    for recommendation in Recommendation.objects.filter(school__in=schools, year=year):
+        rows[recommendation.school_id].recommendation = recommendation
+    return SchoolsTable(department, year, list(rows.values()))
+
+
+@transaction.atomic
+def recommendation_save(
+    *, department: Organisation, school: Organisation, year: int, text: str, by: User
+) -> Recommendation:
+    """The coordinator's recommendations to a school of its own department for the academic year."""
+    if school.department_id != department.pk:
+        raise ValidationError("Эта школа не относится к вашему управлению образования.")
+    if not text.strip():
+        raise ValidationError("Напишите текст рекомендаций.")
+    found, _ = Recommendation.objects.update_or_create(
+        school=school, year=year, defaults={"text": text.strip(), "written_by": by}
+    )
+    return found

@@ -1,0 +1,96 @@
+"""The department's analytic report (seed 003 §7): indicators against plan, the schools side by side, both
+monitoring stages summed up per school, and the coordinator's recommendations to each school."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
+from mentoring.models import Document, Organisation
+from monitoring import stages
+from monitoring.models import Survey
+
+from .department import SchoolRow, academic_year, schools_table
+from .indicators import indicator_board
+
+
+def report_title(year: int) -> str:
+    return f"Аналитический отчёт о реализации целевой модели наставничества за {year}/{year + 1} учебный год"
+
+
+class DepartmentReportForm(DocumentForm):
+    year = forms.IntegerField(
+        label="Учебный год (начало)",
+        min_value=2000,
+        max_value=2100,
+        help_text="2026 — это 2026/2027 учебный год.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = academic_year()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.school.is_school:
+            raise ValidationError("Аналитический отчёт муниципалитета заказывает управление образования.")
+        return cleaned
+
+    def drafts(self) -> list[Draft]:
+        year = self.cleaned_data["year"]
+        return [Draft(title=report_title(year), params={"year": year})]
+
+
+@dataclass
+class SchoolMonitoring:
+    row: SchoolRow
+    stage_1: stages.Stage1
+    stage_2: stages.Stage2
+
+
+def department_report_context(document: Document) -> dict:
+    department: Organisation = document.school
+    if department.is_school:
+        raise DocumentDataError(
+            "Аналитический отчёт муниципалитета составляется только для управления образования."
+        )
+    year = document.params["year"]
+    table = schools_table(department, year)
+    if not table.rows:
+        raise DocumentDataError(
+            "К управлению образования не привязана ни одна школа: отчёт не о чем составлять."
+        )
+    start = datetime.date(year, 9, 1)
+    monitoring = []
+    # Two reports per school: bounded by the department's schools, and made by the worker, not a page.
+    for row in table.rows:
+        surveys = Survey.objects.filter(
+            school=row.school, opens_on__gte=start, opens_on__lt=start.replace(year=year + 1)
+        )
+        monitoring.append(SchoolMonitoring(row, stages.stage_1(surveys), stages.stage_2(surveys)))
+    return {
+        "heading": document.title,
+        "year": year,
+        "table": table,
+        "board": indicator_board(department, year + 1, [row.school for row in table.rows]),
+        "monitoring": monitoring,
+        "min_group": stages.MIN_GROUP,
+    }
+
+
+register(
+    DocumentSpec(
+        kind=Document.Kind.DEPARTMENT_REPORT,
+        form=DepartmentReportForm,
+        template="documents/pdf/department_report.html",
+        context=department_report_context,
+        description="Аналитический отчёт управления образования за учебный год: "
+        "целевые показатели против плана, школы рядом, итоги двух этапов мониторинга "
+        "и адресные рекомендации школам.",
+        for_department=True,
+    )
+)

@@ -1,0 +1,111 @@
+"""The department's target indicators: the page against plan, the fill from the seed, plans and values."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from . import indicators
+from .department import coordinated_department
+from .indicator_forms import IndicatorActualForm, IndicatorPlanForm
+from .models import Indicator
+
+SECTION = "indicators"
+
+
+def chosen_year(request: HttpRequest) -> int:
+    year = request.GET.get("year", "")
+    return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else indicators.current_year()
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    department = coordinated_department(request)
+    board = indicators.indicator_board(department, chosen_year(request))
+    context = {"section": SECTION, "board": board, "current_year": indicators.current_year()}
+    return render(request, "roadmap/indicators/indicator_list.html", context)
+
+
+@require_POST
+def indicators_fill(request: HttpRequest) -> HttpResponse:
+    department = coordinated_department(request)
+    try:
+        made = indicators.indicators_fill_from_seed(department=department)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Заполнено показателей по целевой модели: {len(made)}.")
+    return redirect("indicator_list")
+
+
+def department_indicator(request: HttpRequest, pk: int) -> Indicator:
+    """Another department's indicator is not found."""
+    department = coordinated_department(request)
+    return get_object_or_404(
+        Indicator.objects.filter(department=department).select_related("department"), pk=pk
+    )
+
+
+def detail_page(request: HttpRequest, indicator: Indicator, plan_form=None, actual_form=None) -> HttpResponse:
+    year = indicators.current_year()
+    context = {
+        "section": SECTION,
+        "indicator": indicator,
+        "plans": indicator.plans.all(),
+        "values": indicator.values.select_related("school").order_by("-year", "school__short_name"),
+        "plan_form": plan_form or IndicatorPlanForm(indicator=indicator, initial={"year": year}),
+        "actual_form": None
+        if indicator.computed
+        else actual_form or IndicatorActualForm(indicator=indicator, initial={"year": year}),
+    }
+    return render(request, "roadmap/indicators/indicator_detail.html", context)
+
+
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return detail_page(request, department_indicator(request, pk))
+
+
+@require_POST
+def indicator_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = department_indicator(request, pk)
+    form = IndicatorPlanForm(request.POST, indicator=indicator)
+    if not form.is_valid():
+        return detail_page(request, indicator, plan_form=form)
+    data = form.cleaned_data
+    indicators.indicator_plan_save(indicator=indicator, year=data["year"], planned=data["value"])
+    messages.success(request, f"Плановое значение на {data['year']} год сохранено.")
+    return redirect("indicator_detail", pk=indicator.pk)
+
+
+@require_POST
+def indicator_actual(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = department_indicator(request, pk)
+    form = IndicatorActualForm(request.POST, indicator=indicator)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            indicators.indicator_value_save(
+                indicator=indicator,
+                school=data["school"],
+                year=data["year"],
+                value=data["value"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Фактическое значение на {data['year']} год сохранено.")
+            return redirect(f"{reverse('indicator_list')}?year={data['year']}")
+    return detail_page(request, indicator, actual_form=form)
+
+
+urlpatterns = [
+    path("department/indicators/", indicator_list, name="indicator_list"),
+    path("department/indicators/fill/", indicators_fill, name="indicators_fill"),
+    path("department/indicators/<int:pk>/", indicator_detail, name="indicator_detail"),
+    path("department/indicators/<int:pk>/plan/", indicator_plan, name="indicator_plan"),
+    path("department/indicators/<int:pk>/actual/", indicator_actual, name="indicator_actual"),
+]
