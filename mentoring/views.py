@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from monitoring import answers
 from monitoring.responses import my_open_surveys
 from pairs.meetings import mentee_overview, mentor_overview
+from roadmap.department import academic_year, schools_table
 from roadmap.timeline import my_activities
 
 from . import services
@@ -48,8 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
     if organisation is not None and organisation.is_school and roles & BASE_READERS:
         context["bases"] = school_bases_summary(organisation)
-    if Role.COORDINATOR in roles:
-        context["schools"] = department_schools_summary(organisation)
+    if Role.COORDINATOR in roles and organisation is not None and not organisation.is_school:
+        context["table"] = schools_table(organisation, academic_year())
     # Own pairs are shown whatever the current organisation: they are the user's, not the school's.
     context["mentor_overview"] = mentor_overview(request.user)
     context["mentee_pairs"] = mentee_overview(request.user)
@@ -77,24 +78,6 @@ def school_bases_summary(school: Organisation) -> dict:
     }
 
 
-def department_schools_summary(department: Organisation) -> list[Organisation]:
-    schools = list(Organisation.objects.schools().filter(department=department).order_by("short_name"))
-
-    def per_school(entries) -> dict[int, int]:
-        rows = entries.filter(school__in=schools).active().values_list("school").annotate(n=Count("pk"))
-        return dict(rows.order_by())
-
-    mentors = per_school(MentorEntry.objects)
-    mentees = per_school(MenteeEntry.objects)
-    without_consent = per_school(MenteeEntry.objects.exclude(consent_in_force()))
-    for school in schools:
-        school.mentors = mentors.get(school.pk, 0)
-        school.mentees = mentees.get(school.pk, 0)
-        school.mentees_without_consent = without_consent.get(school.pk, 0)
-    return schools
-
-
-@require_POST
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     chosen = {str(o.pk): o for o in request.organisations}.get(request.POST.get("organisation", ""))
     if chosen is None:

@@ -1,3 +1,5 @@
+from django.urls import reverse
+
 from mentoring.models import Role
 
 from .factories import ConsentFactory, DepartmentFactory, MenteeEntryFactory, SchoolFactory
@@ -35,7 +37,9 @@ def test_it_shows_the_coordinator_its_schools_side_by_side(client_as, db):
 
     response = client_as(Role.COORDINATOR, department).get("/")
 
-    assert [(s.short_name, s.mentees) for s in response.context["schools"]] == [(school.short_name, 3)]
+    rows = response.context["table"].rows
+    assert [(row.school.short_name, row.mentees) for row in rows] == [(school.short_name, 3)]
+    assert f"{reverse('mentee_list')}?school={school.pk}" in response.text
 
 
 def test_it_shows_a_mentor_no_link_to_the_bases(client_as, school):

@@ -1,4 +1,4 @@
-"""`make bench`: the coordinator's «Школы» page and its target indicators page on the large municipality.
+"""`make bench`: the coordinator's home, «Школы» and target indicators pages on the large municipality.
 
 Figures are printed, never asserted; the query counts are the contract: the same for the fifteen schools of
 the municipality as for a department of one school.
@@ -15,7 +15,7 @@ from roadmap.indicators import current_year, indicators_fill_from_seed
 from .conftest import REPEATS, timings
 from .test_bench_pairs import login
 
-PAGES = ("department_schools", "indicator_list")
+PAGES = ("home", "department_schools", "indicator_list")
 
 
 def queries_of(client, url: str) -> int:
