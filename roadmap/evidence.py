@@ -24,8 +24,8 @@ class Evidence:
     document: Document | None = None
 
 
-def issued(kind: str, note: str) -> Callable[[Roadmap], Evidence | None]:
-    def find(roadmap: Roadmap) -> Evidence | None:
+def issued(kind: str, note: str) -> Callable[[Roadmap, Activity], Evidence | None]:
+    def find(roadmap: Roadmap, activity: Activity) -> Evidence | None:
         order = (
             Document.objects.filter(school=roadmap.organisation, kind=kind, date__gte=roadmap.starts_on)
             .filter(date__lte=roadmap.ends_on)
@@ -39,10 +39,12 @@ def issued(kind: str, note: str) -> Callable[[Roadmap], Evidence | None]:
     return find
 
 
-def base_formed(model: type[MentorEntry | MenteeEntry], note: str) -> Callable[[Roadmap], Evidence | None]:
+def base_formed(
+    model: type[MentorEntry | MenteeEntry], note: str
+) -> Callable[[Roadmap, Activity], Evidence | None]:
     """A base counts as formed when it holds active entries whose people have a consent in force."""
 
-    def find(roadmap: Roadmap) -> Evidence | None:
+    def find(roadmap: Roadmap, activity: Activity) -> Evidence | None:
         entries = model.objects.for_school(roadmap.organisation).active()
         consenting = Person.objects.with_consent_flag().filter(has_consent_flag=True).values("pk")
         formed = entries.filter(person__in=consenting)
@@ -56,13 +58,14 @@ def base_formed(model: type[MentorEntry | MenteeEntry], note: str) -> Callable[[
     return find
 
 
-def survey_closed(purpose: str, note: str) -> Callable[[Roadmap], Evidence | None]:
-    def find(roadmap: Roadmap) -> Evidence | None:
-        today = timezone.localdate()
+def survey_closed(purpose: str, note: str, **phase: str) -> Callable[[Roadmap, Activity], Evidence | None]:
+    """A survey closed within the roadmap, and not before the activity began: monitoring done for it."""
+
+    def find(roadmap: Roadmap, activity: Activity) -> Evidence | None:
         closed = (
             Survey.objects.for_school(roadmap.organisation)
-            .filter(questionnaire__purpose=purpose, closes_on__lt=today, closes_on__gte=roadmap.starts_on)
-            .filter(closes_on__lte=roadmap.ends_on)
+            .filter(questionnaire__purpose=purpose, closes_on__lt=timezone.localdate(), **phase)
+            .filter(closes_on__gte=max(activity.starts_on, roadmap.starts_on), closes_on__lte=roadmap.ends_on)
             .order_by("closes_on", "pk")
             .first()
         )
@@ -71,7 +74,7 @@ def survey_closed(purpose: str, note: str) -> Callable[[Roadmap], Evidence | Non
     return find
 
 
-FINDERS: dict[str, Callable[[Roadmap], Evidence | None]] = {
+FINDERS: dict[str, Callable[[Roadmap, Activity], Evidence | None]] = {
     When.MENTEE_BASE: base_formed(MenteeEntry, "База наставляемых сформирована"),
     When.MENTOR_BASE: base_formed(MentorEntry, "База наставников сформирована"),
     When.PAIRS_ORDER: issued(Document.Kind.ORDER_PAIRS, "Приказ о закреплении наставнических пар"),
@@ -79,9 +82,11 @@ FINDERS: dict[str, Callable[[Roadmap], Evidence | None]] = {
         Document.Kind.ORDER_MENTOR_SCHOOL, "Приказ об организации «Школы наставников»"
     ),
     When.STAGE_1_CLOSED: survey_closed(Questionnaire.Purpose.STAGE_1, "Анкетирование этапа 1 завершено"),
-    When.STAGE_2_CLOSED: survey_closed(Questionnaire.Purpose.STAGE_2, "Анкетирование этапа 2 завершено"),
+    When.STAGE_2_CLOSED: survey_closed(
+        Questionnaire.Purpose.STAGE_2, "Анкетирование этапа 2 по итогам программы завершено", phase="exit"
+    ),
 }
 
 
-def found(when: str, roadmap: Roadmap) -> Evidence | None:
-    return FINDERS[when](roadmap)
+def found(roadmap: Roadmap, activity: Activity) -> Evidence | None:
+    return FINDERS[activity.completes_when](roadmap, activity)

@@ -157,7 +157,7 @@ def activities_complete_from_evidence(*, roadmap: Roadmap) -> int:
     )
     completed = 0
     for activity in waiting:
-        found = evidence.found(activity.completes_when, roadmap)
+        found = evidence.found(roadmap, activity)
         if found is None:
             continue
         activity.status, activity.done_on = Activity.Status.DONE, found.done_on

@@ -7,12 +7,13 @@ import pytest
 from django.urls import reverse
 
 from mentoring.models import Document, Role
+from monitoring.models import Questionnaire
 from pairs.models import Pair
 from roadmap import services
-from roadmap.models import Activity, Roadmap
+from roadmap.models import Activity, Roadmap, Stage
 from roadmap.templates_data import MEDIA_PLAN, MUNICIPAL, SCHOOL, TEMPLATES
 from tests.documents import pdf_text
-from tests.factories import PairFactory, ProgrammeFactory
+from tests.factories import PairFactory, ProgrammeFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 When = Activity.CompletesWhen
@@ -453,3 +454,52 @@ def test_the_approval_order_with_a_roadmap_approves_it(client_as, school, make_u
     assert "Приложение 3" in text and "Проведение школьного конкурса «Наставник года»" in text
     page = director.get(reverse("roadmap_detail", args=[roadmap.pk]))
     assert f"Утверждена приказом от 23.11.2026 № {order.number}" in page.text
+
+
+def monitoring_activity(school, when: str, starts_on: datetime.date):
+    roadmap = Roadmap.objects.create(
+        organisation=school,
+        title="Дорожная карта",
+        year=2026,
+        starts_on=datetime.date(2026, 9, 1),
+        ends_on=datetime.date(2027, 8, 31),
+    )
+    stage = Stage.objects.create(roadmap=roadmap, order=1, title="Мониторинг")
+    activity = Activity.objects.create(
+        stage=stage,
+        order=1,
+        title="Мониторинг",
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=30),
+        completes_when=when,
+    )
+    return roadmap, activity
+
+
+@pytest.mark.parametrize(
+    ("purpose", "when", "phase"),
+    [("stage_1", "stage_1_closed", ""), ("stage_2", "stage_2_closed", "exit")],
+)
+def test_a_monitoring_activity_completes_only_from_a_survey_closed_after_it_began(
+    school, purpose, when, phase
+):
+    from roadmap.models import Activity
+    from tests.factories import ProgrammeFactory
+
+    roadmap, activity = monitoring_activity(school, when, datetime.date(2026, 10, 1))
+    questionnaire = Questionnaire.objects.get(school=None, purpose=purpose)
+    programme = ProgrammeFactory(school=school)
+    early = {"opens_on": datetime.date(2026, 9, 1), "closes_on": datetime.date(2026, 9, 20)}
+    SurveyFactory(questionnaire=questionnaire, school=school, programme=programme, phase=phase, **early)
+    if phase:
+        entry = {"opens_on": datetime.date(2026, 10, 2), "closes_on": datetime.date(2026, 10, 20)}
+        SurveyFactory(questionnaire=questionnaire, school=school, programme=programme, phase="entry", **entry)
+
+    services.activities_complete_from_evidence(roadmap=roadmap)
+    assert Activity.objects.get(pk=activity.pk).status != Activity.Status.DONE
+
+    on_time = {"opens_on": datetime.date(2026, 10, 5), "closes_on": datetime.date(2026, 10, 25)}
+    SurveyFactory(questionnaire=questionnaire, school=school, programme=programme, phase=phase, **on_time)
+    services.activities_complete_from_evidence(roadmap=roadmap)
+    done = Activity.objects.get(pk=activity.pk)
+    assert (done.status, done.done_on) == (Activity.Status.DONE, datetime.date(2026, 10, 25))
