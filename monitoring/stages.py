@@ -461,6 +461,29 @@ def pair_labels(invitations: QuerySet[Invitation]) -> dict[int, str]:
     return {pair.pk: str(pair) for pair in pairs.prefetch_related("members__mentee__person")}
 
 
+def measured_values(surveys: QuerySet[Survey]) -> QuerySet:
+    """Each respondent's average of each measured characteristic in each phase, one row apiece:
+    (school, programme, person, respondent, phase, characteristic, value)."""
+    return (
+        Answer.objects.filter(
+            response__invitation__survey__in=surveys,
+            response__submitted_at__isnull=False,
+            number__isnull=False,
+        )
+        .exclude(question__measures="")
+        .values_list(
+            "response__invitation__survey__school_id",
+            "response__invitation__survey__programme_id",
+            "response__invitation__person_id",
+            "response__invitation__respondent",
+            "response__invitation__survey__phase",
+            "question__measures",
+        )
+        .annotate(value=Avg("number"))
+        .order_by()
+    )
+
+
 def stage_2(surveys: QuerySet[Survey]) -> Stage2:
     """Entry against exit over the given surveys: a fixed number of queries, whatever their size."""
     surveys = surveys.exclude(phase="")
@@ -488,24 +511,7 @@ def stage_2(surveys: QuerySet[Survey]) -> Stage2:
     for person in Person.objects.filter(pk__in=answered.values("person_id")):
         for participant in people[person.pk]:
             participant.person = person
-    values = (
-        Answer.objects.filter(
-            response__invitation__survey__in=surveys,
-            response__submitted_at__isnull=False,
-            number__isnull=False,
-        )
-        .exclude(question__measures="")
-        .values_list(
-            "response__invitation__survey__programme_id",
-            "response__invitation__person_id",
-            "response__invitation__respondent",
-            "response__invitation__survey__phase",
-            "question__measures",
-        )
-        .annotate(value=Avg("number"))
-        .order_by()
-    )
-    for programme_id, person_id, respondent, phase, measure, value in values:
+    for _, programme_id, person_id, respondent, phase, measure, value in measured_values(surveys):
         found = participants.get((programme_id, person_id, respondent))
         if found is not None:
             getattr(found, "entry" if phase == Survey.Phase.ENTRY else "exit")[measure] = float(value)

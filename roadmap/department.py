@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from mentoring.models import Consent, MenteeEntry, MentorEntry, Organisation, Role, User
-from monitoring.models import Answer, Survey
-from monitoring.stages import Characteristic
+from monitoring.models import Survey
+from monitoring.stages import Characteristic, measured_values
 from pairs.models import Meeting, Pair
 from programs.models import Programme
 from programs.seed_texts import academic_year_start
@@ -108,26 +108,10 @@ def base_counts(entries, schools: list[Organisation]) -> dict[int, dict]:
 def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
     """Per school: the participants compared at entry and at exit, and those of them improved, that is with
     more characteristics better than worse (less anxiety is better). One query over the answers."""
-    values = (
-        Answer.objects.filter(
-            response__invitation__survey__in=surveys.exclude(phase=""),
-            response__submitted_at__isnull=False,
-            number__isnull=False,
-        )
-        .exclude(question__measures="")
-        .values_list(
-            "response__invitation__survey__school_id",
-            "response__invitation__survey__programme_id",
-            "response__invitation__person_id",
-            "response__invitation__respondent",
-            "response__invitation__survey__phase",
-            "question__measures",
-        )
-        .annotate(value=Avg("number"))
-        .order_by()
-    )
     measured: dict[tuple, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for school, programme, person, respondent, phase, measure, value in values:
+    for school, programme, person, respondent, phase, measure, value in measured_values(
+        surveys.exclude(phase="")
+    ):
         measured[(school, programme, person, respondent)][measure][phase] = float(value)
     found: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for (school, *_), measures in measured.items():
