@@ -487,6 +487,10 @@ class Document(models.Model):
         BEST_MENTOR = "best_mentor", "Грамота «Лучший наставник»"
         PARENTS_LETTER = "parents_letter", "Благодарственное письмо родителям наставника"
         ROADMAP = "roadmap", "Дорожная карта реализации целевой модели наставничества"
+        DEPARTMENT_ROADMAP = (
+            "department_roadmap",
+            "Дорожная карта муниципальной целевой модели наставничества",
+        )
         DEPARTMENT_REPORT = "department_report", "Аналитический отчёт муниципалитета о наставничестве"
 
     class Status(models.TextChoices):

@@ -16,7 +16,7 @@ from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, D
 from mentoring.forms import DateInput
 from mentoring.models import Document, Organisation, Role, User
 from pairs.models import Pair
-from roadmap.documents import roadmap_table, school_roadmaps
+from roadmap.documents import own_roadmaps, roadmap_table
 from roadmap.models import Roadmap
 
 from .models import Programme
@@ -148,7 +148,7 @@ class ApprovalOrderForm(DocumentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = school_programmes(self.school)
-        self.fields["roadmap"] = school_roadmaps(self.school)
+        self.fields["roadmap"] = own_roadmaps(self.school)
         self.fields["roadmap"].required = False
         self.fields[
             "roadmap"

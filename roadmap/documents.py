@@ -1,5 +1,4 @@
-"""The roadmap of a school as a PDF: the table in the seeds' layout on landscape pages. Document pages belong
-to a school, so the department's roadmap has no PDF here."""
+"""A roadmap as a PDF, the school's or the department's: the table in the seeds' layout on landscape pages."""
 
 from __future__ import annotations
 
@@ -12,12 +11,13 @@ from .models import Roadmap
 from .timeline import stages_of
 
 
-def school_roadmaps(school) -> forms.ModelChoiceField:
+def own_roadmaps(organisation) -> forms.ModelChoiceField:
     field = forms.ModelChoiceField(
         label="Дорожная карта",
-        queryset=Roadmap.objects.filter(organisation=school).order_by("-year", "title"),
+        queryset=Roadmap.objects.filter(organisation=organisation).order_by("-year", "title"),
     )
-    field.error_messages["invalid_choice"] = "Выберите дорожную карту этой школы."
+    whose = "этой школы" if organisation.is_school else "этого управления образования"
+    field.error_messages["invalid_choice"] = f"Выберите дорожную карту {whose}."
     return field
 
 
@@ -36,11 +36,15 @@ def roadmap_table(pk: int) -> dict:
 class RoadmapDocumentForm(DocumentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roadmap"] = school_roadmaps(self.school)
+        self.fields["roadmap"] = own_roadmaps(self.school)
 
     def drafts(self) -> list[Draft]:
         roadmap = self.cleaned_data["roadmap"]
         return [Draft(roadmap.title, {"roadmap": roadmap.pk})]
+
+
+def roadmap_context(document: Document) -> dict:
+    return roadmap_table(document.params["roadmap"])
 
 
 register(
@@ -48,8 +52,19 @@ register(
         kind=Document.Kind.ROADMAP,
         form=RoadmapDocumentForm,
         template="documents/pdf/roadmap.html",
-        context=lambda document: roadmap_table(document.params["roadmap"]),
+        context=roadmap_context,
         description="Дорожная карта реализации целевой модели наставничества школы: этапы, мероприятия, "
         "содержание деятельности, сроки, ответственные, отметки о выполнении — на альбомных листах.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=Document.Kind.DEPARTMENT_ROADMAP,
+        form=RoadmapDocumentForm,
+        template="documents/pdf/roadmap.html",
+        context=roadmap_context,
+        description="Муниципальная дорожная карта: разделы, мероприятия, сроки, результаты и исполнители — "
+        "на альбомных листах.",
+        for_department=True,
     )
 )

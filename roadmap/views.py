@@ -55,7 +55,11 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     organisation = organisation_for_reading(request)
     scope = Q(organisation=organisation)
     if not organisation.is_school:
-        scope |= Q(organisation__department=organisation)
+        school = request.GET.get("school", "")
+        # The schools table links here for one school's roadmaps.
+        scope = (
+            Q(organisation=school) if school.isdigit() else scope | Q(organisation__department=organisation)
+        )
     roadmaps = (
         Roadmap.objects.visible_to(request.user)
         .filter(scope)

@@ -503,3 +503,57 @@ def test_a_monitoring_activity_completes_only_from_a_survey_closed_after_it_bega
     services.activities_complete_from_evidence(roadmap=roadmap)
     done = Activity.objects.get(pk=activity.pk)
     assert (done.status, done.done_on) == (Activity.Status.DONE, datetime.date(2026, 10, 25))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_coordinator_prints_the_municipal_roadmap(client, school, make_user):
+    coordinator = make_user(Role.COORDINATOR, school.department)
+    roadmap = services.roadmap_create_from_template(
+        organisation=school.department, template=MUNICIPAL, year=2026, by=coordinator
+    )
+    client = login(client, coordinator)
+
+    page = client.post(
+        reverse("document_new", args=[Document.Kind.DEPARTMENT_ROADMAP]),
+        {"date": "2026-11-23", "roadmap": roadmap.pk},
+    )
+
+    document = Document.objects.get()
+    assert page.url == reverse("document_detail", args=[document.pk])
+    assert (document.school, document.status) == (school.department, Document.Status.READY)
+    text = pdf_text(document)
+    assert school.department.full_name in text and "Аналитический отчёт" in text
+
+
+def test_a_school_roadmap_is_not_offered_for_the_municipal_pdf(client, school, make_user):
+    coordinator = make_user(Role.COORDINATOR, school.department)
+    curator = make_user(Role.CURATOR, school)
+    own = services.roadmap_create_from_template(organisation=school, template=SCHOOL, year=2026, by=curator)
+
+    page = login(client, coordinator).post(
+        reverse("document_new", args=[Document.Kind.DEPARTMENT_ROADMAP]),
+        {"date": "2026-11-23", "roadmap": own.pk},
+    )
+
+    assert "Выберите дорожную карту этого управления образования." in page.text
+    assert not Document.objects.exists()
+
+
+def test_the_schools_table_links_to_a_schools_roadmaps_and_the_list_keeps_to_the_department(
+    client, school, make_user
+):
+    coordinator = make_user(Role.COORDINATOR, school.department)
+    curator = make_user(Role.CURATOR, school)
+    own = services.roadmap_create_from_template(organisation=school, template=SCHOOL, year=2026, by=curator)
+    foreign_school = ProgrammeFactory().school
+    foreign = services.roadmap_create_from_template(
+        organisation=foreign_school, template=SCHOOL, year=2026, by=make_user(Role.CURATOR, foreign_school)
+    )
+    client = login(client, coordinator)
+
+    table = client.get(reverse("department_schools")).text
+    mine = client.get(reverse("roadmap_list"), {"school": school.pk}).context["roadmaps"]
+    theirs = client.get(reverse("roadmap_list"), {"school": foreign_school.pk}).context["roadmaps"]
+
+    assert f"{reverse('roadmap_list')}?school={school.pk}" in table
+    assert list(mine) == [own] and foreign not in theirs
