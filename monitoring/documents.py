@@ -7,7 +7,6 @@ these reports: they hold sums only, never a named participant's answers.
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, D
 from mentoring.models import Document, MenteeEntry, MentorEntry, Organisation
 from pairs.models import Meeting, Pair
 from programs.models import Programme
-from programs.seed_texts import ACADEMIC_YEAR_START_MONTH, academic_year_start
+from programs.seed_texts import academic_year_span, academic_year_start, year_label
 
 from . import charts, stages
 from .models import Invitation, Question, Questionnaire, Response, Survey
@@ -29,15 +28,6 @@ from .surveys import rates_by_role
 STAGE_1_TITLE = "Отчёт о мониторинге качества реализации программы наставничества (этап 1)"
 STAGE_2_TITLE = "Отчёт о мониторинге влияния программы на участников (этап 2)"
 ANNUAL_TITLE = "Аналитический отчёт о реализации целевой модели наставничества за {} учебный год"
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{year + 1}"
-
-
-def year_span(year: int) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(year, ACADEMIC_YEAR_START_MONTH, 1)
-    return start, start.replace(year=year + 1)
 
 
 def decimal(value: float) -> str:
@@ -78,7 +68,7 @@ class Scope:
         surveys = Survey.objects.for_school(self.school)
         if self.year is None:
             return surveys
-        start, end = year_span(self.year)
+        start, end = academic_year_span(self.year)
         return surveys.filter(opens_on__gte=start, opens_on__lt=end)
 
     @property
@@ -275,7 +265,7 @@ class BaseCounts:
 def base_counts(
     title: str, model: type[MentorEntry | MenteeEntry], school: Organisation, year: int
 ) -> BaseCounts:
-    start, end = year_span(year)
+    start, end = academic_year_span(year)
     entries = model.objects.for_school(school).active().with_person()
     rows = entries.values("status").annotate(
         n=Count("pk"),
@@ -312,7 +302,7 @@ class Meetings:
 
 
 def meetings_of(school: Organisation, year: int) -> Meetings:
-    start, end = year_span(year)
+    start, end = academic_year_span(year)
     held = Meeting.objects.for_school(school).filter(
         status=Meeting.Status.HELD, starts_at__date__gte=start, starts_at__date__lt=end
     )
@@ -380,7 +370,7 @@ def annual_conclusions(
 
 def annual_context(document: Document) -> dict:
     school, year = document.school, document.params["year"]
-    start, end = year_span(year)
+    start, end = academic_year_span(year)
     programmes = list(
         Programme.objects.for_school(school)
         .filter(starts_on__lt=end, ends_on__gte=start)

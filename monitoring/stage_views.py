@@ -1,7 +1,5 @@
 """The two stages of monitoring, for a programme and for the whole school."""
 
-import datetime
-
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +8,7 @@ from django.urls import path
 
 from mentoring.views import may_write
 from programs.models import Programme
-from programs.seed_texts import ACADEMIC_YEAR_START_MONTH, academic_year_start
+from programs.seed_texts import academic_year_span, academic_year_start
 
 from . import answers, stages
 from .models import Answer, Question, Survey
@@ -32,8 +30,8 @@ def school_scope(request: HttpRequest) -> dict:
     years = academic_years(surveys)
     year = request.GET.get("year", "")
     if year.isdigit() and int(year) in years:
-        start = datetime.date(int(year), ACADEMIC_YEAR_START_MONTH, 1)
-        surveys = surveys.filter(opens_on__gte=start, opens_on__lt=start.replace(year=start.year + 1))
+        start, end = academic_year_span(int(year))
+        surveys = surveys.filter(opens_on__gte=start, opens_on__lt=end)
     else:
         year = ""
     return {"school": school, "surveys": surveys, "years": years, "year": year, "programme": None}

@@ -21,7 +21,7 @@ from monitoring.models import Survey
 from monitoring.stages import Characteristic, measured_values
 from pairs.models import Meeting, Pair
 from programs.models import Programme
-from programs.seed_texts import academic_year_start
+from programs.seed_texts import academic_year_start, year_label
 
 from .indicators import department_schools
 from .models import Activity, Recommendation
@@ -84,7 +84,7 @@ class SchoolsTable:
 
     @property
     def year_label(self) -> str:
-        return f"{self.year}/{self.year + 1}"
+        return year_label(self.year)
 
 
 def consent_in_force() -> Exists:

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from mentoring.forms import DateInput
 from mentoring.models import BASE_READERS, Document, Organisation, Role, User
-from programs.seed_texts import academic_year_start
+from programs.seed_texts import academic_year_start, year_label
 
-from .services import RoadmapTemplate, year_label
+from .services import RoadmapTemplate
 from .templates_data import TEMPLATES
 
 

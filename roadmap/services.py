@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentoring.models import Organisation, User
-from programs.seed_texts import ACADEMIC_YEAR_START_MONTH
+from programs.seed_texts import ACADEMIC_YEAR_START_MONTH, academic_year_span, year_label
 
 from . import evidence
 from .models import Activity, Roadmap, Stage
@@ -63,10 +63,6 @@ class RoadmapTemplate:
     years: int = 1  # how many academic years the roadmap covers
 
 
-def year_label(year: int) -> str:
-    return f"{year}/{year + 1}"
-
-
 @transaction.atomic
 def roadmap_create_from_template(
     *, organisation: Organisation, template: RoadmapTemplate, year: int, by: User
@@ -80,8 +76,8 @@ def roadmap_create_from_template(
         title=template.title.format(year=year_label(year) if template.years == 1 else f"{year}–{last + 1}"),
         template=template.code,
         year=year,
-        starts_on=datetime.date(year, ACADEMIC_YEAR_START_MONTH, 1),
-        ends_on=datetime.date(last + 1, ACADEMIC_YEAR_START_MONTH, 1) - datetime.timedelta(days=1),
+        starts_on=academic_year_span(year)[0],
+        ends_on=academic_year_span(last)[1] - datetime.timedelta(days=1),
         created_by=by,
     )
     try:
