@@ -251,6 +251,15 @@ def stage_1(surveys: QuerySet[Survey]) -> Stage1:
 # Stage 2
 
 
+def verdict(measure: str, entry: float, exit: float) -> int:
+    """+1 improved, 0 unchanged, -1 worsened: less anxiety is an improvement."""
+    delta = exit - entry
+    if abs(delta) < 1e-9:
+        return 0
+    better = delta < 0 if measure in LOWER_IS_BETTER else delta > 0
+    return 1 if better else -1
+
+
 @dataclass(frozen=True)
 class Characteristic:
     code: str
@@ -267,12 +276,7 @@ class Characteristic:
         return f"{self.label}, чем меньше, тем лучше" if self.lower_is_better else self.label
 
     def verdict(self, entry: float, exit: float) -> int:
-        """+1 improved, 0 unchanged, -1 worsened: less anxiety is an improvement."""
-        delta = exit - entry
-        if abs(delta) < 1e-9:
-            return 0
-        better = delta < 0 if self.lower_is_better else delta > 0
-        return 1 if better else -1
+        return verdict(self.code, entry, exit)
 
 
 @dataclass

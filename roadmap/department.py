@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from mentoring.models import Consent, MenteeEntry, MentorEntry, Organisation, Role, User
 from monitoring.models import Survey
-from monitoring.stages import Characteristic, measured_values
+from monitoring.stages import measured_values, verdict
 from pairs.models import Meeting, Pair
 from programs.models import Programme
 from programs.seed_texts import academic_year_start, year_label
@@ -116,7 +116,7 @@ def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
     found: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for (school, *_), measures in measured.items():
         verdicts = Counter(
-            Characteristic(code, "", 0, 1).verdict(both[Survey.Phase.ENTRY], both[Survey.Phase.EXIT])
+            verdict(code, both[Survey.Phase.ENTRY], both[Survey.Phase.EXIT])
             for code, both in measures.items()
             if len(both) == 2
         )
