@@ -28,5 +28,7 @@ class MentoringConfig(AppConfig):
         auditlog.register(models.Membership)
         auditlog.register(models.Document, include_fields=["status", "number", "version", "title"])
 
-        # Each app describes its documents in its documents.py.
+        # Each app describes its documents in its documents.py, and adds its parts of the pages that
+        # gather several apps (the home page) in its parts.py.
         autodiscover_modules("documents")
+        autodiscover_modules("parts")

@@ -13,11 +13,13 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from . import documents
-from .models import Document, Organisation
+from .access import allow, allow_any_user, in_organisation
+from .models import Document, Organisation, Role
 
 SECTION = "documents"
 PER_PAGE = 30
 SELECT = forms.Select(attrs={"class": "form-select"})
+KEEPERS = (Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR)
 
 
 def documents_keeper(request: HttpRequest) -> Organisation | None:
@@ -72,6 +74,7 @@ class DocumentFilterSet(django_filters.FilterSet):
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
 
 
+@allow(KEEPERS)
 def document_list(request: HttpRequest) -> HttpResponse:
     school = documents_school(request)
     rows = Document.objects.for_school(school).select_related("requested_by")
@@ -96,6 +99,7 @@ def asked(request: HttpRequest, kind: str, made: list[Document]) -> HttpResponse
     return redirect(f"{reverse('document_list')}?kind={kind}")
 
 
+@allow(KEEPERS)
 def document_new(request: HttpRequest, kind: str) -> HttpResponse:
     school = documents_school(request)
     spec = documents.SPECS.get(kind)
@@ -120,9 +124,12 @@ def document_new(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "documents/document_form.html", context)
 
 
+@allow(KEEPERS)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    school = documents_school(request)
-    document = get_object_or_404(Document.objects.for_school(school).select_related("requested_by"), pk=pk)
+    document = in_organisation(
+        request, Document.objects.select_related("requested_by"), with_schools=False, pk=pk
+    )
+    documents_school(request)
     if request.htmx and document.status == Document.Status.QUEUED and document.enqueued_at is None:
         documents.documents_enqueue([document.pk])
         document.refresh_from_db()
@@ -132,10 +139,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+@allow(KEEPERS)
 @require_POST
 def document_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
-    school = documents_school(request)
-    document = get_object_or_404(Document.objects.for_school(school), pk=pk)
+    document = in_organisation(request, Document.objects.all(), with_schools=False, pk=pk)
+    documents_school(request)
     if not may_request(request, document.kind):
         raise PermissionDenied(refusal(documents.SPECS[document.kind]))
     if document.in_progress:
@@ -155,6 +163,7 @@ def readable_documents(request: HttpRequest):
     return Document.objects.downloadable_by(request.user)
 
 
+@allow_any_user
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Files are served only here, after the access check: never from a public media folder."""
     document = get_object_or_404(readable_documents(request).exclude(file=""), pk=pk)
@@ -163,6 +172,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
 
 
+@allow_any_user
 def my_documents(request: HttpRequest) -> HttpResponse:
     rows = Document.objects.downloadable_by(request.user).select_related("school")
     return render(request, "documents/my_documents.html", {"section": "my_documents", "documents": rows})

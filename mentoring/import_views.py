@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from .access import allow, writing_school
 from .imports import (
     EMPTY_FILE,
     TARGETS,
@@ -29,24 +30,13 @@ from .imports import (
     sample_response,
     too_large_message,
 )
-from .models import Organisation
+from .models import BASE_WRITERS, Organisation
 
 SESSION_KEY = "pending_imports"
 MAX_PENDING = 5  # previews kept per session; older stored files are deleted
 PREVIEW_ROWS = 500  # rows shown on the preview page, besides every row with an error
 CLAIM_SECONDS = 24 * 60 * 60
 ALREADY_DONE = "Этот файл уже импортирован или предварительный просмотр устарел."
-
-
-def writable_school(request: HttpRequest) -> Organisation:
-    """The current school, if the user keeps its lists; anything else is a 404."""
-    organisation = getattr(request, "organisation", None)
-    if organisation is None:
-        raise Http404
-    try:
-        return Organisation.objects.writable_by(request.user).get(pk=organisation.pk)
-    except Organisation.DoesNotExist:
-        raise Http404 from None
 
 
 class UploadLimitHandler(FileUploadHandler):
@@ -132,6 +122,7 @@ def _entry_for(request: HttpRequest, token: str, school: Organisation) -> dict |
     return entry
 
 
+@allow(BASE_WRITERS)
 @csrf_exempt
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload page. The size limit is put before Django stores the upload, hence csrf_exempt here
@@ -145,7 +136,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _import_upload(request: HttpRequest, limiter: UploadLimitHandler | None) -> HttpResponse:
-    school = writable_school(request)
+    school = writing_school(request)
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES, too_large=bool(limiter and limiter.exceeded))
         if form.is_valid():
@@ -202,9 +193,10 @@ def _render_report(request, report: ImportReport, entry: dict, token: str | None
     )
 
 
+@allow(BASE_WRITERS)
 @require_GET
 def import_preview_view(request: HttpRequest, token: str) -> HttpResponse:
-    school = writable_school(request)
+    school = writing_school(request)
     entry = _entry_for(request, token, school)
     if entry is None:
         messages.error(request, ALREADY_DONE)
@@ -214,9 +206,10 @@ def import_preview_view(request: HttpRequest, token: str) -> HttpResponse:
     return _render_report(request, report, entry, token, confirmed=False)
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def import_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
-    school = writable_school(request)
+    school = writing_school(request)
     entry = _entry_for(request, token, school)
     # One confirm per token, even for two requests at the same moment: the first claims it.
     if entry is None or not cache.add(f"import-confirm:{token}", True, CLAIM_SECONDS):
@@ -239,10 +232,11 @@ def import_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(reverse(TARGETS[entry["target"]].list_url_name))
 
 
+@allow(BASE_WRITERS)
 @require_GET
 def import_sample(request: HttpRequest, target: str) -> HttpResponse:
     """An empty XLSX with the columns of a list: the curator fills it in and uploads it."""
-    writable_school(request)
+    writing_school(request)
     if target not in TARGETS:
         raise Http404
     return sample_response(TARGETS[target])

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 
@@ -48,7 +48,7 @@ class OrganisationQuerySet(models.QuerySet):
         """Schools where the user holds one of the roles, and every school of a department it coordinates."""
         if not user.is_authenticated:
             return self.none()
-        memberships = Membership.objects.filter(user=user)
+        memberships = Membership.objects.counting_for(user)
         own = memberships.filter(role__in=roles).values("organisation")
         coordinated = memberships.filter(role=Role.COORDINATOR).values("organisation")
         return self.schools().filter(Q(pk__in=own) | Q(department__in=coordinated))
@@ -57,7 +57,7 @@ class OrganisationQuerySet(models.QuerySet):
         """Schools where the user holds a writing role; a coordinator writes nothing in a school."""
         if not user.is_authenticated:
             return self.none()
-        own = Membership.objects.filter(user=user, role__in=roles).values("organisation")
+        own = Membership.objects.counting_for(user).filter(role__in=roles).values("organisation")
         return self.schools().filter(pk__in=own)
 
 
@@ -121,10 +121,21 @@ class Organisation(models.Model):
         return self.order_number_format.replace("{n}", str(sequence))
 
 
+class MembershipQuerySet(models.QuerySet):
+    def counting_for(self, user) -> MembershipQuerySet:
+        """The memberships that count for the user now (see mentoring/access.py): in a request, those of the
+        organisation it acts in; outside a request, all of them."""
+        memberships = self.filter(user=user)
+        acting_in = getattr(user, "acting_in", None)
+        return memberships if acting_in is None else memberships.filter(organisation=acting_in)
+
+
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("роль", max_length=20, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "роль в организации"
@@ -346,6 +357,17 @@ class Consent(models.Model):
     @property
     def in_force(self) -> bool:
         return self.revoked_at is None
+
+
+def consent_in_force(person_ref: str) -> Exists:
+    """Whether the person the outer row names has a consent in force."""
+    return Exists(Consent.objects.filter(person=OuterRef(person_ref), revoked_at__isnull=True))
+
+
+def consent_date(person_ref: str) -> Subquery:
+    """The date of the consent in force of the person the outer row names."""
+    in_force = Consent.objects.filter(person=OuterRef(person_ref), revoked_at__isnull=True)
+    return Subquery(in_force.values("date")[:1])
 
 
 class BaseEntryQuerySet(SchoolOwnedQuerySet):

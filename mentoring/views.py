@@ -1,35 +1,23 @@
-import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
-from auditlog.models import LogEntry
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from monitoring import answers
-from monitoring.responses import my_open_surveys
-from pairs.meetings import mentee_overview, mentor_overview
-from roadmap.department import academic_year, schools_table
-from roadmap.timeline import my_activities
-
-from . import services
+from . import parts, services
+from .access import SESSION_KEY, allow, allow_any_user, may_write, reading_organisation, writing_school
+from .audit import audit_trail
 from .filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet, PersonFilterSet
 from .forms import BaseEntryForm, ConsentForm, ConsentRevokeForm, MenteeEntryForm, MentorEntryForm, PersonForm
-from .middleware import SESSION_KEY
 from .models import (
     BASE_READERS,
     BASE_WRITERS,
@@ -39,45 +27,25 @@ from .models import (
     Organisation,
     Person,
     Role,
-    User,
+    consent_date,
 )
+from .tables import EXPORT_FORMATS, Column, table_page
+
+BASE_VIEWERS = BASE_READERS | {Role.COORDINATOR}
 
 
+@allow_any_user
 def home(request: HttpRequest) -> HttpResponse:
-    roles = request.roles
-    context = {"section": "home", "roles": roles, "role_labels": [Role(r).label for r in sorted(roles)]}
-    organisation = request.organisation
-    if organisation is not None and organisation.is_school and roles & BASE_READERS:
-        context["bases"] = school_bases_summary(organisation)
-    if Role.COORDINATOR in roles and organisation is not None and not organisation.is_school:
-        context["table"] = schools_table(organisation, academic_year())
-    # Own pairs are shown whatever the current organisation: they are the user's, not the school's.
-    context["mentor_overview"] = mentor_overview(request.user)
-    context["mentee_pairs"] = mentee_overview(request.user)
-    context["my_surveys"] = my_open_surveys(request.user)
-    # Only staff answer for roadmap activities: a participant's home makes no query for them.
-    if roles & (BASE_READERS | {Role.COORDINATOR}):
-        context["my_activities"] = my_activities(request.user)
+    context = {
+        "section": "home",
+        "roles": request.roles,
+        "role_labels": [Role(r).label for r in sorted(request.roles)],
+        **parts.gathered(parts.HOME, request),
+    }
     return render(request, "mentoring/home.html", context)
 
 
-def consent_in_force():
-    return Exists(Consent.objects.filter(person=OuterRef("person"), revoked_at__isnull=True))
-
-
-def school_bases_summary(school: Organisation) -> dict:
-    mentees = MenteeEntry.objects.for_school(school).active()
-    return {
-        "people": Person.objects.for_school(school).active().count(),
-        "mentors": MentorEntry.objects.for_school(school).active().count(),
-        **mentees.aggregate(
-            mentees=Count("pk"),
-            mentees_without_consent=Count("pk", filter=~Q(consent_in_force())),
-            mentees_waiting=Count("pk", filter=Q(status=MenteeEntry.Status.WAITING)),
-        ),
-    }
-
-
+@allow_any_user
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     chosen = {str(o.pk): o for o in request.organisations}.get(request.POST.get("organisation", ""))
     if chosen is None:
@@ -93,37 +61,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 # People and the two bases ---------------------------------------------------------------------------------
 
-PER_PAGE_CHOICES = (20, 50, 100)
-EXPORT_FORMATS = ("xlsx", "csv")
 ARCHIVED_REFUSAL = "Запись в архиве: верните её из архива, чтобы вносить изменения."
-
-
-def organisation_for_reading(request: HttpRequest) -> Organisation:
-    """The organisation whose people the user reads now: its school, or the department it coordinates."""
-    organisation, roles = request.organisation, request.roles
-    if organisation is not None and (
-        (organisation.is_school and roles & BASE_READERS)
-        or (not organisation.is_school and Role.COORDINATOR in roles)
-    ):
-        return organisation
-    raise PermissionDenied("У вас нет доступа к участникам и базам наставничества в этой организации.")
-
-
-def school_for_writing(request: HttpRequest) -> Organisation:
-    """The school new rows go to: always the current one, never a school named by the form."""
-    organisation = request.organisation
-    if organisation is None or not Organisation.objects.writable_by(request.user).filter(pk=organisation.pk):
-        raise Http404("В этой организации вы не можете вносить изменения.")
-    return organisation
-
-
-def may_write(request: HttpRequest, school_id: int) -> bool:
-    return Organisation.objects.writable_by(request.user).filter(pk=school_id).exists()
-
-
-def consent_date(person_ref: str) -> Subquery:
-    in_force = Consent.objects.filter(person=OuterRef(person_ref), revoked_at__isnull=True)
-    return Subquery(in_force.values("date")[:1])
 
 
 def detail_url(obj: Person | MentorEntry | MenteeEntry) -> str:
@@ -134,29 +72,6 @@ def detail_url(obj: Person | MentorEntry | MenteeEntry) -> str:
 def refuse_archived(request: HttpRequest, obj: Person | MentorEntry | MenteeEntry) -> HttpResponse:
     messages.error(request, ARCHIVED_REFUSAL)
     return redirect(detail_url(obj))
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a list table; `sort` is its value of the `o` parameter when it is sortable."""
-
-    label: str
-    sort: str = ""
-    current: str = ""
-
-    @property
-    def state(self) -> str:
-        if not self.sort:
-            return ""
-        return {self.sort: "asc", f"-{self.sort}": "desc"}.get(self.current, "")
-
-    @property
-    def next_order(self) -> str:
-        return f"-{self.sort}" if self.state == "asc" else self.sort
-
-    @property
-    def aria_sort(self) -> str:
-        return {"asc": "ascending", "desc": "descending"}.get(self.state, "")
 
 
 def list_page(
@@ -170,7 +85,7 @@ def list_page(
     export: tuple[str, str],
 ) -> HttpResponse:
     """Scope to the current organisation, filter, sort, then export everything found or show one page."""
-    organisation = organisation_for_reading(request)
+    organisation = reading_organisation(request)
     department = None if organisation.is_school else organisation
     if department is None:
         rows, schools = rows.filter(school=organisation), None
@@ -180,7 +95,7 @@ def list_page(
         columns = (*columns, Column("Школа"))
     filterset = filterset_class(request.GET, queryset=rows, request=request, schools=schools)
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
-        from . import imports
+        from . import imports  # the import and export machinery loads only when a list is exported
 
         resource_name, basename = export
         return imports.export_response(getattr(imports, resource_name), filterset.qs, fmt, basename)
@@ -191,131 +106,6 @@ def list_page(
         "can_write": organisation.is_school and bool(request.roles & BASE_WRITERS),
     }
     return render(request, template, context)
-
-
-def table_page(request: HttpRequest, filterset, columns: tuple[Column, ...]) -> dict:
-    """The context of a list table: what the filters found, sorted, one page of it, and its columns."""
-    per_page = request.GET.get("per_page", "")
-    per_page = int(per_page) if per_page in {str(n) for n in PER_PAGE_CHOICES} else PER_PAGE_CHOICES[0]
-    page = Paginator(filterset.qs, per_page).get_page(request.GET.get("page"))
-    current = (filterset.form.cleaned_data.get("o") or [""])[0]
-    return {
-        "filter": filterset,
-        "page_obj": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
-        "columns": [replace(column, current=current) for column in columns],
-        "per_page": per_page,
-        "per_page_choices": PER_PAGE_CHOICES,
-        "is_filtered": any(v for k, v in request.GET.items() if k not in ("o", "page", "per_page")),
-    }
-
-
-# The history of a record, read from django-auditlog.
-
-AUDIT_ACTIONS = {
-    LogEntry.Action.CREATE: "создание",
-    LogEntry.Action.UPDATE: "изменение",
-    LogEntry.Action.DELETE: "удаление",
-    LogEntry.Action.ACCESS: "просмотр",
-}
-AUDIT_HIDDEN_FIELDS = {"id", "school", "person"}
-AUDIT_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class AuditChange:
-    field: str
-    old: str | None
-    new: str
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    timestamp: datetime.datetime
-    actor: str
-    action: str
-    subject: str
-    changes: list[AuditChange]
-
-
-def model_field(model: type[models.Model], name: str) -> models.Field | None:
-    """A concrete field or a many-to-many; auditlog also records reverse relations, which say nothing."""
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    return field if field.concrete or field.many_to_many else None
-
-
-def audit_value(field: models.Field, value: Any, names: dict[str, str]) -> str:
-    """A value as auditlog stored it (a string), shown as the pages show it: 01.09.2026, choice labels."""
-    if value in (None, "None", ""):
-        return "—"
-    if field.is_relation:
-        return names.get(str(value), str(value))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    try:
-        if isinstance(field, models.DateTimeField):
-            moment = datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
-            return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
-        if isinstance(field, models.DateField):
-            return datetime.date.fromisoformat(value).strftime("%d.%m.%Y")
-    except ValueError:
-        return str(value)
-    if isinstance(field, models.FileField):
-        return PurePosixPath(value).name
-    return str(value)
-
-
-def audit_changes(entry: LogEntry, model: type[models.Model], names: dict[str, str]) -> list[AuditChange]:
-    changes = []
-    for name, change in (entry.changes_dict or {}).items():
-        field = model_field(model, name)
-        if field is None or name in AUDIT_HIDDEN_FIELDS:
-            continue
-        label = capfirst(field.verbose_name)
-        if isinstance(change, dict) and change.get("type") == "m2m":
-            verb = "добавлено" if change.get("operation") == "add" else "удалено"
-            changes.append(AuditChange(label, None, f"{verb}: {', '.join(change.get('objects', []))}"))
-        elif entry.action == LogEntry.Action.CREATE:
-            if change[1] not in (None, "None", ""):
-                changes.append(AuditChange(label, None, audit_value(field, change[1], names)))
-        else:
-            old, new = (audit_value(field, value, names) for value in change)
-            changes.append(AuditChange(label, old, new))
-    return changes
-
-
-def audit_trail(*objects: models.Model) -> list[AuditRow]:
-    """Who changed what and when, newest first: two queries (the log, the accounts it names) at most."""
-    log = LogEntry.objects.none()
-    for obj in objects:
-        log |= LogEntry.objects.get_for_object(obj)
-    entries = list(log.select_related("actor").order_by("-timestamp", "-pk")[:AUDIT_LIMIT])
-    # The only foreign key left to show is a person's user account; resolve them all in one query.
-    accounts = {
-        str(value)
-        for entry in entries
-        for value in (entry.changes_dict or {}).get("user", ())
-        if value not in (None, "None", "")
-    }
-    names = (
-        {str(pk): str(user) for pk, user in User.objects.in_bulk(list(accounts)).items()} if accounts else {}
-    )
-    rows = []
-    for entry in entries:
-        model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
-        rows.append(
-            AuditRow(
-                timestamp=entry.timestamp,
-                actor=str(entry.actor) if entry.actor else "система",
-                action=AUDIT_ACTIONS.get(entry.action, str(entry.action)),
-                subject=capfirst(model._meta.verbose_name) if model else "",
-                changes=audit_changes(entry, model, names) if model else [],
-            )
-        )
-    return rows
 
 
 # People.
@@ -329,6 +119,7 @@ PERSON_COLUMNS = (
 )
 
 
+@allow(BASE_VIEWERS)
 def person_list(request: HttpRequest) -> HttpResponse:
     rows = (
         Person.objects.visible_to(request.user)
@@ -348,8 +139,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allow(BASE_WRITERS)
 def person_create(request: HttpRequest) -> HttpResponse:
-    school = school_for_writing(request)
+    school = writing_school(request)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = services.person_create(school=school, person_data=form.person_data())
@@ -360,6 +152,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allow(BASE_VIEWERS)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     people = Person.objects.visible_to(request.user).select_related(
         "school", "user", "mentor_entry", "mentee_entry"
@@ -378,6 +171,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/person_detail.html", context)
 
 
+@allow(BASE_WRITERS)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.editable_by(request.user), pk=pk)
     if person.is_archived:
@@ -392,6 +186,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.editable_by(request.user), pk=pk)
@@ -410,6 +205,7 @@ def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
 # Consents.
 
 
+@allow(BASE_WRITERS)
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.editable_by(request.user), pk=pk)
     if person.is_archived:
@@ -430,6 +226,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@allow(BASE_WRITERS)
 def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(Consent.objects.editable_by(request.user).select_related("person"), pk=pk)
     if not consent.in_force:
@@ -456,6 +253,7 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/consent_revoke.html", context)
 
 
+@allow(BASE_VIEWERS)
 @never_cache
 def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
     consent = get_object_or_404(Consent.objects.visible_to(request.user), pk=pk)
@@ -553,7 +351,7 @@ def base_list(request: HttpRequest, base: BaseSpec) -> HttpResponse:
 
 def base_entry_create(request: HttpRequest, base: BaseSpec) -> HttpResponse:
     """Into the base goes a person of the school not yet in it, or a new person created in the same step."""
-    school = school_for_writing(request)
+    school = writing_school(request)
     candidates = Person.objects.editable_by(request.user).for_school(school).active()
     candidates = candidates.filter(**{f"{base.key}_entry__isnull": True})
     data = request.POST if request.method == "POST" else None
@@ -578,17 +376,13 @@ def base_entry_create(request: HttpRequest, base: BaseSpec) -> HttpResponse:
 
 def base_entry_detail(request: HttpRequest, base: BaseSpec, pk: int) -> HttpResponse:
     entry = get_object_or_404(base_rows(request, base), pk=pk)
-    # The answers of a child (or a colleague) go no further than the curator and the psychologist.
-    reads_answers = answers.reads_answers_of(request.user, entry.school_id)
     context = {
         "section": base.section,
         "entry": entry,
         "person": entry.person,
         "can_write": may_write(request, entry.school_id),
         "history": audit_trail(entry),
-        "reads_answers": reads_answers,
-        "intake": answers.intake_answers(entry) if reads_answers else None,
-        "intake_title": answers.INTAKE[base.model].label,
+        **parts.gathered(parts.BASE_ENTRY, request, entry=entry),
     }
     return render(request, f"mentoring/{base.key}_detail.html", context)
 
@@ -620,43 +414,53 @@ def base_entry_archive(request: HttpRequest, base: BaseSpec, pk: int) -> HttpRes
     return redirect(f"{base.key}_detail", pk=entry.pk)
 
 
+@allow(BASE_VIEWERS)
 def mentor_list(request: HttpRequest) -> HttpResponse:
     return base_list(request, MENTORS)
 
 
+@allow(BASE_WRITERS)
 def mentor_create(request: HttpRequest) -> HttpResponse:
     return base_entry_create(request, MENTORS)
 
 
+@allow(BASE_VIEWERS)
 def mentor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return base_entry_detail(request, MENTORS, pk)
 
 
+@allow(BASE_WRITERS)
 def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return base_entry_edit(request, MENTORS, pk)
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def mentor_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return base_entry_archive(request, MENTORS, pk)
 
 
+@allow(BASE_VIEWERS)
 def mentee_list(request: HttpRequest) -> HttpResponse:
     return base_list(request, MENTEES)
 
 
+@allow(BASE_WRITERS)
 def mentee_create(request: HttpRequest) -> HttpResponse:
     return base_entry_create(request, MENTEES)
 
 
+@allow(BASE_VIEWERS)
 def mentee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return base_entry_detail(request, MENTEES, pk)
 
 
+@allow(BASE_WRITERS)
 def mentee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return base_entry_edit(request, MENTEES, pk)
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def mentee_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return base_entry_archive(request, MENTEES, pk)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
+from mentoring.access import allow_any_user
 from mentoring.models import Role
 
 from . import answers
@@ -14,6 +15,7 @@ SECTION = "answers"
 PER_PAGE = 20
 
 
+@allow_any_user
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Anything the user may not read, another school's response included, is not found."""
     response = get_object_or_404(answers.with_survey(answers.responses_visible_to(request.user)), pk=pk)
@@ -33,6 +35,7 @@ def paged(request: HttpRequest, rows: QuerySet, param: str) -> Page:
     return Paginator(rows, PER_PAGE).get_page(request.GET.get(param))
 
 
+@allow_any_user
 def my_answers(request: HttpRequest) -> HttpResponse:
     page = paged(request, answers.own_submitted(request.user), "page")
     is_mentor = Role.MENTOR in request.roles

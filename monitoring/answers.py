@@ -87,7 +87,7 @@ def of_own_mentees(user: User) -> Q:
 
 
 def answer_reader_schools(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, role__in=ANSWER_READERS).values("organisation")
+    return Membership.objects.counting_for(user).filter(role__in=ANSWER_READERS).values("organisation")
 
 
 def of_read_schools(user: User) -> Q:

@@ -17,6 +17,10 @@ class QuestionnaireQuerySet(models.QuerySet):
     def builtin(self):
         return self.filter(school__isnull=True)
 
+    def of_school(self, school):
+        """The built-in questionnaires and the school's own copies."""
+        return self.filter(Q(school__isnull=True) | Q(school=school))
+
     def available_to(self, user):
         """The built-in questionnaires, and the copies of the schools whose monitoring the user reads."""
         return self.filter(Q(school__isnull=True) | Q(school__in=Organisation.objects.readable_by(user)))

@@ -1,13 +1,14 @@
 """Filling a questionnaire: by account (own invitations only) and by personal link (no account)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+
+from mentoring.access import allow_any_user, public
 
 from . import responses
 from .models import Invitation, Response
@@ -62,6 +63,7 @@ def answer_page(request: HttpRequest, invitation: Invitation, layout: str) -> Ht
     return render(request, "monitoring/respond_form.html", context)
 
 
+@allow_any_user
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(
         INVITATIONS, survey_id=pk, respondent=Invitation.Respondent.SELF, person__user=request.user
@@ -69,7 +71,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     return answer_page(request, invitation, layout="area.html")
 
 
-@login_not_required
+@public
 @never_cache
 def respond_link(request: HttpRequest, token: str) -> HttpResponse:
     """The unguessable token is the key: the page shows only the respondent's own name."""

@@ -6,13 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
-from mentoring.views import may_write
+from mentoring.access import allow, may_write, reading_school
+from mentoring.models import BASE_READERS, Role
 from programs.models import Programme
 from programs.seed_texts import academic_year_span, academic_year_start
 
 from . import answers, stages
-from .models import Answer, Question, Survey
-from .views import school_for_reading
+from .models import Answer, Question, Questionnaire, Survey
 
 SECTION = "monitoring"
 OPEN_PER_PAGE = 100
@@ -25,7 +25,7 @@ def academic_years(surveys: QuerySet[Survey]) -> list[int]:
 
 def school_scope(request: HttpRequest) -> dict:
     """The school's surveys, of one academic year when one is chosen."""
-    school = school_for_reading(request)
+    school = reading_school(request)
     surveys = Survey.objects.for_school(school)
     years = academic_years(surveys)
     year = request.GET.get("year", "")
@@ -86,26 +86,37 @@ def open_answers_page(request: HttpRequest, scope: dict, question_pk: int) -> Ht
     return render(request, "monitoring/stage1_answers.html", context)
 
 
+@allow(BASE_READERS)
 def stage1_school(request: HttpRequest) -> HttpResponse:
     return stage_page(request, school_scope(request), 1)
 
 
+@allow(BASE_READERS)
 def stage2_school(request: HttpRequest) -> HttpResponse:
     return stage_page(request, school_scope(request), 2)
 
 
+@allow(BASE_READERS, Role.COORDINATOR)
 def stage1_programme(request: HttpRequest, pk: int) -> HttpResponse:
     return stage_page(request, programme_scope(request, pk), 1)
 
 
+@allow(BASE_READERS, Role.COORDINATOR)
 def stage2_programme(request: HttpRequest, pk: int) -> HttpResponse:
     return stage_page(request, programme_scope(request, pk), 2)
 
 
+@allow(BASE_READERS)
 def stage1_school_answers(request: HttpRequest, question_pk: int) -> HttpResponse:
+    # Another school's question is not found whatever the role; a built-in one is every school's.
+    get_object_or_404(
+        Question.objects.filter(questionnaire__in=Questionnaire.objects.of_school(request.organisation)),
+        pk=question_pk,
+    )
     return open_answers_page(request, school_scope(request), question_pk)
 
 
+@allow(BASE_READERS, Role.COORDINATOR)
 def stage1_programme_answers(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     return open_answers_page(request, programme_scope(request, pk), question_pk)
 

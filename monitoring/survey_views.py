@@ -5,27 +5,27 @@ from itertools import groupby
 import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mentoring.views import may_write, school_for_writing
+from mentoring.access import allow, in_organisation, may_write, reading_school, writing_school
+from mentoring.models import BASE_READERS, BASE_WRITERS
 
 from . import answers, surveys
 from .models import Survey
 from .survey_forms import RespondentsForm, SurveyForm
-from .views import school_for_reading
 
 SECTION = "surveys"
 PER_PAGE = 50
 QR_SCALE = 3
 
 
-def school_surveys(school):
-    rows = Survey.objects.for_school(school).select_related("questionnaire", "programme")
-    return surveys.with_status(rows, timezone.localdate())
+def with_status(rows: QuerySet[Survey]) -> QuerySet[Survey]:
+    return surveys.with_status(rows.select_related("questionnaire", "programme"), timezone.localdate())
 
 
 def invited_message(invited: surveys.Invited) -> str:
@@ -40,9 +40,10 @@ def invited_message(invited: surveys.Invited) -> str:
     return text
 
 
+@allow(BASE_READERS)
 def survey_list(request: HttpRequest) -> HttpResponse:
-    school = school_for_reading(request)
-    rows = surveys.with_counts(school_surveys(school)).order_by("-opens_on", "-pk")
+    school = reading_school(request)
+    rows = surveys.with_counts(with_status(Survey.objects.for_school(school))).order_by("-opens_on", "-pk")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "section": SECTION,
@@ -53,8 +54,9 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/survey_list.html", context)
 
 
+@allow(BASE_WRITERS)
 def survey_create(request: HttpRequest) -> HttpResponse:
-    school = school_for_writing(request)
+    school = writing_school(request)
     data = request.POST if request.method == "POST" else None
     # A link may preset the programme and the questionnaire; the form offers only the school's own.
     initial = {name: request.GET[name] for name in ("programme", "questionnaire") if name in request.GET}
@@ -76,9 +78,10 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/survey_form.html", context)
 
 
+@allow(BASE_READERS)
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_for_reading(request)
-    survey = get_object_or_404(school_surveys(school), pk=pk)
+    survey = in_organisation(request, with_status(Survey.objects.all()), pk=pk)
+    school = reading_school(request)
     invitations = survey.invitations.select_related("person", "response").order_by(
         "person__last_name", "person__first_name", "person__patronymic", "respondent"
     )
@@ -97,10 +100,11 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/survey_detail.html", context)
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def survey_add_respondents(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_for_writing(request)
-    survey = get_object_or_404(Survey.objects.for_school(school).select_related("programme"), pk=pk)
+    survey = in_organisation(request, Survey.objects.select_related("programme"), pk=pk)
+    school = writing_school(request)
     form = RespondentsForm(request.POST, school=school, programme=survey.programme, prefix="who")
     if form.is_valid():
         invited = surveys.survey_invite(survey=survey, people=form.chosen(), respondent=form.respondent())
@@ -111,10 +115,11 @@ def survey_add_respondents(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("survey_detail", pk=survey.pk)
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_for_writing(request)
-    survey = get_object_or_404(Survey.objects.for_school(school), pk=pk)
+    survey = in_organisation(request, Survey.objects.all(), pk=pk)
+    writing_school(request)
     today = timezone.localdate()
     if survey.opens_on > today:
         messages.error(request, "Анкетирование ещё не началось: измените его даты, а не закрывайте досрочно.")
@@ -126,10 +131,11 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("survey_detail", pk=survey.pk)
 
 
+@allow(BASE_WRITERS)
 def survey_links(request: HttpRequest, pk: int) -> HttpResponse:
     """Personal links are a way in to answer for a child: only the curator prints them."""
-    school = school_for_writing(request)
-    survey = get_object_or_404(Survey.objects.for_school(school), pk=pk)
+    survey = in_organisation(request, Survey.objects.all(), pk=pk)
+    writing_school(request)
     invitations = (
         survey.invitations.filter(person__user__isnull=True)
         .select_related("person")

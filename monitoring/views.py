@@ -1,15 +1,15 @@
 """The curator's questionnaires: built-in and the school's own, their questions, copies and edits."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from mentoring.models import BASE_READERS, Organisation
-from mentoring.views import may_write, school_for_writing
+from mentoring.access import allow, may_write, reading_school, writing_school
+from mentoring.models import BASE_READERS, BASE_WRITERS
 
 from . import services
 from .forms import QuestionFormSet, QuestionnaireForm
@@ -19,15 +19,9 @@ SECTION = "questionnaires"
 MAX_SCALE_POINTS = 10
 
 
-def school_for_reading(request: HttpRequest) -> Organisation:
-    organisation = request.organisation
-    if organisation is None or not organisation.is_school or not request.roles & BASE_READERS:
-        raise PermissionDenied("Анкеты школы видят куратор, директор и педагог-психолог.")
-    return organisation
-
-
+@allow(BASE_READERS)
 def questionnaire_list(request: HttpRequest) -> HttpResponse:
-    school = school_for_reading(request)
+    school = reading_school(request)
     rows = (
         Questionnaire.objects.available_to(request.user)
         .filter(Q(school__isnull=True) | Q(school=school))
@@ -54,11 +48,12 @@ def scale_values(question: Question) -> list[int]:
     return list(range(question.scale_min, question.scale_max + 1))
 
 
+@allow(BASE_READERS)
 def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_for_reading(request)
     questionnaire = get_object_or_404(
-        Questionnaire.objects.available_to(request.user).select_related("based_on"), pk=pk
+        Questionnaire.objects.of_school(request.organisation).select_related("based_on"), pk=pk
     )
+    school = reading_school(request)
     context = {
         "section": SECTION,
         "questionnaire": questionnaire,
@@ -70,15 +65,17 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/questionnaire_detail.html", context)
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def questionnaire_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_for_writing(request)
-    questionnaire = get_object_or_404(Questionnaire.objects.available_to(request.user), pk=pk)
+    questionnaire = get_object_or_404(Questionnaire.objects.of_school(request.organisation), pk=pk)
+    school = writing_school(request)
     copy = services.questionnaire_copy(questionnaire=questionnaire, school=school)
     messages.success(request, "Копия анкеты создана в вашей школе: измените её под себя.")
     return redirect("questionnaire_edit", pk=copy.pk)
 
 
+@allow(BASE_WRITERS)
 def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = get_object_or_404(Questionnaire.objects.editable_by(request.user), pk=pk)
     answered = services.is_answered(questionnaire)

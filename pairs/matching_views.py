@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from mentoring.access import allow
 from mentoring.filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet
-from mentoring.models import MenteeEntry, MentorEntry
-from mentoring.views import consent_date
+from mentoring.models import BASE_WRITERS, MenteeEntry, MentorEntry, consent_date
 from monitoring.models import Questionnaire
 from monitoring.responses import preferred_partner_replies
 from programs.models import Programme
@@ -122,6 +122,7 @@ def ticked(form: MatchingForm, lists: tuple[CandidateList, CandidateList]) -> di
     }
 
 
+@allow(BASE_WRITERS)
 def matching_start(request: HttpRequest, pk: int) -> HttpResponse:
     programme = curator_programme(request, pk)
     form = MatchingForm(request.POST if request.method == "POST" else None, programme=programme)
@@ -159,6 +160,7 @@ def matching_start(request: HttpRequest, pk: int) -> HttpResponse:
 # The proposal.
 
 
+@allow(BASE_WRITERS)
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = curator_proposal(request, pk)
     review = proposals.proposal_review(proposal)
@@ -182,6 +184,7 @@ EDITS = {
 }
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def proposal_edit(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One edit of a draft proposal; a broken rule is reported and nothing changes."""
@@ -200,6 +203,7 @@ def proposal_edit(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("proposal_detail", pk=proposal.pk)
 
 
+@allow(BASE_WRITERS)
 @require_POST
 def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = curator_proposal(request, pk)
@@ -252,6 +256,7 @@ def preference_initial(request: HttpRequest, side: str, chosen: dict[str, list[d
     return {}
 
 
+@allow(BASE_WRITERS)
 def preference_list(request: HttpRequest, pk: int) -> HttpResponse:
     programme = curator_programme(request, pk)
     sent = request.POST.get("side") if request.method == "POST" else None
@@ -289,6 +294,7 @@ def preference_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pairs/preference_list.html", context)
 
 
+@allow(BASE_WRITERS)
 def preference_import(request: HttpRequest, pk: int) -> HttpResponse:
     programme = curator_programme(request, pk)
     sent = request.method == "POST"

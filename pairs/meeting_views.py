@@ -4,7 +4,6 @@ calendar link."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -14,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from mentoring.access import allow, allow_any_user, public
 from mentoring.models import Role
 
 from . import meetings
@@ -42,6 +42,7 @@ def saved_message(pair: Pair, *, first: str, started: bool) -> str:
     return first
 
 
+@allow(Role.CURATOR, Role.MENTOR)
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_object_or_404(workable_pairs(request), pk=pk)
     if refusal := meetings.meeting_refusal(pair):
@@ -82,6 +83,7 @@ def workable_meetings(request: HttpRequest) -> QuerySet[Meeting]:
     )
 
 
+@allow(Role.CURATOR, Role.MENTOR)
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(workable_meetings(request), pk=pk)
     pair = meeting.pair
@@ -110,6 +112,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pairs/meeting_form.html", context)
 
 
+@allow(Role.CURATOR, Role.MENTOR)
 @require_POST
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(workable_meetings(request), pk=pk)
@@ -131,6 +134,7 @@ def refuse_non_mentor(request: HttpRequest) -> None:
         raise Http404("Календарь встреч ведёт наставник.")
 
 
+@allow_any_user
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     refuse_non_mentor(request)
     feed = meetings.calendar_feed_of(request.user)
@@ -143,6 +147,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "pairs/calendar_settings.html", context)
 
 
+@allow_any_user
 @require_POST
 def calendar_reset(request: HttpRequest) -> HttpResponse:
     refuse_non_mentor(request)
@@ -153,7 +158,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     return redirect("calendar_settings")
 
 
-@login_not_required
+@public
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The calendar app of a phone asks for it without a session: the unguessable token is the key."""

@@ -18,8 +18,9 @@ from import_export import resources
 from import_export.fields import Field
 
 from mentoring import imports
+from mentoring.access import allow, allow_any_user, may_write, reading_organisation
 from mentoring.models import BASE_READERS, MenteeEntry, Organisation, Role
-from mentoring.views import EXPORT_FORMATS, Column, may_write, organisation_for_reading, table_page
+from mentoring.tables import EXPORT_FORMATS, Column, table_page
 from monitoring import answers
 from monitoring.models import Response
 
@@ -51,7 +52,7 @@ def listed_pairs(request: HttpRequest) -> tuple[QuerySet[Pair], Organisation | N
     user = request.user
     if not request.roles & READING_ROLES:
         return Pair.objects.mentored_by(user) | Pair.objects.of_mentee_user(user), None
-    organisation = organisation_for_reading(request)
+    organisation = reading_organisation(request)
     pairs = Pair.objects.visible_to(user)
     if organisation.is_school:
         return pairs.filter(school=organisation), None
@@ -131,6 +132,7 @@ class PairResource(resources.Resource):
         return pair.school.short_name
 
 
+@allow_any_user
 def pair_list(request: HttpRequest) -> HttpResponse:
     pairs, department = listed_pairs(request)
     schools = None
@@ -155,6 +157,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     return render(request, "pairs/pair_list.html", context)
 
 
+@allow(Role.DIRECTOR)
 @require_POST
 def pairs_approve(request: HttpRequest) -> HttpResponse:
     """The director approves the pairs ticked in the list; those someone already moved on stay as they are."""
@@ -269,10 +272,12 @@ def mentee_responses(request: HttpRequest, pair: Pair) -> list[Response] | None:
     return list(answers.mentee_responses(user, people))
 
 
+@allow_any_user
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return pair_page(request, get_object_or_404(detail_rows(request.user), pk=pk))
 
 
+@allow(Role.CURATOR, Role.DIRECTOR)
 @require_POST
 def pair_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One step of the lifecycle; a stale or repeated form gets a message and changes nothing."""
@@ -320,6 +325,7 @@ def workable_item(request: HttpRequest, pk: int) -> PlanItem:
     return get_object_or_404(items.prefetch_related(Prefetch("pair__members", MEMBERS.queryset)), pk=pk)
 
 
+@allow(Role.CURATOR, Role.MENTOR)
 def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairs = Pair.objects.workable_by(request.user).select_related("mentor__person").prefetch_related(MEMBERS)
     pair = get_object_or_404(pairs, pk=pk)
@@ -337,6 +343,7 @@ def plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pairs/plan_item_form.html", {"section": "pairs", "pair": pair, "form": form})
 
 
+@allow(Role.CURATOR, Role.MENTOR)
 def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = workable_item(request, pk)
     if not item.pair.is_current:
@@ -354,6 +361,7 @@ def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pairs/plan_item_form.html", context)
 
 
+@allow(Role.CURATOR, Role.MENTOR)
 def plan_item_mark(request: HttpRequest, pk: int) -> HttpResponse:
     """The completion mark of a row: set it, correct it, or take it off («снять отметку»)."""
     item = workable_item(request, pk)
@@ -384,6 +392,7 @@ def plan_item_mark(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pairs/plan_item_mark.html", context)
 
 
+@allow(Role.CURATOR, Role.MENTOR)
 @require_POST
 def plan_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = workable_item(request, pk)

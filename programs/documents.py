@@ -20,7 +20,7 @@ from roadmap.documents import own_roadmaps, roadmap_table
 from roadmap.models import Roadmap
 
 from .models import Programme
-from .views import curators_of
+from .selectors import curators_of
 
 Kind = Document.Kind
 # Who may be made responsible for an event: the school's staff, never a pupil's account.

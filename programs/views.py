@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mentoring.models import Organisation, Role, User
-from mentoring.views import Column, organisation_for_reading, school_for_writing, table_page
+from mentoring.access import allow, reading_organisation, writing_school
+from mentoring.models import BASE_READERS, Organisation, Role, User
+from mentoring.tables import Column, table_page
 from pairs.models import Pair
 
 from . import services
@@ -19,8 +20,10 @@ from .filters import ProgrammeFilterSet
 from .forms import ProgrammeForm, StatusForm, risk_formset
 from .models import MentoringForm, Programme
 from .seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate, academic_year_start
+from .selectors import curators_of
 
 SECTION = "programmes"
+READERS = BASE_READERS | {Role.COORDINATOR}
 S = Programme.Status
 
 COLUMNS = (
@@ -55,16 +58,9 @@ def school_roles(user: User, school_id: int) -> set[str]:
     }
 
 
-def curators_of(school: Organisation, current: User | None = None) -> QuerySet[User]:
-    """The school's curators, and the programme's own curator if that role was since taken away."""
-    chosen = Q(memberships__organisation=school, memberships__role=Role.CURATOR)
-    if current is not None:
-        chosen |= Q(pk=current.pk)
-    return User.objects.filter(chosen).distinct().order_by("last_name", "first_name", "patronymic")
-
-
+@allow(READERS)
 def programme_list(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_for_reading(request)
+    organisation = reading_organisation(request)
     rows = (
         Programme.objects.visible_to(request.user)
         .select_related("form", "curator", "school")
@@ -108,9 +104,10 @@ def template_initial(template: ProgrammeTemplate) -> tuple[dict, list[dict[str, 
     return fields, [{"risk": risk, "mitigation": mitigation} for risk, mitigation in template.risks]
 
 
+@allow(Role.CURATOR)
 def programme_create(request: HttpRequest) -> HttpResponse:
     """First the form of mentoring, then the programme: empty, or filled from the seed of that form."""
-    school = school_for_writing(request)
+    school = writing_school(request)
     chosen = MentoringForm.objects.filter(code=request.GET.get("form", "")).first()
     if chosen is None and request.method != "POST":
         forms = MentoringForm.objects.prefetch_related("role_models")
@@ -132,6 +129,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/programme_form.html", context)
 
 
+@allow(READERS)
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programmes = Programme.objects.visible_to(request.user).select_related(
         "school", "form", "curator", "approved_by"
@@ -159,6 +157,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/programme_detail.html", context)
 
 
+@allow(Role.CURATOR)
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(
         Programme.objects.editable_by(request.user).select_related("school", "curator"), pk=pk
@@ -194,6 +193,7 @@ def refuse_not_draft(request: HttpRequest, programme: Programme) -> HttpResponse
     return redirect("programme_detail", pk=programme.pk)
 
 
+@allow(Role.CURATOR, Role.DIRECTOR)
 @require_POST
 def programme_status(request: HttpRequest, pk: int) -> HttpResponse:
     actors = Organisation.objects.writable_by(request.user, roles={Role.CURATOR, Role.DIRECTOR})

@@ -10,13 +10,12 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpRequest
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from mentoring.models import Consent, MenteeEntry, MentorEntry, Organisation, Role, User
+from mentoring.models import MenteeEntry, MentorEntry, Organisation, User, consent_in_force
 from monitoring.models import Survey
 from monitoring.stages import measured_values, verdict
 from pairs.models import Meeting, Pair
@@ -27,14 +26,6 @@ from .indicators import department_schools
 from .models import Activity, Recommendation
 
 RECENT_DAYS = 30
-
-
-def coordinated_department(request: HttpRequest) -> Organisation:
-    """The department the user coordinates now; anyone else is refused."""
-    organisation = request.organisation
-    if organisation is None or organisation.is_school or Role.COORDINATOR not in request.roles:
-        raise PermissionDenied("Эта страница — для муниципального координатора управления образования.")
-    return organisation
 
 
 def academic_year(today: datetime.date | None = None) -> int:
@@ -87,10 +78,6 @@ class SchoolsTable:
         return year_label(self.year)
 
 
-def consent_in_force() -> Exists:
-    return Exists(Consent.objects.filter(person=OuterRef("person"), revoked_at__isnull=True))
-
-
 def per_school(rows, *names: str) -> dict[int, dict]:
     return {row["school"]: {name: row[name] for name in names} for row in rows}
 
@@ -99,7 +86,7 @@ def base_counts(entries, schools: list[Organisation]) -> dict[int, dict]:
     rows = (
         entries.filter(school__in=schools, archived_at__isnull=True)
         .values("school")
-        .annotate(total=Count("pk"), without=Count("pk", filter=~Q(consent_in_force())))
+        .annotate(total=Count("pk"), without=Count("pk", filter=~Q(consent_in_force("person"))))
         .order_by()
     )
     return per_school(rows, "total", "without")

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from mentoring.models import Organisation
+from mentoring.access import allow, coordinated_department
+from mentoring.models import Organisation, Role
 
-from .department import academic_year, coordinated_department, recommendation_save, schools_table
+from .department import academic_year, recommendation_save, schools_table
 
 SECTION = "department_schools"
 
@@ -30,6 +32,7 @@ def chosen_year(request: HttpRequest) -> int:
     return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else academic_year()
 
 
+@allow(Role.COORDINATOR)
 def department_schools(request: HttpRequest) -> HttpResponse:
     department = coordinated_department(request)
     table = schools_table(department, chosen_year(request))
@@ -46,10 +49,14 @@ def department_schools(request: HttpRequest) -> HttpResponse:
     return render(request, "roadmap/department/schools.html", context)
 
 
+@allow(Role.COORDINATOR)
 @require_POST
 def recommendation_write(request: HttpRequest, school_pk: int, year: int) -> HttpResponse:
+    # A school outside the organisation the user acts in is not found, whatever the role.
+    organisation = request.organisation
+    here = Q(pk=organisation.pk) | Q(department=organisation) if organisation else Q(pk__in=[])
+    school = get_object_or_404(Organisation.objects.schools().filter(here), pk=school_pk)
     department = coordinated_department(request)
-    school = get_object_or_404(Organisation.objects.schools().filter(department=department), pk=school_pk)
     form = RecommendationForm(request.POST, prefix=f"s{school.pk}")
     try:
         if not form.is_valid():

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from mentoring.access import allow, coordinated_department, in_organisation
+from mentoring.models import Role
+
 from . import indicators
-from .department import coordinated_department
 from .indicator_forms import IndicatorActualForm, IndicatorPlanForm
 from .models import Indicator
 
@@ -22,6 +24,7 @@ def chosen_year(request: HttpRequest) -> int:
     return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else indicators.current_year()
 
 
+@allow(Role.COORDINATOR)
 def indicator_list(request: HttpRequest) -> HttpResponse:
     department = coordinated_department(request)
     board = indicators.indicator_board(department, chosen_year(request))
@@ -29,6 +32,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(request, "roadmap/indicators/indicator_list.html", context)
 
 
+@allow(Role.COORDINATOR)
 @require_POST
 def indicators_fill(request: HttpRequest) -> HttpResponse:
     department = coordinated_department(request)
@@ -43,10 +47,9 @@ def indicators_fill(request: HttpRequest) -> HttpResponse:
 
 def department_indicator(request: HttpRequest, pk: int) -> Indicator:
     """Another department's indicator is not found."""
-    department = coordinated_department(request)
-    return get_object_or_404(
-        Indicator.objects.filter(department=department).select_related("department"), pk=pk
-    )
+    indicator = in_organisation(request, Indicator.objects.select_related("department"), "department", pk=pk)
+    coordinated_department(request)
+    return indicator
 
 
 def detail_page(request: HttpRequest, indicator: Indicator, plan_form=None, actual_form=None) -> HttpResponse:
@@ -64,10 +67,12 @@ def detail_page(request: HttpRequest, indicator: Indicator, plan_form=None, actu
     return render(request, "roadmap/indicators/indicator_detail.html", context)
 
 
+@allow(Role.COORDINATOR)
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return detail_page(request, department_indicator(request, pk))
 
 
+@allow(Role.COORDINATOR)
 @require_POST
 def indicator_plan(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = department_indicator(request, pk)
@@ -80,6 +85,7 @@ def indicator_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("indicator_detail", pk=indicator.pk)
 
 
+@allow(Role.COORDINATOR)
 @require_POST
 def indicator_actual(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = department_indicator(request, pk)

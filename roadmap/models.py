@@ -9,16 +9,21 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mentoring.models import Document, Organisation, Role
+from mentoring.models import Document, Membership, Organisation, Role
+
+
+def coordinated_by(user) -> models.QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    coordinated = Membership.objects.counting_for(user).filter(role=Role.COORDINATOR).values("organisation")
+    return Organisation.objects.filter(pk__in=coordinated, kind=Organisation.Kind.DEPARTMENT)
 
 
 class RoadmapQuerySet(models.QuerySet):
     def visible_to(self, user) -> RoadmapQuerySet:
         """A school's staff read its roadmap; the coordinator reads the department's and its schools'."""
         schools = Organisation.objects.readable_by(user)
-        departments = Organisation.objects.filter(
-            memberships__user=user, memberships__role=Role.COORDINATOR, kind=Organisation.Kind.DEPARTMENT
-        )
+        departments = coordinated_by(user)
         return self.filter(
             Q(organisation__in=schools)
             | Q(organisation__in=departments)
@@ -29,12 +34,8 @@ class RoadmapQuerySet(models.QuerySet):
         """The curator keeps the school's roadmap; the coordinator keeps only the department's own."""
         return self.filter(
             Q(organisation__in=Organisation.objects.writable_by(user))
-            | Q(
-                organisation__memberships__user=user,
-                organisation__memberships__role=Role.COORDINATOR,
-                organisation__kind=Organisation.Kind.DEPARTMENT,
-            )
-        ).distinct()
+            | Q(organisation__in=coordinated_by(user))
+        )
 
 
 class Roadmap(models.Model):

@@ -4,15 +4,15 @@ activities kept, started and marked done with their evidence."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from mentoring.models import Organisation, Role
-from mentoring.views import organisation_for_reading, school_for_writing
+from mentoring.access import allow, reading_organisation, writing_school
+from mentoring.models import BASE_READERS, BASE_WRITERS, Organisation, Role
 
 from . import services
 from .forms import ActivityForm, MarkDoneForm, RoadmapCreateForm, templates_for
@@ -20,6 +20,7 @@ from .models import Activity, Roadmap, Stage
 from .timeline import stages_of, timeline
 
 SECTION = "roadmaps"
+KEEPERS = BASE_WRITERS | {Role.COORDINATOR}
 
 
 def organisation_for_creating(request: HttpRequest) -> Organisation:
@@ -27,13 +28,13 @@ def organisation_for_creating(request: HttpRequest) -> Organisation:
     organisation = request.organisation
     if organisation is not None and not organisation.is_school and Role.COORDINATOR in request.roles:
         return organisation
-    return school_for_writing(request)
+    return writing_school(request)
 
 
 def may_create(request: HttpRequest) -> bool:
     try:
         return bool(templates_for(organisation_for_creating(request)))
-    except Http404:
+    except PermissionDenied:
         return False
 
 
@@ -51,8 +52,9 @@ def activity_url(activity: Activity) -> str:
     return f"{reverse('roadmap_detail', args=[activity.stage.roadmap_id])}#activity-{activity.pk}"
 
 
+@allow(BASE_READERS, Role.COORDINATOR)
 def roadmap_list(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_for_reading(request)
+    organisation = reading_organisation(request)
     scope = Q(organisation=organisation)
     if not organisation.is_school:
         school = request.GET.get("school", "")
@@ -72,6 +74,7 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     return render(request, "roadmap/roadmap_list.html", context)
 
 
+@allow(KEEPERS)
 @require_POST
 def roadmap_create(request: HttpRequest) -> HttpResponse:
     organisation = organisation_for_creating(request)
@@ -90,6 +93,7 @@ def roadmap_create(request: HttpRequest) -> HttpResponse:
     return redirect("roadmap_detail", pk=roadmap.pk)
 
 
+@allow(BASE_READERS, Role.COORDINATOR)
 def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = readable_roadmap(request, pk)
     services.activities_complete_from_evidence(roadmap=roadmap)
@@ -102,6 +106,7 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roadmap/roadmap_detail.html", context)
 
 
+@allow(BASE_READERS, Role.COORDINATOR)
 def roadmap_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = readable_roadmap(request, pk)
     services.activities_complete_from_evidence(roadmap=roadmap)
@@ -135,10 +140,12 @@ def activity_form_page(request: HttpRequest, activity: Activity, *, added: bool)
     return render(request, "roadmap/activity_form.html", context)
 
 
+@allow(KEEPERS)
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return activity_form_page(request, editable_activity(request, pk), added=False)
 
 
+@allow(KEEPERS)
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     stages = Stage.objects.filter(roadmap__in=Roadmap.objects.editable_by(request.user))
     stage = get_object_or_404(stages.select_related("roadmap__organisation"), pk=pk)
@@ -148,6 +155,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     return activity_form_page(request, activity, added=True)
 
 
+@allow(KEEPERS)
 def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
     activity = editable_activity(request, pk)
     organisation = activity.stage.roadmap.organisation
@@ -172,6 +180,7 @@ def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roadmap/activity_done.html", context)
 
 
+@allow(KEEPERS)
 @require_POST
 def activity_start(request: HttpRequest, pk: int) -> HttpResponse:
     activity = editable_activity(request, pk)

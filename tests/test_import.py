@@ -560,15 +560,15 @@ def test_the_functions_called_without_a_request_name_the_user_as_actor(school, m
 @pytest.mark.parametrize("role", [Role.DIRECTOR, Role.PSYCHOLOGIST, Role.TEACHER, Role.MENTOR])
 def test_only_the_curator_of_the_school_may_import(client_as, school, role):
     client = client_as(role, school)
-    assert client.get(reverse("import_upload")).status_code == 404
-    assert upload(client, csv_bytes([HEADER, *GOOD_ROWS])).status_code == 404
+    assert client.get(reverse("import_upload")).status_code == 403
+    assert upload(client, csv_bytes([HEADER, *GOOD_ROWS])).status_code == 403
     assert Person.objects.count() == 0
 
 
 def test_a_coordinator_may_not_import(client_as, school):
     client = client_as(Role.COORDINATOR, school.department)
-    assert client.get(reverse("import_upload")).status_code == 404
-    assert upload(client, csv_bytes([HEADER, *GOOD_ROWS])).status_code == 404
+    assert client.get(reverse("import_upload")).status_code == 403
+    assert upload(client, csv_bytes([HEADER, *GOOD_ROWS])).status_code == 403
 
 
 def test_another_school_curator_cannot_preview_or_confirm_someone_elses_file(

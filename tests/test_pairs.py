@@ -316,7 +316,7 @@ def test_a_mentor_does_not_see_the_scores_its_mentees_were_matched_by(client, ma
 # Session, user, memberships; the pair, its mentees, plan, meetings, who attended them, history; the user's
 # powers (curator, director, plan and meetings, reads the bases); the mentees' questionnaires; the session
 # saved (3).
-DETAIL_QUERIES = 17
+DETAIL_QUERIES = 16
 
 
 @pytest.mark.parametrize("size", [1, 12])

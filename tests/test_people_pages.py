@@ -368,7 +368,7 @@ def test_it_runs_a_fixed_number_of_queries_for_a_persons_page_however_long_its_h
 
     # Session, user, memberships, the person with its entries, its consents, may-write, the log with
     # its actors, and three statements saving the session.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = curator_client.get(f"/people/{person.pk}/")
 
     assert len(response.context["history"]) == edits + 4

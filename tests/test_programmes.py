@@ -486,7 +486,7 @@ def test_readers_who_only_read_get_no_buttons_and_cannot_change_anything(client_
     page = client.get(f"/programmes/{programme.pk}/").text
 
     assert 'method="post"' not in page.split("<main", 1)[1] and "Изменить" not in page
-    assert client.get("/programmes/new/").status_code == 404
+    assert client.get("/programmes/new/").status_code == 403
     assert client.get(f"/programmes/{programme.pk}/edit/").status_code == 404
     assert (
         client.post(f"/programmes/{programme.pk}/status/", {"to": S.APPROVED, "seen": S.DRAFT}).status_code
@@ -516,7 +516,8 @@ def test_mentors_mentees_and_teachers_get_no_programme_pages(client_as, school, 
     client = client_as(role, school)
 
     assert client.get("/programmes/").status_code == 403
-    for url in (f"/programmes/{programme.pk}/", "/programmes/new/", f"/programmes/{programme.pk}/edit/"):
+    assert client.get("/programmes/new/").status_code == 403
+    for url in (f"/programmes/{programme.pk}/", f"/programmes/{programme.pk}/edit/"):
         assert client.get(url).status_code == 404
     assert (
         client.post(f"/programmes/{programme.pk}/status/", {"to": S.APPROVED, "seen": S.DRAFT}).status_code

@@ -221,9 +221,10 @@ def test_readers_see_surveys_but_cannot_change_them(client_as, school, role):
     client = client_as(role, school)
     assert client.get("/surveys/").status_code == 200
     assert client.get(f"/surveys/{survey.pk}/").status_code == 200
-    assert client.get("/surveys/new/").status_code == 404
-    assert client.get(f"/surveys/{survey.pk}/links/").status_code == 404
-    assert client.post(f"/surveys/{survey.pk}/close/").status_code == 404
+    # The survey is theirs to read: what their role may not do with it is refused, not hidden.
+    assert client.get("/surveys/new/").status_code == 403
+    assert client.get(f"/surveys/{survey.pk}/links/").status_code == 403
+    assert client.post(f"/surveys/{survey.pk}/close/").status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.MENTOR, Role.MENTEE, Role.TEACHER])
@@ -232,7 +233,7 @@ def test_participants_see_no_survey_pages(client_as, school, role):
     client = client_as(role, school)
     assert client.get("/surveys/").status_code == 403
     assert client.get(f"/surveys/{survey.pk}/").status_code == 403
-    assert client.get("/surveys/new/").status_code == 404
+    assert client.get("/surveys/new/").status_code == 403
 
 
 def test_a_coordinator_sees_no_school_survey_pages(client_as, school):

@@ -92,7 +92,7 @@ def test_the_mentor_sees_its_pairs_with_progress_meetings_and_the_last_meeting(
 
     response = login(client, mentor_user).get("/")
 
-    shown = response.context["mentor_overview"].current[0]
+    shown = response.context["mentor"].current[0]
     assert (shown.plan_done, shown.plan_total, shown.meetings_held, shown.last_met_at) == (
         5,
         13,
@@ -119,7 +119,7 @@ def test_the_nearest_meeting_is_the_earliest_planned_one_ahead_across_own_pairs(
 
     response = login(client, mentor_user).get("/")
 
-    assert response.context["mentor_overview"].next_meeting == nearest
+    assert response.context["mentor"].next_meeting == nearest
     assert f'href="/meetings/{nearest.pk}/edit/"' in response.text
     assert f"{timezone.localtime(nearest.starts_at):%d.%m.%Y %H:%M} — Регулярная встреча" in response.text
 
@@ -132,7 +132,7 @@ def test_overdue_plan_items_of_current_pairs_are_listed_with_their_pair(client, 
 
     response = login(client, mentor_user).get("/")
 
-    overdue = response.context["mentor_overview"].overdue
+    overdue = response.context["mentor"].overdue
     assert [item.pair for item in overdue] == [pair, pair]
     assert "Взаимопосещение уроков" in response.text
     assert f"срок {TODAY - datetime.timedelta(days=3):%d.%m.%Y}" in response.text
@@ -145,7 +145,7 @@ def test_current_pairs_come_first_and_ended_ones_are_folded_below(client, school
 
     response = login(client, mentor_user).get("/")
 
-    overview = response.context["mentor_overview"]
+    overview = response.context["mentor"]
     assert (overview.current, overview.ended) == ([current], [ended])
     text = response.text
     assert text.index("Работающая") < text.index("<details") < text.index("Окончившая")
@@ -157,7 +157,7 @@ def test_another_mentors_pairs_are_not_on_the_home_page(client, school, mentor_u
 
     response = login(client, mentor_user).get("/")
 
-    assert response.context["mentor_overview"] is None
+    assert response.context.get("mentor") is None
     assert "Чужая" not in response.text
     assert "Как наставник" in response.text
 
@@ -186,7 +186,7 @@ def test_the_mentors_home_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(MENTOR_HOME_QUERIES):
         response = client.get("/")
 
-    assert len(response.context["mentor_overview"].current) == pairs
+    assert len(response.context["mentor"].current) == pairs
 
 
 # The mentee.
@@ -246,7 +246,7 @@ def test_a_pair_not_yet_approved_is_not_shown_to_the_mentee(client, school, ment
 
     response = login(client, mentee).get("/")
 
-    assert response.context["mentee_pairs"] == []
+    assert response.context.get("mentee_pairs") is None
     assert "Как наставляемый" in response.text
 
 
@@ -279,6 +279,6 @@ def test_the_curator_still_sees_the_bases_and_no_pairs_of_its_own(client_as, sch
     response = client_as(Role.CURATOR, school).get("/")
 
     assert response.context["bases"]["mentees"] == 0
-    assert response.context["mentor_overview"] is None
-    assert response.context["mentee_pairs"] == []
+    assert response.context.get("mentor") is None
+    assert response.context.get("mentee_pairs") is None
     assert "Мои пары и группы" not in response.text

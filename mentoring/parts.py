@@ -1,0 +1,67 @@
+"""Pages that gather several apps: each app adds its part in its own `parts.py`, found at start-up the way
+the admin finds `admin.py`, so that the core imports no feature app.
+
+A part names the page it belongs to, where it stands, its template and a function that returns its
+context, or nothing when the part has nothing to show to this user: the page shows the templates of the
+parts that answered, with all their contexts merged into the page's own.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+
+from .models import BASE_READERS, MenteeEntry, MentorEntry, Person, consent_in_force
+
+HOME = "home"
+BASE_ENTRY = "base_entry"  # a mentor's or a mentee's entry in the bases; the part gets it as `entry`
+
+
+@dataclass(frozen=True)
+class PagePart:
+    page: str
+    order: int
+    template: str
+    context: Callable[..., dict[str, Any] | None]
+
+
+PARTS: list[PagePart] = []
+
+
+def register(part: PagePart) -> None:
+    PARTS.append(part)
+    PARTS.sort(key=lambda p: p.order)
+
+
+def gathered(page: str, request: HttpRequest, **objects: Any) -> dict[str, Any]:
+    """The context of the parts of a page that have something to show, and their templates as `parts`."""
+    context: dict[str, Any] = {"parts": []}
+    for part in PARTS:
+        if part.page == page and (found := part.context(request, **objects)):
+            context |= found
+            context["parts"].append(part.template)
+    return context
+
+
+def school_bases(request: HttpRequest) -> dict | None:
+    """The figures of the current school's two bases, for those who read them."""
+    school = request.organisation
+    if school is None or not school.is_school or not request.roles & BASE_READERS:
+        return None
+    mentees = MenteeEntry.objects.for_school(school).active()
+    return {
+        "bases": {
+            "people": Person.objects.for_school(school).active().count(),
+            "mentors": MentorEntry.objects.for_school(school).active().count(),
+            **mentees.aggregate(
+                mentees=Count("pk"),
+                mentees_without_consent=Count("pk", filter=~Q(consent_in_force("person"))),
+                mentees_waiting=Count("pk", filter=Q(status=MenteeEntry.Status.WAITING)),
+            ),
+        }
+    }
+
+
+register(PagePart(HOME, 30, "mentoring/partials/home_bases.html", school_bases))

@@ -1,0 +1,49 @@
+"""List tables: their columns, sorting, paging and the formats a list exports to."""
+
+from dataclasses import dataclass, replace
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+PER_PAGE_CHOICES = (20, 50, 100)
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a list table; `sort` is its value of the `o` parameter when it is sortable."""
+
+    label: str
+    sort: str = ""
+    current: str = ""
+
+    @property
+    def state(self) -> str:
+        if not self.sort:
+            return ""
+        return {self.sort: "asc", f"-{self.sort}": "desc"}.get(self.current, "")
+
+    @property
+    def next_order(self) -> str:
+        return f"-{self.sort}" if self.state == "asc" else self.sort
+
+    @property
+    def aria_sort(self) -> str:
+        return {"asc": "ascending", "desc": "descending"}.get(self.state, "")
+
+
+def table_page(request: HttpRequest, filterset, columns: tuple[Column, ...]) -> dict:
+    """The context of a list table: what the filters found, sorted, one page of it, and its columns."""
+    per_page = request.GET.get("per_page", "")
+    per_page = int(per_page) if per_page in {str(n) for n in PER_PAGE_CHOICES} else PER_PAGE_CHOICES[0]
+    page = Paginator(filterset.qs, per_page).get_page(request.GET.get("page"))
+    current = (filterset.form.cleaned_data.get("o") or [""])[0]
+    return {
+        "filter": filterset,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "columns": [replace(column, current=current) for column in columns],
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "is_filtered": any(v for k, v in request.GET.items() if k not in ("o", "page", "per_page")),
+    }
