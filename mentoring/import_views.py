@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +27,7 @@ from .imports import (
     import_preview,
     read_upload,
     sample_response,
+    store_upload,
     too_large_message,
 )
 from .models import BASE_WRITERS, Organisation
@@ -147,9 +147,7 @@ def _import_upload(request: HttpRequest, limiter: UploadLimitHandler | None) -> 
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
-                path = default_storage.save(
-                    f"imports/{uuid.uuid4().hex}.{sheet.extension}", ContentFile(sheet.data)
-                )
+                path = store_upload(sheet)
                 token = _remember(
                     request,
                     {

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from mentoring import import_views, imports
-from mentoring.imports import import_confirm, import_preview
+from mentoring.imports import import_confirm, import_preview, run
 from mentoring.models import MenteeCategory, MenteeEntry, MentorEntry, Person, Role
 
 from .factories import MembershipFactory, MenteeEntryFactory, PersonFactory, TeacherFactory
@@ -252,7 +252,7 @@ def test_a_20_mb_file_is_refused_before_it_is_read(curator, media, monkeypatch):
     def must_not_read(*args, **kwargs):
         raise AssertionError("a file over the limit was read")
 
-    monkeypatch.setattr(imports, "read_bytes", must_not_read)
+    monkeypatch.setattr(run, "read_bytes", must_not_read)
     content = csv_bytes([HEADER]) + b"x" * (20 * 1024 * 1024)
     before = database_state()
     response = upload(curator, content)
