@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from pairs.models import Pair
-
 from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person, User
+from .signals import consent_revoked, entry_archiving
 
 CONSENT_IN_FORCE_MESSAGE = (
     "У участника уже есть действующее согласие. Чтобы внести новое, сначала отзовите действующее."
@@ -95,23 +93,18 @@ def _base_entries(person: Person) -> list[MentorEntry | MenteeEntry]:
     return [*MentorEntry.objects.filter(person=person), *MenteeEntry.objects.filter(person=person)]
 
 
-def refuse_if_paired(entries: Iterable[MentorEntry | MenteeEntry]) -> None:
-    """A participant of a pair at work stays in the bases until its pair is completed or terminated."""
-    from pairs.models import Pair
-
+def refuse_archiving(entries: Iterable[MentorEntry | MenteeEntry]) -> None:
+    """An entry stays in its base while an app still needs it: the first reason given refuses archiving."""
     for entry in entries:
-        field = "mentor" if isinstance(entry, MentorEntry) else "members__mentee"
-        if Pair.objects.current().filter(**{field: entry}).exists():
-            raise ValidationError(
-                f"{entry.person.full_name} состоит в наставнической паре или группе: сначала завершите "
-                "или прекратите её работу, затем переносите запись в архив."
-            )
+        for _, reason in entry_archiving.send(sender=type(entry), entry=entry):
+            if reason:
+                raise ValidationError(reason)
 
 
 @transaction.atomic
 def person_archive(*, person: Person) -> None:
     """Archives the person and its entries in the bases with the same moment, so restoring finds them."""
-    refuse_if_paired(_base_entries(person))
+    refuse_archiving(_base_entries(person))
     moment = timezone.now()
     for entry in _base_entries(person):
         if entry.archived_at is None:
@@ -134,7 +127,7 @@ def person_restore(*, person: Person) -> None:
 
 @transaction.atomic
 def entry_archive(*, entry: MentorEntry | MenteeEntry) -> None:
-    refuse_if_paired([entry])
+    refuse_archiving([entry])
     entry.archived_at = timezone.now()
     entry.save(update_fields=["archived_at", "updated_at"])
 
@@ -164,15 +157,14 @@ def consent_create(*, person: Person, consent_data: dict[str, Any]) -> Consent:
 
 
 @transaction.atomic
-def consent_revoke(*, consent: Consent, note: str, by: User | None = None) -> list[Pair]:
+def consent_revoke(*, consent: Consent, note: str, by: User | None = None) -> list[models.Model]:
     """Revocation is dated today and stops the processing of the person's data from now on: the person
-    also leaves the pairs and groups it works in, which are returned."""
-    from pairs.services import pairs_leave_on_revocation
-
+    also leaves what the apps have it take part in (the pairs and groups it works in), which is returned."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.revoked_at is not None:
         raise ValidationError(f"Согласие уже отозвано {consent.revoked_at:%d.%m.%Y}.")
     consent.revoked_at = timezone.localdate()
     consent.revocation_note = note
     consent.save(update_fields=["revoked_at", "revocation_note"])
-    return pairs_leave_on_revocation(person=consent.person, by=by)
+    responses = consent_revoked.send(sender=Consent, consent=consent, by=by)
+    return [left for _, lefts in responses for left in lefts]

@@ -18,13 +18,22 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from auditlog.context import disable_auditlog
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from mentoring.demo import (
+    BATCH_SIZE,
+    BuiltDepartment,
+    Counts,
+    DemoPart,
+    days,
+    entry_codes,
+    moment_on,
+    register,
+)
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Role, User
 from pairs.models import Pair, PairMentee
 from programs.models import Programme
@@ -34,10 +43,6 @@ from .builtins import FORMS
 from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
 from .responses import answer_fields
 
-if TYPE_CHECKING:
-    from mentoring.demo import BuiltDepartment, BuiltSchool
-
-BATCH_SIZE = 1000
 Kind, Measure, Topic = Question.Kind, Question.Measure, Question.Topic
 PARENT, SELF = Invitation.Respondent.PARENT, Invitation.Respondent.SELF
 PARENTS_UP_TO_GRADE = 4  # a parent answers for a younger pupil
@@ -48,10 +53,6 @@ SURVEY_DAYS = 14  # how long a survey of a term stays open
 # (month, day) of the feedback survey and of the satisfaction survey of each term of a school year.
 TERMS = (((10, 6), (10, 20)), ((12, 1), (12, 15)), ((2, 9), (3, 2)), ((4, 20), (5, 12)))
 EXIT_TRENDS = (("better", 65), ("same", 20), ("worse", 15))  # how a participant changed by the exit
-
-
-def days(n: int) -> datetime.timedelta:
-    return datetime.timedelta(days=n)
 
 
 # Stage 1: what participants write about their programme.
@@ -336,17 +337,7 @@ def insert_answers(rows: list[tuple]) -> None:
             cursor.executemany(sql, [adapted(*row) for row in rows[start : start + BATCH_SIZE]])
 
 
-def entry_codes(m2m, school: Organisation) -> dict[int, list[str]]:
-    """The codes of what an M2M of a base gives each entry of the school: forms or categories."""
-    source, target = m2m.field.m2m_field_name(), m2m.field.m2m_reverse_field_name()
-    codes: dict[int, list[str]] = defaultdict(list)
-    rows = m2m.through.objects.filter(**{f"{source}__school": school})
-    for entry, value in rows.values_list(f"{source}_id", f"{target}__code"):
-        codes[entry].append(value)
-    return codes
-
-
-def load_schools(built: BuiltDepartment, curators: dict[int, User]) -> list[_School]:
+def load_schools(built: BuiltDepartment) -> list[_School]:
     schools = [b.school for b in built.schools]
     people: dict[int, dict[int, _Person]] = defaultdict(dict)
     allowed = (
@@ -371,9 +362,8 @@ def load_schools(built: BuiltDepartment, curators: dict[int, User]) -> list[_Sch
     programmes: dict[int, list[Programme]] = defaultdict(list)
     for programme in Programme.objects.filter(school__in=schools).order_by("starts_on", "pk"):
         programmes[programme.school_id].append(programme)
-    return [
-        _School(s, curators.get(s.pk), people[s.pk], programmes[s.pk], pairs[s.pk], mentees) for s in schools
-    ]
+    curators = {b.school.pk: b.curator_user for b in built.schools}
+    return [_School(s, curators[s.pk], people[s.pk], programmes[s.pk], pairs[s.pk], mentees) for s in schools]
 
 
 class _SurveyGenerator:
@@ -391,8 +381,7 @@ class _SurveyGenerator:
 
     def moment(self, first: datetime.date, last: datetime.date) -> datetime.datetime:
         day = first + days(self.rng.randint(0, max(0, (last - first).days)))
-        at = datetime.datetime.combine(day, datetime.time(self.rng.randint(8, 20), self.rng.randrange(60)))
-        return min(timezone.make_aware(at), self.now)
+        return min(moment_on(day, self.rng.randint(8, 20), self.rng.randrange(60)), self.now)
 
     def generic(self, question: Question, mood: float) -> object:
         """A plausible answer of a respondent in a mood from 0 (the worst) to 1 (the best)."""
@@ -738,21 +727,20 @@ class _SurveyGenerator:
         Response.objects.filter(invitation__survey__school__in=schools).update(updated_at=F("submitted_at"))
 
 
-def build_surveys(
-    built: BuiltDepartment,
-    *,
-    seed: int,
-    curators: dict[int, User],
-    showcase: BuiltSchool | None = None,
-) -> None:
-    """Each school's surveys with their respondents and answers; `showcase` is the demo's first school, whose
-    mentor and mentee have a survey waiting for them."""
+def build_surveys(built: BuiltDepartment, seed: int) -> Counts:
+    """Each school's surveys with their respondents and answers; the demo's school of the named accounts has
+    a survey waiting for its mentor and mentee."""
     generator = _SurveyGenerator(seed)
+    showcase = built.showcase
     with transaction.atomic(), disable_auditlog():
-        for school in load_schools(built, curators):
+        for school in load_schools(built):
             generator.school(school)
             if showcase is not None and school.school == showcase.school:
                 waiting = {p.pk for p in (showcase.mentor, showcase.mentee) if p is not None}
                 generator.showcase(school, waiting)
         generator.save()
         generator.date_rows([b.school for b in built.schools])
+    return {}
+
+
+register(DemoPart("surveys", build_surveys, after=("pairs",)))

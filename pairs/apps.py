@@ -8,7 +8,11 @@ class PairsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from mentoring.signals import consent_revoked, entry_archiving
+
+        from . import models, receivers
 
         auditlog.register(models.PlanItem)
         auditlog.register(models.Meeting, exclude_fields=["created_at"], m2m_fields={"present"})
+        consent_revoked.connect(receivers.leave_pairs_on_revocation, dispatch_uid="pairs.leave_on_revocation")
+        entry_archiving.connect(receivers.keep_paired_entry, dispatch_uid="pairs.keep_paired_entry")

@@ -1,11 +1,12 @@
 """Demo roadmaps and indicators: the first school's roadmap and the department's, and the target indicators
-with a plan for this year, so that `make run` shows both the school's and the department's view."""
+with a plan for this year, so that `make run` shows both the school's and the department's view. The
+benchmarks' municipality has none."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from mentoring.models import Organisation, User
+from mentoring.demo import BuiltDepartment, Counts, DemoPart, register
 from programs.seed_texts import academic_year_start
 
 from .indicators import current_year, indicators_fill_from_seed
@@ -14,13 +15,16 @@ from .services import roadmap_create_from_template
 from .templates_data import TEMPLATES
 
 
-def build_roadmaps(
-    *, school: Organisation, curator: User, department: Organisation, coordinator: User
-) -> None:
+def build_roadmaps(built: BuiltDepartment, seed: int) -> Counts:
+    school, department = built.showcase, built.department
+    if school is None:
+        return {}
     year = academic_year_start(timezone.localdate()).year
-    roadmap_create_from_template(organisation=school, template=TEMPLATES["school"], year=year, by=curator)
     roadmap_create_from_template(
-        organisation=department, template=TEMPLATES["municipal"], year=year, by=coordinator
+        organisation=school.school, template=TEMPLATES["school"], year=year, by=school.curator_user
+    )
+    roadmap_create_from_template(
+        organisation=department, template=TEMPLATES["municipal"], year=year, by=built.coordinator_user
     )
     for indicator in indicators_fill_from_seed(department=department):
         latest = indicator.plans.order_by("-year").first()
@@ -28,3 +32,7 @@ def build_roadmaps(
             IndicatorPlan.objects.get_or_create(
                 indicator=indicator, year=current_year(), defaults={"planned": latest.planned}
             )
+    return {}
+
+
+register(DemoPart("roadmaps", build_roadmaps))

@@ -25,6 +25,7 @@ from mentoring.models import (
 from monitoring.models import Answer, Invitation, Question, Response, Survey
 from monitoring.responses import my_open_surveys
 from pairs import rules
+from pairs.demo import BENCH_PAIRS, school_day_from
 from pairs.models import (
     Meeting,
     Pair,
@@ -95,7 +96,7 @@ def counts() -> dict[str, int]:
 def meets_again_before_its_end(pair: Pair) -> bool:
     """Whether the pair's next meeting, at most two weeks ahead, still falls in its term (not in the summer
     holidays after its last school year)."""
-    return demo.school_day_from(timezone.localdate() + datetime.timedelta(days=15)) <= pair.ends_on
+    return school_day_from(timezone.localdate() + datetime.timedelta(days=15)) <= pair.ends_on
 
 
 def assert_pairs_keep_the_rules(department: Organisation) -> None:
@@ -175,6 +176,13 @@ def test_the_reference_data_is_in_the_database_after_migrate(db):
     assert RoleModel.objects.filter(name="«Опытный педагог – молодой специалист»").exists()
     assert MenteeCategory.objects.count() == 10
     assert MenteeCategory.objects.filter(code="young_teacher").exists()
+
+
+def test_each_app_contributes_its_part_of_the_demo_after_the_parts_it_builds_on():
+    names = [part.name for part in demo.demo_parts()]
+
+    assert sorted(names) == ["pairs", "roadmaps", "surveys"]
+    assert names.index("pairs") < names.index("surveys")
 
 
 def test_the_demo_has_schools_with_pupils_and_teachers(demo_department):
@@ -412,7 +420,7 @@ def test_the_municipality_command_builds_the_requested_size_with_both_bases(db, 
 def test_the_municipality_has_years_of_programmes_pairs_plans_and_meetings(db):
     built = demo.build_municipality(schools=2, pupils_per_school=200, teachers_per_school=30)
 
-    history = demo.BENCH_PAIRS.history_years
+    history = BENCH_PAIRS.history_years
     for school in built.schools:
         programmes = Programme.objects.filter(school=school.school)
         assert programmes.filter(status=Programme.Status.RUNNING).count() == 2

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from mentoring import demo
-from pairs.models import Meeting, Pair
 
 
 class Command(BaseCommand):
@@ -49,11 +48,7 @@ class Command(BaseCommand):
                 schools=schools, pupils_per_school=pupils, teachers_per_school=teachers, seed=seed
             )
         seconds = time.perf_counter() - started
-        pairs = Pair.objects.filter(school__department=built.department)
-        meetings = Meeting.objects.filter(school__department=built.department)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Построено за {seconds:.1f} с: {schools} школ, {schools * pupils} обучающихся, "
-                f"{schools * teachers} педагогов; пар и групп: {pairs.count()}, встреч: {meetings.count()}."
-            )
-        )
+        people = f"{schools} школ, {schools * pupils} обучающихся, {schools * teachers} педагогов"
+        parts = ", ".join(f"{label}: {number}" for label, number in built.counts.items())
+        summary = "; ".join(filter(None, (people, parts)))
+        self.stdout.write(self.style.SUCCESS(f"Построено за {seconds:.1f} с: {summary}."))
