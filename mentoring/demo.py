@@ -28,9 +28,10 @@ from pairs import rules
 from pairs.models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem
 from pairs.rules import Candidate
 from programs.models import MentoringForm, Programme, ProgrammeRisk, RoleModel
-from programs.seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate, academic_year_start, plan_rows
+from programs.seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate, plan_rows
 from roadmap.demo import build_roadmaps
 
+from .academic_year import AcademicYear
 from .models import (
     Consent,
     Membership,
@@ -354,7 +355,7 @@ class _Generator:
         self.fake = Faker("ru_RU")
         self.fake.seed_instance(seed)
         self.today = timezone.localdate()
-        self.year_start = academic_year_start(self.today)
+        self.year_start = AcademicYear.containing(self.today).start
         self.forms = {f.code: f for f in MentoringForm.objects.all()}
         self.categories = {c.code: c for c in MenteeCategory.objects.all()}
         if len(self.forms) < 5 or len(self.categories) < 10:
@@ -1051,7 +1052,7 @@ class _PairGenerator:
         self.rng = random.Random(seed)
         self.today = timezone.localdate()
         self.now = timezone.now()
-        self.year_start = academic_year_start(self.today)
+        self.year_start = AcademicYear.containing(self.today).start
         self.forms = {f.code: f for f in MentoringForm.objects.all()}
         self.role_models: dict[str, list[tuple[RoleModel, set[int]]]] = {}
         for role_model in RoleModel.objects.select_related("form").prefetch_related("categories"):

@@ -23,10 +23,11 @@ from django.views.decorators.http import require_POST
 from monitoring import answers
 from monitoring.responses import my_open_surveys
 from pairs.meetings import mentee_overview, mentor_overview
-from roadmap.department import academic_year, schools_table
+from roadmap.department import schools_table
 from roadmap.timeline import my_activities
 
 from . import services
+from .academic_year import AcademicYear
 from .filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet, PersonFilterSet
 from .forms import BaseEntryForm, ConsentForm, ConsentRevokeForm, MenteeEntryForm, MentorEntryForm, PersonForm
 from .middleware import SESSION_KEY
@@ -50,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if organisation is not None and organisation.is_school and roles & BASE_READERS:
         context["bases"] = school_bases_summary(organisation)
     if Role.COORDINATOR in roles and organisation is not None and not organisation.is_school:
-        context["table"] = schools_table(organisation, academic_year())
+        context["table"] = schools_table(organisation, AcademicYear.current())
     # Own pairs are shown whatever the current organisation: they are the user's, not the school's.
     context["mentor_overview"] = mentor_overview(request.user)
     context["mentee_pairs"] = mentee_overview(request.user)

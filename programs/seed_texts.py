@@ -14,25 +14,6 @@ import calendar
 import datetime
 from dataclasses import asdict, dataclass
 
-ACADEMIC_YEAR_START_MONTH = 9
-
-
-def academic_year_start(today: datetime.date) -> datetime.date:
-    """1 September of the academic year `today` belongs to."""
-    year = today.year if today.month >= ACADEMIC_YEAR_START_MONTH else today.year - 1
-    return datetime.date(year, ACADEMIC_YEAR_START_MONTH, 1)
-
-
-def academic_year_span(year: int) -> tuple[datetime.date, datetime.date]:
-    """1 September of the academic year that starts in `year`, and 1 September of the next one."""
-    start = datetime.date(year, ACADEMIC_YEAR_START_MONTH, 1)
-    return start, start.replace(year=year + 1)
-
-
-def year_label(year: int) -> str:
-    """«2026/2027» for the academic year that starts in 2026."""
-    return f"{year}/{year + 1}"
-
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later; a day the month lacks (31 November) becomes its last day."""

@@ -3,12 +3,10 @@ with a plan for this year, so that `make run` shows both the school's and the de
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Organisation, User
-from programs.seed_texts import academic_year_start
 
-from .indicators import current_year, indicators_fill_from_seed
+from .indicators import indicators_fill_from_seed
 from .models import IndicatorPlan
 from .services import roadmap_create_from_template
 from .templates_data import TEMPLATES
@@ -17,7 +15,7 @@ from .templates_data import TEMPLATES
 def build_roadmaps(
     *, school: Organisation, curator: User, department: Organisation, coordinator: User
 ) -> None:
-    year = academic_year_start(timezone.localdate()).year
+    year = AcademicYear.current()
     roadmap_create_from_template(organisation=school, template=TEMPLATES["school"], year=year, by=curator)
     roadmap_create_from_template(
         organisation=department, template=TEMPLATES["municipal"], year=year, by=coordinator
@@ -26,5 +24,5 @@ def build_roadmaps(
         latest = indicator.plans.order_by("-year").first()
         if latest is not None:
             IndicatorPlan.objects.get_or_create(
-                indicator=indicator, year=current_year(), defaults={"planned": latest.planned}
+                indicator=indicator, year=year.end_year, defaults={"planned": latest.planned}
             )

@@ -8,7 +8,6 @@ is today, so they are shown for the current year only; earlier years show what w
 
 from __future__ import annotations
 
-import datetime
 import enum
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,11 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, Organisation, Person, User
 from pairs.models import Pair
-from programs.seed_texts import academic_year_start
 
 from .models import Indicator, IndicatorPlan, IndicatorValue
 
@@ -107,11 +105,6 @@ SEED_INDICATORS = (
         Computed.TUTORED_PMPK,
     ),
 )
-
-
-def current_year(today: datetime.date | None = None) -> int:
-    """The indicators' year of today: the year the current academic year ends."""
-    return academic_year_start(today or timezone.localdate()).year + 1
 
 
 # Filling and editing
@@ -300,31 +293,34 @@ class Row:
 
 @dataclass(frozen=True)
 class Board:
-    year: int
+    end_year: int
     schools: list[Organisation]
     rows: list[Row]
-    years: list[int]
+    end_years: list[int]
 
 
 def department_schools(department: Organisation) -> list[Organisation]:
     return list(Organisation.objects.schools().filter(department=department).order_by("short_name", "pk"))
 
 
-def indicator_board(department: Organisation, year: int, schools: list[Organisation] | None = None) -> Board:
-    """Every indicator of the department for the year, for the department and per school: five queries (and
-    the schools), whatever the number of schools."""
+def indicator_board(
+    department: Organisation, end_year: int, schools: list[Organisation] | None = None
+) -> Board:
+    """Every indicator of the department for the academic year ending in `end_year`, for the department and
+    per school: five queries (and the schools), whatever the number of schools."""
     schools = department_schools(department) if schools is None else schools
     indicators = list(Indicator.objects.filter(department=department))
     plans = IndicatorPlan.objects.filter(indicator__department=department)
     planned = {(p.indicator_id, p.year): p.planned for p in plans}
     by_hand = {
         (v.indicator_id, v.school_id): v.value
-        for v in IndicatorValue.objects.filter(indicator__department=department, year=year)
+        for v in IndicatorValue.objects.filter(indicator__department=department, year=end_year)
     }
-    counted = computed_shares(schools) if year == current_year() and indicators else {}
+    current_end_year = AcademicYear.current().end_year
+    counted = computed_shares(schools) if end_year == current_end_year and indicators else {}
     rows = []
     for indicator in indicators:
-        plan = planned.get((indicator.pk, year))
+        plan = planned.get((indicator.pk, end_year))
         cells = []
         for school in schools:
             if indicator.computed:
@@ -338,5 +334,5 @@ def indicator_board(department: Organisation, year: int, schools: list[Organisat
         else:
             whole = Cell(plan, by_hand.get((indicator.pk, None)))
         rows.append(Row(indicator, plan, whole, cells))
-    years = sorted({year, current_year(), *(y for _, y in planned)})
-    return Board(year, schools, rows, years)
+    end_years = sorted({end_year, current_end_year, *(y for _, y in planned)})
+    return Board(end_year, schools, rows, end_years)
