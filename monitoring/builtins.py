@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.apps import apps as installed_apps
 from django.db import transaction
 
+from mentoring.reference import YES_NO, choice_value, reference
+
 from .models import Question, Questionnaire
 
 Kind = Question.Kind
@@ -488,3 +490,33 @@ def builtins_sync(apps=None) -> None:
                 for name, value in fields.items():
                     setattr(question, name, value)
                 question.save(update_fields=list(fields))
+
+
+def builtin_question(data: dict) -> BuiltinQuestion:
+    return BuiltinQuestion(
+        data["вопрос"],
+        kind=choice_value(Kind, data["вид"]),
+        required=YES_NO[data.get("обязательный", "да")],
+        help_text=data.get("подсказка", ""),
+        choices=tuple(data.get("варианты", ())),
+        scale_min=data.get("от"),
+        scale_max=data.get("до"),
+        scale_min_label=data.get("подпись от", ""),
+        scale_max_label=data.get("подпись до", ""),
+        measures=choice_value(Measure, data["измеряет"]) if "измеряет" in data else "",
+        topic=choice_value(Topic, data["тема"]) if "тема" in data else "",
+    )
+
+
+def builtins_load() -> tuple[BuiltinQuestionnaire, ...]:
+    return tuple(
+        BuiltinQuestionnaire(
+            code=data["код"],
+            purpose=choice_value(Questionnaire.Purpose, data["назначение"]),
+            title=data["название"],
+            description=data["описание"],
+            questions=tuple(builtin_question(question) for question in data["вопросы"]),
+            mentor_sees_answers=YES_NO[data.get("наставник видит ответы", "нет")],
+        )
+        for data in reference("questionnaires")["анкеты"]
+    )

@@ -14,6 +14,10 @@ import calendar
 import datetime
 from dataclasses import asdict, dataclass
 
+from mentoring.reference import choice_value, reference
+
+from .models import Programme
+
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later; a day the month lacks (31 November) becomes its last day."""
@@ -620,3 +624,48 @@ PLAN_TEMPLATES: dict[str, tuple[PlanRow, ...]] = {
 
 def plan_rows(form_code: str) -> tuple[PlanRow, ...]:
     return PLAN_TEMPLATES.get(form_code, ())
+
+
+def programme_template(data: dict) -> ProgrammeTemplate:
+    return ProgrammeTemplate(
+        source=data["источник"],
+        title=data["название"],
+        goal=data["цель"],
+        tasks=tuple(data["задачи"]),
+        expected_results=tuple(data["ожидаемые результаты"]),
+        risks=tuple((risk["риск"], risk["как снизить"]) for risk in data["риски"]),
+        style=choice_value(Programme.Style, data["стиль"]),
+        mode=choice_value(Programme.Mode, data["режим"]),
+        months=data["срок в месяцах"],
+    )
+
+
+# The columns of a plan as the file names them.
+PLAN_COLUMNS = {
+    "activity": "мероприятие",
+    "work_form": "форма работы",
+    "area": "область",
+    "direction": "направление",
+    "risks": "риски",
+    "prevention": "профилактика",
+    "expected_result": "ожидаемый результат",
+    "criteria": "критерии",
+    "term": "срок",
+}
+
+
+def plan_row(data: dict) -> PlanRow:
+    columns = {name: data.get(column, "") for name, column in PLAN_COLUMNS.items()}
+    return PlanRow(**columns, months=data.get("месяц от начала"))
+
+
+def programme_templates_load() -> dict[str, ProgrammeTemplate]:
+    return {data["форма"]: programme_template(data) for data in reference("programmes")["программы"]}
+
+
+def plan_templates_load() -> dict[str, tuple[PlanRow, ...]]:
+    found = {}
+    for plan in reference("plans")["планы"]:
+        rows = tuple(plan_row(data) for data in plan["пункты"])
+        found |= dict.fromkeys(plan["формы"], rows)
+    return found

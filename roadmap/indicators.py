@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, Organisation, Person, User
+from mentoring.reference import choice_value, reference
 from pairs.models import Pair
 
 from .models import Indicator, IndicatorPlan, IndicatorValue
@@ -336,3 +337,20 @@ def indicator_board(
         rows.append(Row(indicator, plan, whole, cells))
     end_years = sorted({end_year, current_end_year, *(y for _, y in planned)})
     return Board(end_year, schools, rows, end_years)
+
+
+def indicator_seed(data: dict) -> IndicatorSeed:
+    computed = data.get("считается")
+    return IndicatorSeed(
+        data["код"],
+        data["формулировка"],
+        choice_value(Indicator.Kind, data["тип"]),
+        data["единица"],
+        Decimal(str(data["базовое значение"])),
+        {end_year: Decimal(str(planned)) for end_year, planned in data["план"].items()},
+        choice_value(Computed, computed) if computed else "",
+    )
+
+
+def seed_indicators_load() -> tuple[IndicatorSeed, ...]:
+    return tuple(indicator_seed(data) for data in reference("indicators")["показатели"])

@@ -4,6 +4,8 @@ to «школа» and the department's abbreviations; the school's name goes to 
 
 from __future__ import annotations
 
+from mentoring.reference import choice_value, reference
+
 from .models import Activity
 from .services import ActivityTemplate, RoadmapTemplate, StageTemplate, Term
 
@@ -652,3 +654,60 @@ MUNICIPAL = RoadmapTemplate(
 )
 
 TEMPLATES: dict[str, RoadmapTemplate] = {t.code: t for t in (SCHOOL, MEDIA_PLAN, MUNICIPAL)}
+
+
+MONTHS = (
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+)
+LEVELS = {"школа": False, "управление образования": True}
+
+
+def term(text: str) -> Term:
+    """«ноябрь» is the 3rd month of the academic year, «ноябрь 2-го года» the 15th."""
+    month, _, year = text.partition(" ")
+    years_before = int(year.removesuffix("-го года")) - 1 if year else 0
+    return Term(MONTHS.index(month) + 1 + 12 * years_before)
+
+
+def activity_template(data: dict) -> ActivityTemplate:
+    completes_when = data.get("выполнено, когда")
+    return ActivityTemplate(
+        data["мероприятие"],
+        term(data["начало"]),
+        term(data["окончание"]),
+        content=data.get("содержание", ""),
+        responsible=data.get("ответственные", ""),
+        expected_result=data.get("ожидаемый результат", ""),
+        completes_when=choice_value(When, completes_when) if completes_when else "",
+    )
+
+
+def roadmap_template(data: dict) -> RoadmapTemplate:
+    return RoadmapTemplate(
+        code=data["код"],
+        title=data["название"],
+        for_department=LEVELS[data["уровень"]],
+        stages=tuple(
+            StageTemplate(stage["этап"], tuple(activity_template(row) for row in stage["мероприятия"]))
+            for stage in data["этапы"]
+        ),
+        years=data.get("учебных лет", 1),
+    )
+
+
+def templates_load() -> dict[str, RoadmapTemplate]:
+    templates = (
+        roadmap_template(reference(f"roadmap_{code}")) for code in ("school", "media_plan", "municipal")
+    )
+    return {template.code: template for template in templates}
