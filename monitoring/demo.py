@@ -29,8 +29,8 @@ from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Role, User
 from pairs.models import Pair, PairMentee
 from programs.models import Programme
+from programs.reference import form_names
 
-from .builtins import FORMS
 from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
 from .responses import answer_fields
 
@@ -184,13 +184,7 @@ OPTION_WEIGHTS = {
     "Смешанный": 2,
 }
 # The forms by code, as the intake questionnaires name them.
-FORM_LABELS = dict(
-    zip(
-        ("pupil_pupil", "teacher_teacher", "teacher_pupil", "student_pupil", "employer_pupil"),
-        FORMS,
-        strict=True,
-    )
-)
+FORM_LABELS = form_names()
 # A mentee's categories as the intake questionnaire's options: what help is needed, what applies to them.
 CATEGORY_OPTIONS = {
     "low_results": ("Улучшить образовательные результаты", "Мне трудно даётся учёба"),

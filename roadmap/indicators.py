@@ -38,74 +38,25 @@ class IndicatorSeed:
     kind: str
     unit: str
     base_value: Decimal
-    plans: dict[int, Decimal]
+    plans: dict[int, Decimal]  # by the year the academic year ends
     computed: str = ""
 
 
-BASE_YEAR = 2022  # the seed's «2022 (базовое значение)»
-# Seed 003 §2, word for word. 2.1.3 has no type in the seed: it stands among the main ones.
-SEED_INDICATORS = (
-    IndicatorSeed(
-        "2.1.",
-        "Доля педагогических работников системы общего образования, задействованных в наставничестве: "
-        "- директор; - заместитель директора по НМР; - тьютор (учитель высшей и 1 категории со стажем "
-        "работы.....)",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("100"),
-        {2023: Decimal("100")},
-    ),
-    IndicatorSeed(
-        "2.1.1.",
-        "Доля педагогов от общего числа педагогов системы общего образования, являющихся наставниками над "
-        "молодыми педагогами до 35 лет",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("0.7"),
-        {2023: Decimal("0.8")},
-        Computed.YOUNG_TEACHERS,
-    ),
-    IndicatorSeed(
-        "2.1.2.",
-        "Доля педагогов от общего числа педагогов системы общего образования, являющиеся наставниками над "
-        "педагогами с низким образовательным результатами",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("0.7"),
-        {2023: Decimal("0.6")},
-        Computed.LOW_RESULT_TEACHERS,
-    ),
-    IndicatorSeed(
-        "2.1.3.",
-        "Доля педагогов от общего числа системы общего образования, являющиеся наставниками над "
-        "неуспевающими обучающимися 8-9 классов",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("4.1"),
-        {2023: Decimal("4")},
-        Computed.FAILING_PUPILS,
-    ),
-    IndicatorSeed(
-        "2.1.4.",
-        "Доля педагогов от общего числа педагогов системы общего образования, являющихся наставниками над "
-        "детьми, находящимися на профучетах",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("15.5"),
-        {2023: Decimal("15")},
-        Computed.REGISTERED_PUPILS,
-    ),
-    IndicatorSeed(
-        "2.1.5.",
-        "Доля детей имеющих заключение (рекомендации) ПМПК с тьюторским сопровождением и педагоги, которые "
-        "являются наставниками (тьюторы)",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("0.065"),
-        {2023: Decimal("0.17")},
-        Computed.TUTORED_PMPK,
-    ),
-)
+def indicator_seed(data: dict) -> IndicatorSeed:
+    computed = data.get("считается")
+    return IndicatorSeed(
+        data["код"],
+        data["формулировка"],
+        choice_value(Indicator.Kind, data["тип"]),
+        data["единица"],
+        Decimal(str(data["базовое значение"])),
+        {end_year: Decimal(str(planned)) for end_year, planned in data["план"].items()},
+        choice_value(Computed, computed) if computed else "",
+    )
+
+
+# Seed 003 §2, word for word, from fixtures/indicators.yaml.
+SEED_INDICATORS = tuple(indicator_seed(data) for data in reference("indicators")["показатели"])
 
 
 # Filling and editing
@@ -337,20 +288,3 @@ def indicator_board(
         rows.append(Row(indicator, plan, whole, cells))
     end_years = sorted({end_year, current_end_year, *(y for _, y in planned)})
     return Board(end_year, schools, rows, end_years)
-
-
-def indicator_seed(data: dict) -> IndicatorSeed:
-    computed = data.get("считается")
-    return IndicatorSeed(
-        data["код"],
-        data["формулировка"],
-        choice_value(Indicator.Kind, data["тип"]),
-        data["единица"],
-        Decimal(str(data["базовое значение"])),
-        {end_year: Decimal(str(planned)) for end_year, planned in data["план"].items()},
-        choice_value(Computed, computed) if computed else "",
-    )
-
-
-def seed_indicators_load() -> tuple[IndicatorSeed, ...]:
-    return tuple(indicator_seed(data) for data in reference("indicators")["показатели"])

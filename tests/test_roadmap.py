@@ -12,12 +12,14 @@ from monitoring.models import Questionnaire
 from pairs.models import Pair
 from roadmap import services
 from roadmap.models import Activity, Roadmap, Stage
-from roadmap.templates_data import MEDIA_PLAN, MUNICIPAL, SCHOOL, TEMPLATES
+from roadmap.templates_data import TEMPLATES
 from tests.documents import pdf_text
 from tests.factories import PairFactory, ProgrammeFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 When = Activity.CompletesWhen
+
+SCHOOL, MEDIA_PLAN, MUNICIPAL = (TEMPLATES[code] for code in ("school", "media_plan", "municipal"))
 
 
 @pytest.fixture
