@@ -29,7 +29,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY . /app
-# The project and its pinned dependencies. The code runs from /app (PYTHONPATH), with its templates and static.
+# The project and its pinned dependencies. The code runs from /app (PYTHONPATH), with its templates, static
+# and the seeds' reference data (fixtures/).
 RUN pip install . \
     && python manage.py collectstatic --no-input
 

@@ -32,8 +32,8 @@ from faker.providers.person.ru_RU import Provider as RussianNames
 
 # A domain rule: an entry of either base records the forms of mentoring it is for.
 from programs.models import MentoringForm
-from programs.seed_texts import academic_year_start
 
+from .academic_year import AcademicYear
 from .models import (
     Consent,
     Membership,
@@ -378,7 +378,7 @@ class _Generator:
         self.fake = Faker("ru_RU")
         self.fake.seed_instance(seed)
         self.today = timezone.localdate()
-        self.year_start = academic_year_start(self.today)
+        self.year_start = AcademicYear.containing(self.today).start
         self.forms = {f.code: f for f in MentoringForm.objects.all()}
         self.categories = {c.code: c for c in MenteeCategory.objects.all()}
         if len(self.forms) < 5 or len(self.categories) < 10:

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.demo import (
     BATCH_SIZE,
     BuiltDepartment,
@@ -37,9 +38,8 @@ from mentoring.demo import (
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Role, User
 from pairs.models import Pair, PairMentee
 from programs.models import Programme
-from programs.seed_texts import academic_year_start
+from programs.reference import form_names
 
-from .builtins import FORMS
 from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
 from .responses import answer_fields
 
@@ -185,13 +185,7 @@ OPTION_WEIGHTS = {
     "Смешанный": 2,
 }
 # The forms by code, as the intake questionnaires name them.
-FORM_LABELS = dict(
-    zip(
-        ("pupil_pupil", "teacher_teacher", "teacher_pupil", "student_pupil", "employer_pupil"),
-        FORMS,
-        strict=True,
-    )
-)
+FORM_LABELS = form_names()
 # A mentee's categories as the intake questionnaire's options: what help is needed, what applies to them.
 CATEGORY_OPTIONS = {
     "low_results": ("Улучшить образовательные результаты", "Мне трудно даётся учёба"),
@@ -371,7 +365,7 @@ class _SurveyGenerator:
         self.rng = random.Random(seed)
         self.today = timezone.localdate()
         self.now = timezone.now()
-        self.year_start = academic_year_start(self.today)
+        self.academic_year = AcademicYear.containing(self.today)
         builtin = Questionnaire.objects.builtin().prefetch_related("questions")
         self.questionnaires = {q.code: q for q in builtin}
         self.questions = {code: list(q.questions.all()) for code, q in self.questionnaires.items()}
@@ -457,7 +451,7 @@ class _SurveyGenerator:
         survey = made.survey
         share = OPEN_ANSWER_SHARE if survey.closes_on >= self.today else ANSWER_SHARE
         questions = self.questions[survey.questionnaire.code]
-        years_ago = self.year_start.year - academic_year_start(survey.opens_on).year
+        years_ago = self.academic_year.start_year - AcademicYear.containing(survey.opens_on).start_year
         taken = set()
         for one in asked:
             person = school.people.get(one.person)
@@ -527,7 +521,7 @@ class _SurveyGenerator:
         self.invite(school, entry, asked, answerer(at_exit=False))
         if programme.status == Programme.Status.COMPLETED:
             end = min(programme.ends_on, max(p.ended_on or programme.ends_on for p in pairs))
-        elif start < self.year_start:
+        elif start < self.academic_year.start:
             end = self.today - days(2)
         else:
             return
@@ -599,14 +593,16 @@ class _SurveyGenerator:
         the parents of pupil mentees say how satisfied they are too."""
         if not school.pairs:
             return
-        for year in range(academic_year_start(school.pairs[0].started_on).year, self.year_start.year + 1):
+        first = AcademicYear.containing(school.pairs[0].started_on)
+        for start_year in range(first.start_year, self.academic_year.start_year + 1):
+            year = AcademicYear.starting(start_year)
             for term, (feedback_on, satisfaction_on) in enumerate(TERMS, start=1):
-                label = f"{term}-я четверть {year}/{str(year + 1)[2:]} учебного года"
+                label = f"{term}-я четверть {year.short_label} учебного года"
                 for code, (month, day), title in (
                     ("feedback", feedback_on, "Промежуточная обратная связь"),
                     ("satisfaction", satisfaction_on, "Удовлетворённость участием в программе"),
                 ):
-                    on = datetime.date(year + (month < 9), month, day)
+                    on = year.on(month, day)
                     at_work = [p for p in school.pairs if p.at_work(on)]
                     if at_work and on + days(SURVEY_DAYS) < self.today:
                         made = self.survey(school, code, f"{title}, {label}", on, on + days(SURVEY_DAYS))
@@ -634,17 +630,14 @@ class _SurveyGenerator:
     def base_intake(self, school: _School, code: str, entries, answerer: Callable) -> None:
         """Each school year, those who joined the base answered its intake questionnaire that autumn."""
         role = Role.MENTOR if entries.model is MentorEntry else Role.MENTEE
-        by_year: dict[int, dict[int, MentorEntry | MenteeEntry]] = defaultdict(dict)
+        by_year: dict[AcademicYear, dict[int, MentorEntry | MenteeEntry]] = defaultdict(dict)
         for entry in entries.order_by("pk"):
-            by_year[academic_year_start(entry.included_on).year][entry.person_id] = entry
+            by_year[AcademicYear.containing(entry.included_on)][entry.person_id] = entry
         for year, joined in sorted(by_year.items()):
-            start = datetime.date(year, 9, 1)
-            if start >= self.today:
+            if year.start >= self.today:
                 continue
-            title = f"{self.questionnaires[code].title}, {year}/{str(year + 1)[2:]} учебный год"
-            made = self.survey(
-                school, code, title, start, min(datetime.date(year, 12, 20), self.today - days(1))
-            )
+            title = f"{self.questionnaires[code].title}, {year.short_label} учебный год"
+            made = self.survey(school, code, title, year.start, min(year.on(12, 20), self.today - days(1)))
             asked = [_Asked(person, role) for person in joined]
             self.invite(school, made, asked, lambda one, joined=joined: answerer(joined[one.person]))
 
@@ -653,7 +646,7 @@ class _SurveyGenerator:
     def showcase(self, school: _School, waiting: set[int]) -> None:
         """A feedback survey open today that the people of `waiting` have not answered yet, and a survey
         the pupils, who have no accounts, answer by personal links."""
-        label = f"{self.year_start.year}/{str(self.year_start.year + 1)[2:]} учебный год"
+        label = f"{self.academic_year.short_label} учебный год"
         at_work = self.members(school, [p for p in school.pairs if p.ended_on is None])
         title = f"Промежуточная обратная связь, {label}"
         made = self.survey(school, "feedback", title, self.today - days(5), self.today + days(10))

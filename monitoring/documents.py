@@ -14,16 +14,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 
+from mentoring.academic_year import AcademicYear
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
 from mentoring.models import Document, MenteeEntry, MentorEntry, Organisation
 from pairs.models import Meeting, Pair
 from programs.models import Programme
-from programs.seed_texts import academic_year_span, academic_year_start, year_label
 
 from . import charts, stages
 from .models import Invitation, Question, Questionnaire, Response, Survey
-from .stage_views import academic_years
-from .surveys import rates_by_role
+from .surveys import academic_years, rates_by_role
 
 STAGE_1_TITLE = "Отчёт о мониторинге качества реализации программы наставничества (этап 1)"
 STAGE_2_TITLE = "Отчёт о мониторинге влияния программы на участников (этап 2)"
@@ -48,13 +47,16 @@ class Scope:
 
     school: Organisation
     programme: Programme | None = None
-    year: int | None = None
+    year: AcademicYear | None = None
 
     @classmethod
     def of(cls, document: Document) -> Scope:
         programme_id = document.params.get("programme")
         if programme_id is None:
-            return cls(document.school, year=document.params.get("year"))
+            start_year = document.params.get("year")
+            return cls(
+                document.school, year=None if start_year is None else AcademicYear.starting(start_year)
+            )
         programmes = Programme.objects.select_related("form").filter(school=document.school)
         programme = programmes.filter(pk=programme_id).first()
         if programme is None:
@@ -68,24 +70,23 @@ class Scope:
         surveys = Survey.objects.for_school(self.school)
         if self.year is None:
             return surveys
-        start, end = academic_year_span(self.year)
-        return surveys.filter(opens_on__gte=start, opens_on__lt=end)
+        return surveys.filter(opens_on__range=self.year.span)
 
     @property
     def label(self) -> str:
         if self.programme is not None:
             return self.programme.title
-        return "все программы школы" + (f", {year_label(self.year)} учебный год" if self.year else "")
+        return "все программы школы" + (f", {self.year.label} учебный год" if self.year else "")
 
     @property
     def where(self) -> str:
         if self.programme is not None:
             return "По программе"
-        return f"По школе за {year_label(self.year)} учебный год" if self.year else "По школе"
+        return f"По школе за {self.year.label} учебный год" if self.year else "По школе"
 
     @property
     def params(self) -> dict:
-        return {"programme": self.programme and self.programme.pk, "year": self.year}
+        return {"programme": self.programme and self.programme.pk, "year": self.year and self.year.start_year}
 
 
 class MonitoringReportForm(DocumentForm):
@@ -97,7 +98,7 @@ class MonitoringReportForm(DocumentForm):
     )
     year = forms.TypedChoiceField(
         label="Учебный год",
-        coerce=int,
+        coerce=AcademicYear.starting,
         required=False,
         empty_value=None,
         help_text="Для отчёта по всем программам школы; у отчёта по одной программе год не нужен.",
@@ -113,7 +114,7 @@ class MonitoringReportForm(DocumentForm):
         years = academic_years(Survey.objects.for_school(self.school))
         self.fields["year"].choices = [
             ("", "Все годы"),
-            *((y, f"{year_label(y)} учебный год") for y in years),
+            *((y.start_year, f"{y.label} учебный год") for y in years),
         ]
 
     def answered(self, surveys: QuerySet[Survey]) -> bool:
@@ -263,14 +264,13 @@ class BaseCounts:
 
 
 def base_counts(
-    title: str, model: type[MentorEntry | MenteeEntry], school: Organisation, year: int
+    title: str, model: type[MentorEntry | MenteeEntry], school: Organisation, year: AcademicYear
 ) -> BaseCounts:
-    start, end = academic_year_span(year)
     entries = model.objects.for_school(school).active().with_person()
     rows = entries.values("status").annotate(
         n=Count("pk"),
         consented=Count("pk", filter=Q(has_consent_flag=True)),
-        included=Count("pk", filter=Q(included_on__gte=start, included_on__lt=end)),
+        included=Count("pk", filter=Q(included_on__range=year.span)),
     )
     found = {row["status"]: row for row in rows.order_by()}
     return BaseCounts(
@@ -301,10 +301,9 @@ class Meetings:
         return charts.number(self.minutes / 60)
 
 
-def meetings_of(school: Organisation, year: int) -> Meetings:
-    start, end = academic_year_span(year)
+def meetings_of(school: Organisation, year: AcademicYear) -> Meetings:
     held = Meeting.objects.for_school(school).filter(
-        status=Meeting.Status.HELD, starts_at__date__gte=start, starts_at__date__lt=end
+        status=Meeting.Status.HELD, starts_at__date__range=year.span
     )
     kinds = dict(held.values_list("kind").annotate(n=Count("pk")).order_by())
     totals = held.aggregate(
@@ -318,32 +317,34 @@ def meetings_of(school: Organisation, year: int) -> Meetings:
     )
 
 
-def programme_years(school: Organisation) -> list[int]:
+def programme_years(school: Organisation) -> list[AcademicYear]:
     """The academic years in which some programme of the school ran, the latest first."""
     spans = Programme.objects.for_school(school).values_list("starts_on", "ends_on").order_by()
     return sorted(
         {
-            year
+            AcademicYear.starting(start_year)
             for starts, ends in spans
-            for year in range(academic_year_start(starts).year, academic_year_start(ends).year + 1)
+            for start_year in range(
+                AcademicYear.containing(starts).start_year, AcademicYear.containing(ends).start_year + 1
+            )
         },
         reverse=True,
     )
 
 
 class AnnualReportForm(DocumentForm):
-    year = forms.TypedChoiceField(label="Учебный год", coerce=int)
+    year = forms.TypedChoiceField(label="Учебный год", coerce=AcademicYear.starting)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         years = programme_years(self.school)
-        self.fields["year"].choices = [(y, f"{year_label(y)} учебный год") for y in years]
+        self.fields["year"].choices = [(y.start_year, f"{y.label} учебный год") for y in years]
         if not years:
             self.fields["year"].help_text = "В школе ещё нет программ наставничества: отчитываться не о чем."
 
     def drafts(self) -> list[Draft]:
         year = self.cleaned_data["year"]
-        return [Draft(ANNUAL_TITLE.format(year_label(year)), {"year": year})]
+        return [Draft(ANNUAL_TITLE.format(year.label), {"year": year.start_year})]
 
 
 def annual_conclusions(
@@ -369,11 +370,10 @@ def annual_conclusions(
 
 
 def annual_context(document: Document) -> dict:
-    school, year = document.school, document.params["year"]
-    start, end = academic_year_span(year)
+    school, year = document.school, AcademicYear.starting(document.params["year"])
     programmes = list(
         Programme.objects.for_school(school)
-        .filter(starts_on__lt=end, ends_on__gte=start)
+        .filter(starts_on__lte=year.end, ends_on__gte=year.start)
         .select_related("form")
         .annotate(pairs_count=Count("pairs"))
         .order_by("form__name", "title")
@@ -383,7 +383,7 @@ def annual_context(document: Document) -> dict:
     )
     pairs = [(label, statuses.get(status, 0)) for status, label in Pair.Status.choices]
     by_form = Counter((p.form.name, p.get_status_display()) for p in programmes)
-    surveys = Survey.objects.for_school(school).filter(opens_on__gte=start, opens_on__lt=end)
+    surveys = Survey.objects.for_school(school).filter(opens_on__range=year.span)
     purposes = dict(surveys.values_list("questionnaire__purpose").annotate(n=Count("pk")).order_by())
     meetings = meetings_of(school, year)
     bases = [
@@ -397,8 +397,8 @@ def annual_context(document: Document) -> dict:
     if stage_2.participants:
         conclusions += stage_2_conclusions(stage_2)
     return {
-        "heading": ANNUAL_TITLE.format(year_label(year)),
-        "year_label": year_label(year),
+        "heading": ANNUAL_TITLE.format(year.label),
+        "year_label": year.label,
         "programmes": programmes,
         "by_form": sorted(by_form.items()),
         "pairs": pairs,

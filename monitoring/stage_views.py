@@ -1,7 +1,6 @@
 """The two stages of monitoring, for a programme and for the whole school."""
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -9,18 +8,13 @@ from django.urls import path
 from mentoring.access import allow, may_write, reading_school
 from mentoring.models import BASE_READERS, Role
 from programs.models import Programme
-from programs.seed_texts import academic_year_span, academic_year_start
 
 from . import answers, stages
 from .models import Answer, Question, Questionnaire, Survey
+from .surveys import academic_years
 
 SECTION = "monitoring"
 OPEN_PER_PAGE = 100
-
-
-def academic_years(surveys: QuerySet[Survey]) -> list[int]:
-    days = surveys.order_by().values_list("opens_on", flat=True).distinct()
-    return sorted({academic_year_start(day).year for day in days}, reverse=True)
 
 
 def school_scope(request: HttpRequest) -> dict:
@@ -28,12 +22,10 @@ def school_scope(request: HttpRequest) -> dict:
     school = reading_school(request)
     surveys = Survey.objects.for_school(school)
     years = academic_years(surveys)
-    year = request.GET.get("year", "")
-    if year.isdigit() and int(year) in years:
-        start, end = academic_year_span(int(year))
-        surveys = surveys.filter(opens_on__gte=start, opens_on__lt=end)
-    else:
-        year = ""
+    start_year = request.GET.get("year", "")
+    year = next((y for y in years if str(y.start_year) == start_year), None)
+    if year is not None:
+        surveys = surveys.filter(opens_on__range=year.span)
     return {"school": school, "surveys": surveys, "years": years, "year": year, "programme": None}
 
 

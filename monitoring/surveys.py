@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Role, User
 from pairs.models import Pair
 from programs.models import Programme
@@ -157,3 +158,9 @@ def rates_by_role(invitations: QuerySet[Invitation]) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def academic_years(surveys: QuerySet[Survey]) -> list[AcademicYear]:
+    """The academic years in which the surveys opened, the latest first."""
+    days = surveys.order_by().values_list("opens_on", flat=True).distinct()
+    return sorted({AcademicYear.containing(day) for day in days}, reverse=True)

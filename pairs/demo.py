@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.demo import (
     BATCH_SIZE,
     PUPIL_SUBJECTS,
@@ -35,7 +36,7 @@ from mentoring.demo import (
 from mentoring.models import Consent, MenteeEntry, MentorEntry, Organisation, Person
 from programs.demo import CURRENT_PROGRAMMES, build_programmes
 from programs.models import Programme, RoleModel
-from programs.seed_texts import academic_year_start, plan_rows
+from programs.seed_texts import plan_rows
 
 from . import rules
 from .models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem
@@ -368,7 +369,7 @@ class _PairGenerator:
         self.rng = random.Random(seed)
         self.today = timezone.localdate()
         self.now = timezone.now()
-        self.year_start = academic_year_start(self.today)
+        self.year_start = AcademicYear.containing(self.today).start
         self.role_models: dict[str, list[tuple[RoleModel, set[int]]]] = {}
         for role_model in RoleModel.objects.select_related("form").prefetch_related("categories"):
             categories = {c.pk for c in role_model.categories.all()}

@@ -13,12 +13,12 @@ import math
 import random
 
 from django.db.models import F
-from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.demo import BuiltSchool, days, moment_on
 
 from .models import MentoringForm, Programme, ProgrammeRisk
-from .seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate, academic_year_start
+from .seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate
 
 CURRENT_PROGRAMMES = (
     ("teacher_teacher", Programme.Status.RUNNING),
@@ -54,7 +54,7 @@ def programme_from_template(
 def build_programmes(built: BuiltSchool, *, history_years: int, rng: random.Random) -> list[Programme]:
     """The school's programmes, saved and dated by their approval: this year's of each form, then those of
     the `history_years` academic years before, completed."""
-    year_start = academic_year_start(timezone.localdate())
+    year_start = AcademicYear.current().start
     forms = {f.code: f for f in MentoringForm.objects.all()}
     made = []
     for code, status in CURRENT_PROGRAMMES:

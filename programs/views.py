@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mentoring.academic_year import AcademicYear
 from mentoring.access import allow, reading_organisation, writing_school
 from mentoring.models import BASE_READERS, Organisation, Role, User
 from mentoring.tables import Column, table_page
@@ -19,7 +19,7 @@ from . import services
 from .filters import ProgrammeFilterSet
 from .forms import ProgrammeForm, StatusForm, risk_formset
 from .models import MentoringForm, Programme
-from .seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate, academic_year_start
+from .seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate
 from .selectors import curators_of
 
 SECTION = "programmes"
@@ -90,7 +90,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 def template_initial(template: ProgrammeTemplate) -> tuple[dict, list[dict[str, str]]]:
     """The programme's fields and its risks as the seed has them, its term from this academic year."""
-    starts_on, ends_on = template.term(academic_year_start(timezone.localdate()))
+    starts_on, ends_on = template.term(AcademicYear.current().start)
     fields = {
         "title": template.title,
         "goal": template.goal,

@@ -4,12 +4,10 @@ benchmarks' municipality has none."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from mentoring.academic_year import AcademicYear
 from mentoring.demo import BuiltDepartment, Counts, DemoPart, register
-from programs.seed_texts import academic_year_start
 
-from .indicators import current_year, indicators_fill_from_seed
+from .indicators import indicators_fill_from_seed
 from .models import IndicatorPlan
 from .services import roadmap_create_from_template
 from .templates_data import TEMPLATES
@@ -19,7 +17,7 @@ def build_roadmaps(built: BuiltDepartment, seed: int) -> Counts:
     school, department = built.showcase, built.department
     if school is None:
         return {}
-    year = academic_year_start(timezone.localdate()).year
+    year = AcademicYear.current()
     roadmap_create_from_template(
         organisation=school.school, template=TEMPLATES["school"], year=year, by=school.curator_user
     )
@@ -30,7 +28,7 @@ def build_roadmaps(built: BuiltDepartment, seed: int) -> Counts:
         latest = indicator.plans.order_by("-year").first()
         if latest is not None:
             IndicatorPlan.objects.get_or_create(
-                indicator=indicator, year=current_year(), defaults={"planned": latest.planned}
+                indicator=indicator, year=year.end_year, defaults={"planned": latest.planned}
             )
     return {}
 

@@ -15,21 +15,17 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, User, consent_in_force
 from monitoring.models import Survey
 from monitoring.stages import measured_values, verdict
 from pairs.models import Meeting, Pair
 from programs.models import Programme
-from programs.seed_texts import academic_year_start, year_label
 
 from .indicators import department_schools
 from .models import Activity, Recommendation
 
 RECENT_DAYS = 30
-
-
-def academic_year(today: datetime.date | None = None) -> int:
-    return academic_year_start(today or timezone.localdate()).year
 
 
 @dataclass
@@ -70,12 +66,8 @@ class SchoolRow:
 @dataclass
 class SchoolsTable:
     department: Organisation
-    year: int
+    year: AcademicYear
     rows: list[SchoolRow]
-
-    @property
-    def year_label(self) -> str:
-        return year_label(self.year)
 
 
 def per_school(rows, *names: str) -> dict[int, dict]:
@@ -113,9 +105,9 @@ def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
     return found
 
 
-def schools_table(department: Organisation, year: int | None = None) -> SchoolsTable:
-    """The department's schools side by side for the academic year starting in `year`: ten queries."""
-    year = academic_year() if year is None else year
+def schools_table(department: Organisation, year: AcademicYear | None = None) -> SchoolsTable:
+    """The department's schools side by side for the academic year (the current one): ten queries."""
+    year = year or AcademicYear.current()
     schools = department_schools(department)
     rows = {school.pk: SchoolRow(school) for school in schools}
     programmes = (
@@ -141,10 +133,7 @@ def schools_table(department: Organisation, year: int | None = None) -> SchoolsT
     )
     for pk, n in meetings.values_list("school").annotate(n=Count("pk")).order_by():
         rows[pk].meetings = n
-    start = datetime.date(year, 9, 1)
-    surveys = Survey.objects.filter(
-        school__in=schools, opens_on__gte=start, opens_on__lt=start.replace(year=year + 1)
-    )
+    surveys = Survey.objects.filter(school__in=schools, opens_on__range=year.span)
     counted = surveys.values("school").annotate(
         surveys=Count("pk", distinct=True),
         invited=Count("invitations"),
@@ -164,7 +153,7 @@ def schools_table(department: Organisation, year: int | None = None) -> SchoolsT
     )
     for pk, n in overdue:
         rows[pk].overdue = n
-    for recommendation in Recommendation.objects.filter(school__in=schools, year=year):
+    for recommendation in Recommendation.objects.filter(school__in=schools, year=year.start_year):
         rows[recommendation.school_id].recommendation = recommendation
     return SchoolsTable(department, year, list(rows.values()))
 

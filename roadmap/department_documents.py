@@ -3,23 +3,23 @@ monitoring stages summed up per school, and the coordinator's recommendations to
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mentoring.academic_year import AcademicYear
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
 from mentoring.models import Document, Organisation
 from monitoring import stages
 from monitoring.models import Survey
 
-from .department import SchoolRow, academic_year, schools_table
+from .department import SchoolRow, schools_table
 from .indicators import indicator_board
 
 
-def report_title(year: int) -> str:
-    return f"Аналитический отчёт о реализации целевой модели наставничества за {year}/{year + 1} учебный год"
+def report_title(year: AcademicYear) -> str:
+    return f"Аналитический отчёт о реализации целевой модели наставничества за {year.label} учебный год"
 
 
 class DepartmentReportForm(DocumentForm):
@@ -32,7 +32,7 @@ class DepartmentReportForm(DocumentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = academic_year()
+        self.fields["year"].initial = AcademicYear.current().start_year
 
     def clean(self):
         cleaned = super().clean()
@@ -41,8 +41,8 @@ class DepartmentReportForm(DocumentForm):
         return cleaned
 
     def drafts(self) -> list[Draft]:
-        year = self.cleaned_data["year"]
-        return [Draft(title=report_title(year), params={"year": year})]
+        start_year = self.cleaned_data["year"]
+        return [Draft(title=report_title(AcademicYear.starting(start_year)), params={"year": start_year})]
 
 
 @dataclass
@@ -58,25 +58,22 @@ def department_report_context(document: Document) -> dict:
         raise DocumentDataError(
             "Аналитический отчёт муниципалитета составляется только для управления образования."
         )
-    year = document.params["year"]
+    year = AcademicYear.starting(document.params["year"])
     table = schools_table(department, year)
     if not table.rows:
         raise DocumentDataError(
             "К управлению образования не привязана ни одна школа: отчёт не о чем составлять."
         )
-    start = datetime.date(year, 9, 1)
     monitoring = []
     # Two reports per school: bounded by the department's schools, and made by the worker, not a page.
     for row in table.rows:
-        surveys = Survey.objects.filter(
-            school=row.school, opens_on__gte=start, opens_on__lt=start.replace(year=year + 1)
-        )
+        surveys = Survey.objects.filter(school=row.school, opens_on__range=year.span)
         monitoring.append(SchoolMonitoring(row, stages.stage_1(surveys), stages.stage_2(surveys)))
     return {
         "heading": document.title,
         "year": year,
         "table": table,
-        "board": indicator_board(department, year + 1, [row.school for row in table.rows]),
+        "board": indicator_board(department, year.end_year, [row.school for row in table.rows]),
         "monitoring": monitoring,
         "min_group": stages.MIN_GROUP,
     }

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from mentoring.academic_year import AcademicYear
 from mentoring.access import allow, coordinated_department
 from mentoring.models import Organisation, Role
 
-from .department import academic_year, recommendation_save, schools_table
+from .department import recommendation_save, schools_table
 
 SECTION = "department_schools"
 
@@ -27,9 +28,11 @@ class RecommendationForm(forms.Form):
     )
 
 
-def chosen_year(request: HttpRequest) -> int:
-    year = request.GET.get("year", "")
-    return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else academic_year()
+def chosen_year(request: HttpRequest) -> AcademicYear:
+    start_year = request.GET.get("year", "")
+    if start_year.isdigit() and 2000 <= int(start_year) <= 2100:
+        return AcademicYear.starting(start_year)
+    return AcademicYear.current()
 
 
 @allow(Role.COORDINATOR)

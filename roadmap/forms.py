@@ -6,9 +6,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.forms import DateInput
 from mentoring.models import BASE_READERS, Document, Organisation, Role, User
-from programs.seed_texts import academic_year_start, year_label
 
 from .services import RoadmapTemplate
 from .templates_data import TEMPLATES
@@ -20,16 +20,17 @@ def templates_for(organisation: Organisation) -> list[RoadmapTemplate]:
 
 class RoadmapCreateForm(forms.Form):
     template = forms.ChoiceField(label="Образец")
-    year = forms.TypedChoiceField(label="Учебный год", coerce=int)
+    year = forms.TypedChoiceField(label="Учебный год", coerce=AcademicYear.starting)
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [
             (t.code, t.title.format(year="…")) for t in templates_for(organisation)
         ]
-        this_year = academic_year_start(timezone.localdate()).year
-        self.fields["year"].choices = [(y, year_label(y)) for y in range(this_year - 1, this_year + 3)]
-        self.fields["year"].initial = this_year
+        current_start_year = AcademicYear.current().start_year
+        years = [AcademicYear.starting(y) for y in range(current_start_year - 1, current_start_year + 3)]
+        self.fields["year"].choices = [(year.start_year, year.label) for year in years]
+        self.fields["year"].initial = current_start_year
 
     @property
     def chosen(self) -> RoadmapTemplate:

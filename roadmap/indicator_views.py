@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from mentoring.academic_year import AcademicYear
 from mentoring.access import allow, coordinated_department, in_organisation
 from mentoring.models import Role
 
@@ -19,16 +20,20 @@ from .models import Indicator
 SECTION = "indicators"
 
 
-def chosen_year(request: HttpRequest) -> int:
-    year = request.GET.get("year", "")
-    return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else indicators.current_year()
+def chosen_end_year(request: HttpRequest) -> int:
+    end_year = request.GET.get("year", "")
+    return (
+        int(end_year)
+        if end_year.isdigit() and 2000 <= int(end_year) <= 2100
+        else AcademicYear.current().end_year
+    )
 
 
 @allow(Role.COORDINATOR)
 def indicator_list(request: HttpRequest) -> HttpResponse:
     department = coordinated_department(request)
-    board = indicators.indicator_board(department, chosen_year(request))
-    context = {"section": SECTION, "board": board, "current_year": indicators.current_year()}
+    board = indicators.indicator_board(department, chosen_end_year(request))
+    context = {"section": SECTION, "board": board, "current_end_year": AcademicYear.current().end_year}
     return render(request, "roadmap/indicators/indicator_list.html", context)
 
 
@@ -53,16 +58,16 @@ def department_indicator(request: HttpRequest, pk: int) -> Indicator:
 
 
 def detail_page(request: HttpRequest, indicator: Indicator, plan_form=None, actual_form=None) -> HttpResponse:
-    year = indicators.current_year()
+    end_year = AcademicYear.current().end_year
     context = {
         "section": SECTION,
         "indicator": indicator,
         "plans": indicator.plans.all(),
         "values": indicator.values.select_related("school").order_by("-year", "school__short_name"),
-        "plan_form": plan_form or IndicatorPlanForm(indicator=indicator, initial={"year": year}),
+        "plan_form": plan_form or IndicatorPlanForm(indicator=indicator, initial={"year": end_year}),
         "actual_form": None
         if indicator.computed
-        else actual_form or IndicatorActualForm(indicator=indicator, initial={"year": year}),
+        else actual_form or IndicatorActualForm(indicator=indicator, initial={"year": end_year}),
     }
     return render(request, "roadmap/indicators/indicator_detail.html", context)
 

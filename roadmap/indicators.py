@@ -8,7 +8,6 @@ is today, so they are shown for the current year only; earlier years show what w
 
 from __future__ import annotations
 
-import datetime
 import enum
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,11 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, Organisation, Person, User
+from mentoring.reference import choice_value, reference
 from pairs.models import Pair
-from programs.seed_texts import academic_year_start
 
 from .models import Indicator, IndicatorPlan, IndicatorValue
 
@@ -39,79 +38,25 @@ class IndicatorSeed:
     kind: str
     unit: str
     base_value: Decimal
-    plans: dict[int, Decimal]
+    plans: dict[int, Decimal]  # by the year the academic year ends
     computed: str = ""
 
 
-BASE_YEAR = 2022  # the seed's «2022 (базовое значение)»
-# Seed 003 §2, word for word. 2.1.3 has no type in the seed: it stands among the main ones.
-SEED_INDICATORS = (
-    IndicatorSeed(
-        "2.1.",
-        "Доля педагогических работников системы общего образования, задействованных в наставничестве: "
-        "- директор; - заместитель директора по НМР; - тьютор (учитель высшей и 1 категории со стажем "
-        "работы.....)",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("100"),
-        {2023: Decimal("100")},
-    ),
-    IndicatorSeed(
-        "2.1.1.",
-        "Доля педагогов от общего числа педагогов системы общего образования, являющихся наставниками над "
-        "молодыми педагогами до 35 лет",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("0.7"),
-        {2023: Decimal("0.8")},
-        Computed.YOUNG_TEACHERS,
-    ),
-    IndicatorSeed(
-        "2.1.2.",
-        "Доля педагогов от общего числа педагогов системы общего образования, являющиеся наставниками над "
-        "педагогами с низким образовательным результатами",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("0.7"),
-        {2023: Decimal("0.6")},
-        Computed.LOW_RESULT_TEACHERS,
-    ),
-    IndicatorSeed(
-        "2.1.3.",
-        "Доля педагогов от общего числа системы общего образования, являющиеся наставниками над "
-        "неуспевающими обучающимися 8-9 классов",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("4.1"),
-        {2023: Decimal("4")},
-        Computed.FAILING_PUPILS,
-    ),
-    IndicatorSeed(
-        "2.1.4.",
-        "Доля педагогов от общего числа педагогов системы общего образования, являющихся наставниками над "
-        "детьми, находящимися на профучетах",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("15.5"),
-        {2023: Decimal("15")},
-        Computed.REGISTERED_PUPILS,
-    ),
-    IndicatorSeed(
-        "2.1.5.",
-        "Доля детей имеющих заключение (рекомендации) ПМПК с тьюторским сопровождением и педагоги, которые "
-        "являются наставниками (тьюторы)",
-        Indicator.Kind.MAIN,
-        "%",
-        Decimal("0.065"),
-        {2023: Decimal("0.17")},
-        Computed.TUTORED_PMPK,
-    ),
-)
+def indicator_seed(data: dict) -> IndicatorSeed:
+    computed = data.get("считается")
+    return IndicatorSeed(
+        data["код"],
+        data["формулировка"],
+        choice_value(Indicator.Kind, data["тип"]),
+        data["единица"],
+        Decimal(str(data["базовое значение"])),
+        {end_year: Decimal(str(planned)) for end_year, planned in data["план"].items()},
+        choice_value(Computed, computed) if computed else "",
+    )
 
 
-def current_year(today: datetime.date | None = None) -> int:
-    """The indicators' year of today: the year the current academic year ends."""
-    return academic_year_start(today or timezone.localdate()).year + 1
+# Seed 003 §2, word for word, from fixtures/indicators.yaml.
+SEED_INDICATORS = tuple(indicator_seed(data) for data in reference("indicators")["показатели"])
 
 
 # Filling and editing
@@ -300,31 +245,34 @@ class Row:
 
 @dataclass(frozen=True)
 class Board:
-    year: int
+    end_year: int
     schools: list[Organisation]
     rows: list[Row]
-    years: list[int]
+    end_years: list[int]
 
 
 def department_schools(department: Organisation) -> list[Organisation]:
     return list(Organisation.objects.schools().filter(department=department).order_by("short_name", "pk"))
 
 
-def indicator_board(department: Organisation, year: int, schools: list[Organisation] | None = None) -> Board:
-    """Every indicator of the department for the year, for the department and per school: five queries (and
-    the schools), whatever the number of schools."""
+def indicator_board(
+    department: Organisation, end_year: int, schools: list[Organisation] | None = None
+) -> Board:
+    """Every indicator of the department for the academic year ending in `end_year`, for the department and
+    per school: five queries (and the schools), whatever the number of schools."""
     schools = department_schools(department) if schools is None else schools
     indicators = list(Indicator.objects.filter(department=department))
     plans = IndicatorPlan.objects.filter(indicator__department=department)
     planned = {(p.indicator_id, p.year): p.planned for p in plans}
     by_hand = {
         (v.indicator_id, v.school_id): v.value
-        for v in IndicatorValue.objects.filter(indicator__department=department, year=year)
+        for v in IndicatorValue.objects.filter(indicator__department=department, year=end_year)
     }
-    counted = computed_shares(schools) if year == current_year() and indicators else {}
+    current_end_year = AcademicYear.current().end_year
+    counted = computed_shares(schools) if end_year == current_end_year and indicators else {}
     rows = []
     for indicator in indicators:
-        plan = planned.get((indicator.pk, year))
+        plan = planned.get((indicator.pk, end_year))
         cells = []
         for school in schools:
             if indicator.computed:
@@ -338,5 +286,5 @@ def indicator_board(department: Organisation, year: int, schools: list[Organisat
         else:
             whole = Cell(plan, by_hand.get((indicator.pk, None)))
         rows.append(Row(indicator, plan, whole, cells))
-    years = sorted({year, current_year(), *(y for _, y in planned)})
-    return Board(year, schools, rows, years)
+    end_years = sorted({end_year, current_end_year, *(y for _, y in planned)})
+    return Board(end_year, schools, rows, end_years)

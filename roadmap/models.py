@@ -206,9 +206,13 @@ class Indicator(models.Model):
         return self.unit.strip() == "%"
 
 
+# The seed's «Период, год»: the result of an academic year counts in the calendar year it ends.
+INDICATOR_YEAR_HELP = "Год окончания учебного года: 2027 — это 2026/2027 учебный год."
+
+
 class IndicatorPlan(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="plans")
-    year = models.PositiveSmallIntegerField("год")
+    year = models.PositiveSmallIntegerField("год", help_text=INDICATOR_YEAR_HELP)
     planned = models.DecimalField("плановое значение", max_digits=8, decimal_places=3)
 
     class Meta:
@@ -232,7 +236,7 @@ class IndicatorValue(models.Model):
     school = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    year = models.PositiveSmallIntegerField("год")
+    year = models.PositiveSmallIntegerField("год", help_text=INDICATOR_YEAR_HELP)
     value = models.DecimalField("фактическое значение", max_digits=8, decimal_places=3)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -3,10 +3,11 @@ page."""
 
 from django.http import HttpRequest
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import BASE_READERS, Role
 from mentoring.parts import HOME, PagePart, register
 
-from .department import academic_year, schools_table
+from .department import schools_table
 from .timeline import my_activities
 
 
@@ -22,7 +23,7 @@ def department_schools(request: HttpRequest) -> dict | None:
     organisation = request.organisation
     if Role.COORDINATOR not in request.roles or organisation is None or organisation.is_school:
         return None
-    return {"table": schools_table(organisation, academic_year())}
+    return {"table": schools_table(organisation, AcademicYear.current())}
 
 
 register(PagePart(HOME, 10, "roadmap/partials/my_activities.html", activities))

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Organisation, User
-from programs.seed_texts import ACADEMIC_YEAR_START_MONTH, academic_year_span, year_label
 
 from . import evidence
 from .models import Activity, Roadmap, Stage
@@ -25,16 +25,11 @@ class Term:
     month: int  # past 12 for the following academic years of a longer roadmap
     day: int | None = None
 
-    def on(self, year: int, *, end: bool) -> datetime.date:
-        year += (self.month - 1) // 12
-        calendar_month = (ACADEMIC_YEAR_START_MONTH - 1 + self.month - 1) % 12 + 1
-        calendar_year = year if calendar_month >= ACADEMIC_YEAR_START_MONTH else year + 1
+    def on(self, year: AcademicYear, *, end: bool) -> datetime.date:
+        first = year.month_start(self.month)
         if self.day is not None:
-            return datetime.date(calendar_year, calendar_month, self.day)
-        if not end:
-            return datetime.date(calendar_year, calendar_month, 1)
-        following = datetime.date(calendar_year + calendar_month // 12, calendar_month % 12 + 1, 1)
-        return following - datetime.timedelta(days=1)
+            return first.replace(day=self.day)
+        return year.month_start(self.month + 1) - datetime.timedelta(days=1) if end else first
 
 
 @dataclass(frozen=True)
@@ -65,19 +60,22 @@ class RoadmapTemplate:
 
 @transaction.atomic
 def roadmap_create_from_template(
-    *, organisation: Organisation, template: RoadmapTemplate, year: int, by: User
+    *, organisation: Organisation, template: RoadmapTemplate, year: AcademicYear, by: User
 ) -> Roadmap:
-    """The template's stages and activities with their terms shifted to the chosen academic year."""
+    """The template's stages and activities with their terms shifted to the chosen academic year, the first of
+    the roadmap's years."""
     if template.for_department == organisation.is_school:
         raise ValidationError("Этот образец — для другого уровня: школы или управления образования.")
-    last = year + template.years - 1
+    last = AcademicYear.starting(year.start_year + template.years - 1)
     roadmap = Roadmap(
         organisation=organisation,
-        title=template.title.format(year=year_label(year) if template.years == 1 else f"{year}–{last + 1}"),
+        title=template.title.format(
+            year=year.label if template.years == 1 else f"{year.start_year}–{last.end_year}"
+        ),
         template=template.code,
-        year=year,
-        starts_on=academic_year_span(year)[0],
-        ends_on=academic_year_span(last)[1] - datetime.timedelta(days=1),
+        year=year.start_year,
+        starts_on=year.start,
+        ends_on=last.end,
         created_by=by,
     )
     try:
@@ -85,7 +83,7 @@ def roadmap_create_from_template(
             roadmap.save()
     except IntegrityError:
         raise ValidationError(
-            f"Дорожная карта по этому образцу на {year_label(year)} учебный год уже есть: "
+            f"Дорожная карта по этому образцу на {year.label} учебный год уже есть: "
             "откройте её, а не создавайте вторую."
         ) from None
     for stage_number, stage_template in enumerate(template.stages, start=1):

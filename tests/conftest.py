@@ -1,9 +1,9 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
 from mentoring.models import Organisation, Role, User
+from mentoring.reference import mentee_categories_sync
+from monitoring.builtins import builtins_sync
+from programs.reference import mentoring_forms_sync, role_model_categories_sync
 
 from .factories import MembershipFactory, SchoolFactory, UserFactory
 
@@ -45,13 +45,9 @@ def curator_client(client_as, school):
     return client_as(Role.CURATOR, school)
 
 
-# The data migrations that fill the reference tables (mentee categories, forms, role models).
-REFERENCE_DATA = (
-    "mentoring.migrations.0002_reference_mentee_categories",
-    "programs.migrations.0002_reference_forms_and_role_models",
-    "programs.migrations.0004_role_model_categories",
-    "monitoring.migrations.0002_builtin_questionnaires",
-)
+# The steps the data migrations take to fill the reference tables from fixtures/ (mentee categories, forms,
+# role models and the categories they serve, built-in questionnaires).
+REFERENCE_DATA = (mentee_categories_sync, mentoring_forms_sync, role_model_categories_sync, builtins_sync)
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +56,8 @@ def reference_data(request):
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
-        for module in REFERENCE_DATA:
-            importlib.import_module(module).load(apps, None)
+        for sync in REFERENCE_DATA:
+            sync()
 
 
 @pytest.fixture(autouse=True)

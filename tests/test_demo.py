@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from mentoring import demo
+from mentoring.academic_year import AcademicYear
 from mentoring.management.commands.build_municipality import Command as BuildMunicipality
 from mentoring.models import (
     Consent,
@@ -198,7 +199,7 @@ def test_the_demo_has_schools_with_pupils_and_teachers(demo_department):
 
 
 def test_a_pupils_age_fits_the_grade(demo_department):
-    september = demo.academic_year_start(timezone.localdate())
+    september = AcademicYear.current().start
     for pupil in Person.objects.filter(school__department=demo_department, kind=Person.Kind.PUPIL)[:500]:
         assert pupil.age_on(september) == pupil.grade + 6
 
@@ -272,7 +273,7 @@ def test_the_first_school_runs_two_programmes_from_the_seeds_and_has_a_third_app
     assert programmes["teacher_teacher"].status == Programme.Status.RUNNING
     assert programmes["teacher_pupil"].status == Programme.Status.RUNNING
     assert programmes["pupil_pupil"].status == Programme.Status.APPROVED
-    september = demo.academic_year_start(timezone.localdate())
+    september = AcademicYear.current().start
     assert programmes["teacher_teacher"].starts_on == september
     for code, programme in programmes.items():
         template = PROGRAMME_TEMPLATES[code]
@@ -592,7 +593,6 @@ def test_the_demo_reset_rebuilds_the_surveys_without_duplicates(demo_department)
 def test_the_demo_has_a_school_roadmap_a_municipal_roadmap_and_planned_indicators(
     demo_department, first_school
 ):
-    from roadmap.indicators import current_year
     from roadmap.models import Activity, Indicator, Roadmap
 
     assert Roadmap.objects.get(organisation=first_school, template="school")
@@ -602,4 +602,6 @@ def test_the_demo_has_a_school_roadmap_a_municipal_roadmap_and_planned_indicator
     )
     indicators = Indicator.objects.filter(department=demo_department)
     assert indicators.count() == 6
-    assert all(indicator.plans.filter(year=current_year()).exists() for indicator in indicators)
+    assert all(
+        indicator.plans.filter(year=AcademicYear.current().end_year).exists() for indicator in indicators
+    )

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Document, Role
 from monitoring.models import Survey
 from pairs.models import Pair
@@ -165,7 +166,7 @@ def make_school_with_data(department, n: int):
     MeetingFactory(pair=pair)
     overdue_activity(school)
     SurveyFactory(questionnaire=QuestionnaireFactory(school=school))
-    Recommendation.objects.create(school=school, year=department_data.academic_year(), text=f"Школе {n}")
+    Recommendation.objects.create(school=school, year=AcademicYear.current().start_year, text=f"Школе {n}")
     return school
 
 
@@ -258,7 +259,7 @@ def test_the_department_report_renders_indicators_schools_and_recommendations(cl
     school = SchoolFactory(department=department, short_name="МБОУ «Гимназия № 5»")
     PairFactory(programme=ProgrammeFactory(school=school))
     indicators.indicators_fill_from_seed(department=department)
-    year = department_data.academic_year()
+    year = AcademicYear.current().start_year
     Recommendation.objects.create(school=school, year=year, text="Развивать форму «ученик – ученик».")
     coordinator = client_as(Role.COORDINATOR, department)
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeCategory, Person, Role
 from pairs.models import Pair
 from roadmap import indicators
@@ -87,7 +88,7 @@ def test_the_counted_indicators_match_the_hand_counted_data(schools):
 
 def test_the_board_sums_the_schools_for_the_department_and_lights_each_cell(department, schools):
     indicators.indicators_fill_from_seed(department=department)
-    year = indicators.current_year()
+    year = AcademicYear.current().end_year
     young = Indicator.objects.get(department=department, computed=Computed.YOUNG_TEACHERS)
     indicators.indicator_plan_save(indicator=young, year=year, planned=Decimal("12"))
 
@@ -186,7 +187,7 @@ def by_hand(department, schools):
 
 
 def test_a_value_by_hand_is_stored_for_a_school_and_lit_against_the_plan(coordinator, by_hand, schools):
-    year = indicators.current_year()
+    year = AcademicYear.current().end_year
     indicators.indicator_plan_save(indicator=by_hand, year=year, planned=Decimal("100"))
     data = {"actual-school": schools[0].pk, "actual-year": year, "actual-value": "85"}
 
@@ -199,7 +200,7 @@ def test_a_value_by_hand_is_stored_for_a_school_and_lit_against_the_plan(coordin
 
 @pytest.mark.parametrize("value", ["100.5", "-1"])
 def test_a_percentage_outside_0_to_100_is_refused_and_nothing_stored(coordinator, by_hand, value):
-    year = indicators.current_year()
+    year = AcademicYear.current().end_year
 
     actual = coordinator.post(
         reverse("indicator_actual", args=[by_hand.pk]),
@@ -293,5 +294,5 @@ def test_the_actual_value_form_offers_only_the_departments_schools(coordinator, 
 
 
 def test_the_indicators_year_is_the_year_the_academic_year_ends():
-    assert indicators.current_year(datetime.date(2026, 11, 23)) == 2027
-    assert indicators.current_year(datetime.date(2027, 5, 31)) == 2027
+    assert AcademicYear.containing(datetime.date(2026, 11, 23)).end_year == 2027
+    assert AcademicYear.containing(datetime.date(2027, 5, 31)).end_year == 2027

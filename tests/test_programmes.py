@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Role
 from pairs.models import Pair
 from programs import services
 from programs.models import MentoringForm, Programme, ProgrammeRisk
-from programs.seed_texts import PROGRAMME_TEMPLATES, academic_year_start
+from programs.seed_texts import PROGRAMME_TEMPLATES
 
 from .factories import PairFactory, ProgrammeFactory, SchoolFactory
 
@@ -106,7 +107,7 @@ def test_a_programme_made_from_a_sample_carries_the_seeds_text_its_risks_and_its
     response = curator_client.post(f"/programmes/new/?form={code}&sample=1", page_as_post(page), follow=True)
 
     programme = Programme.objects.get()
-    starts_on, ends_on = template.term(academic_year_start(timezone.localdate()))
+    starts_on, ends_on = template.term(AcademicYear.current().start)
     assert (programme.school, programme.form.code, programme.status) == (school, code, S.DRAFT)
     assert (programme.title, programme.goal) == (template.title, template.goal)
     assert tuple(programme.task_lines) == template.tasks

@@ -6,17 +6,20 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Document, Role
 from monitoring.models import Questionnaire
 from pairs.models import Pair
 from roadmap import services
 from roadmap.models import Activity, Roadmap, Stage
-from roadmap.templates_data import MEDIA_PLAN, MUNICIPAL, SCHOOL, TEMPLATES
+from roadmap.templates_data import TEMPLATES
 from tests.documents import pdf_text
 from tests.factories import PairFactory, ProgrammeFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 When = Activity.CompletesWhen
+
+SCHOOL, MEDIA_PLAN, MUNICIPAL = (TEMPLATES[code] for code in ("school", "media_plan", "municipal"))
 
 
 @pytest.fixture
@@ -26,7 +29,9 @@ def curator(make_user, school):
 
 @pytest.fixture
 def roadmap(school, curator) -> Roadmap:
-    return services.roadmap_create_from_template(organisation=school, template=SCHOOL, year=2026, by=curator)
+    return services.roadmap_create_from_template(
+        organisation=school, template=SCHOOL, year=AcademicYear.starting(2026), by=curator
+    )
 
 
 def activity_titled(roadmap: Roadmap, title: str) -> Activity:
@@ -100,7 +105,7 @@ def test_the_municipal_roadmap_runs_over_two_academic_years(school, make_user):
     coordinator = make_user(Role.COORDINATOR, school.department)
 
     roadmap = services.roadmap_create_from_template(
-        organisation=school.department, template=MUNICIPAL, year=2021, by=coordinator
+        organisation=school.department, template=MUNICIPAL, year=AcademicYear.starting(2021), by=coordinator
     )
 
     report = activity_titled(roadmap, "Аналитический отчёт")
@@ -209,7 +214,7 @@ def test_overdue_is_computed_from_the_day_never_stored(roadmap):
 
 def test_the_roadmap_page_marks_overdue_activities_in_red(client, school, curator):
     roadmap = services.roadmap_create_from_template(
-        organisation=school, template=SCHOOL, year=2020, by=curator
+        organisation=school, template=SCHOOL, year=AcademicYear.starting(2020), by=curator
     )
 
     page = login(client, curator).get(reverse("roadmap_detail", args=[roadmap.pk]))
@@ -266,7 +271,7 @@ def test_an_activity_is_set_in_progress(client, roadmap, curator):
 
 def test_the_timeline_draws_a_bar_per_activity_without_style_attributes(client, school, curator):
     roadmap = services.roadmap_create_from_template(
-        organisation=school, template=SCHOOL, year=2020, by=curator
+        organisation=school, template=SCHOOL, year=AcademicYear.starting(2020), by=curator
     )
 
     page = login(client, curator).get(reverse("roadmap_timeline", args=[roadmap.pk]))
@@ -310,7 +315,7 @@ def test_the_coordinator_reads_a_schools_roadmap_without_changing_it(client, roa
 def test_the_coordinator_writes_the_departments_roadmap(client, school, make_user):
     coordinator = make_user(Role.COORDINATOR, school.department)
     roadmap = services.roadmap_create_from_template(
-        organisation=school.department, template=MUNICIPAL, year=2026, by=coordinator
+        organisation=school.department, template=MUNICIPAL, year=AcademicYear.starting(2026), by=coordinator
     )
     activity = roadmap.stages.first().activities.first()
 
@@ -337,7 +342,10 @@ def test_another_schools_roadmap_is_a_404_for_every_role(client, roadmap, make_u
 
 def test_the_list_shows_only_the_schools_own_roadmaps(client, roadmap, other_school, make_user, curator):
     other = services.roadmap_create_from_template(
-        organisation=other_school, template=MEDIA_PLAN, year=2026, by=make_user(Role.CURATOR, other_school)
+        organisation=other_school,
+        template=MEDIA_PLAN,
+        year=AcademicYear.starting(2026),
+        by=make_user(Role.CURATOR, other_school),
     )
 
     page = login(client, curator).get(reverse("roadmap_list"))
@@ -348,7 +356,9 @@ def test_the_list_shows_only_the_schools_own_roadmaps(client, roadmap, other_sch
 
 def test_the_list_page_makes_a_fixed_number_of_queries(client, school, curator, django_assert_num_queries):
     for template in (SCHOOL, MEDIA_PLAN):
-        services.roadmap_create_from_template(organisation=school, template=template, year=2026, by=curator)
+        services.roadmap_create_from_template(
+            organisation=school, template=template, year=AcademicYear.starting(2026), by=curator
+        )
     login(client, curator)
     client.get(reverse("roadmap_list"))
 
@@ -379,7 +389,10 @@ def test_the_home_page_lists_my_activities_not_done_soonest_first(client, roadma
 @pytest.mark.django_db(transaction=True)
 def test_an_activity_completes_itself_when_the_pairs_order_is_issued(client_as, school, make_user):
     roadmap = services.roadmap_create_from_template(
-        organisation=school, template=SCHOOL, year=2026, by=make_user(Role.CURATOR, school)
+        organisation=school,
+        template=SCHOOL,
+        year=AcademicYear.starting(2026),
+        by=make_user(Role.CURATOR, school),
     )
     programme = ProgrammeFactory(school=school)
     PairFactory(programme=programme, status=Pair.Status.PROPOSED)
@@ -404,7 +417,10 @@ def test_an_activity_completes_itself_when_the_pairs_order_is_issued(client_as, 
 @pytest.mark.django_db(transaction=True)
 def test_the_roadmap_pdf_holds_the_seed_table(client_as, school, make_user):
     roadmap = services.roadmap_create_from_template(
-        organisation=school, template=SCHOOL, year=2026, by=make_user(Role.CURATOR, school)
+        organisation=school,
+        template=SCHOOL,
+        year=AcademicYear.starting(2026),
+        by=make_user(Role.CURATOR, school),
     )
     curator = client_as(Role.CURATOR, school)
 
@@ -421,7 +437,10 @@ def test_the_roadmap_pdf_holds_the_seed_table(client_as, school, make_user):
 @pytest.mark.django_db(transaction=True)
 def test_the_roadmap_pdf_is_refused_for_another_schools_roadmap(client_as, school, other_school, make_user):
     foreign = services.roadmap_create_from_template(
-        organisation=other_school, template=SCHOOL, year=2026, by=make_user(Role.CURATOR, other_school)
+        organisation=other_school,
+        template=SCHOOL,
+        year=AcademicYear.starting(2026),
+        by=make_user(Role.CURATOR, other_school),
     )
 
     page = client_as(Role.CURATOR, school).post(
@@ -435,7 +454,10 @@ def test_the_roadmap_pdf_is_refused_for_another_schools_roadmap(client_as, schoo
 @pytest.mark.django_db(transaction=True)
 def test_the_approval_order_with_a_roadmap_approves_it(client_as, school, make_user):
     roadmap = services.roadmap_create_from_template(
-        organisation=school, template=SCHOOL, year=2026, by=make_user(Role.CURATOR, school)
+        organisation=school,
+        template=SCHOOL,
+        year=AcademicYear.starting(2026),
+        by=make_user(Role.CURATOR, school),
     )
     programme = ProgrammeFactory(school=school)
     director = client_as(Role.DIRECTOR, school)
@@ -509,7 +531,7 @@ def test_a_monitoring_activity_completes_only_from_a_survey_closed_after_it_bega
 def test_the_coordinator_prints_the_municipal_roadmap(client, school, make_user):
     coordinator = make_user(Role.COORDINATOR, school.department)
     roadmap = services.roadmap_create_from_template(
-        organisation=school.department, template=MUNICIPAL, year=2026, by=coordinator
+        organisation=school.department, template=MUNICIPAL, year=AcademicYear.starting(2026), by=coordinator
     )
     client = login(client, coordinator)
 
@@ -528,7 +550,9 @@ def test_the_coordinator_prints_the_municipal_roadmap(client, school, make_user)
 def test_a_school_roadmap_is_not_offered_for_the_municipal_pdf(client, school, make_user):
     coordinator = make_user(Role.COORDINATOR, school.department)
     curator = make_user(Role.CURATOR, school)
-    own = services.roadmap_create_from_template(organisation=school, template=SCHOOL, year=2026, by=curator)
+    own = services.roadmap_create_from_template(
+        organisation=school, template=SCHOOL, year=AcademicYear.starting(2026), by=curator
+    )
 
     page = login(client, coordinator).post(
         reverse("document_new", args=[Document.Kind.DEPARTMENT_ROADMAP]),
@@ -544,10 +568,15 @@ def test_the_schools_table_links_to_a_schools_roadmaps_and_the_list_keeps_to_the
 ):
     coordinator = make_user(Role.COORDINATOR, school.department)
     curator = make_user(Role.CURATOR, school)
-    own = services.roadmap_create_from_template(organisation=school, template=SCHOOL, year=2026, by=curator)
+    own = services.roadmap_create_from_template(
+        organisation=school, template=SCHOOL, year=AcademicYear.starting(2026), by=curator
+    )
     foreign_school = ProgrammeFactory().school
     foreign = services.roadmap_create_from_template(
-        organisation=foreign_school, template=SCHOOL, year=2026, by=make_user(Role.CURATOR, foreign_school)
+        organisation=foreign_school,
+        template=SCHOOL,
+        year=AcademicYear.starting(2026),
+        by=make_user(Role.CURATOR, foreign_school),
     )
     client = login(client, coordinator)
 

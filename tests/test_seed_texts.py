@@ -10,7 +10,6 @@ from programs.seed_texts import (
     PLAN_TEMPLATES,
     PROGRAMME_TEMPLATES,
     PlanRow,
-    academic_year_start,
     add_months,
     plan_rows,
 )
@@ -168,16 +167,3 @@ def test_a_programme_term_runs_from_the_start_to_the_day_before_the_same_date_mo
     assert PROGRAMME_TEMPLATES["teacher_pupil"].term(datetime.date(2026, 9, 1))[1] == datetime.date(
         2028, 8, 31
     )
-
-
-@pytest.mark.parametrize(
-    ("today", "start"),
-    [
-        (datetime.date(2026, 9, 1), datetime.date(2026, 9, 1)),
-        (datetime.date(2026, 12, 31), datetime.date(2026, 9, 1)),
-        (datetime.date(2027, 1, 10), datetime.date(2026, 9, 1)),
-        (datetime.date(2027, 8, 31), datetime.date(2026, 9, 1)),
-    ],
-)
-def test_the_academic_year_starts_on_the_1st_of_september_before_today(today, start):
-    assert academic_year_start(today) == start

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Membership, Organisation, Role, User
-from roadmap.indicators import current_year, indicators_fill_from_seed
+from roadmap.indicators import indicators_fill_from_seed
 
 from .conftest import REPEATS, timings
 from .test_bench_pairs import login
@@ -43,8 +44,9 @@ def test_department_pages(department, client):
     indicators_fill_from_seed(department=department)
     schools = department.schools.count()
     coordinator = login(client, "bench_coordinator")
+    end_year = AcademicYear.current().end_year
     print(
-        f"\nСтраницы координатора, школ {schools}, {connection.vendor}, год показателей {current_year()}, "
+        f"\nСтраницы координатора, школ {schools}, {connection.vendor}, год показателей {end_year}, "
         f"{REPEATS} запросов на страницу:"
     )
     counts = {}

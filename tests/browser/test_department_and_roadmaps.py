@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Consent, Document, MenteeCategory, MenteeEntry, Role
 from pairs.documents import PAIRS_ORDER_TITLE
 from pairs.models import Pair
-from roadmap.department import academic_year
 from roadmap.department_documents import report_title
 from roadmap.indicators import PERCENT_REFUSAL
 from tests.factories import (
@@ -87,14 +87,16 @@ def department_with_two_schools():
 
 def test_the_coordinator_plans_the_department_looks_into_a_school_and_prints_the_report(page: Page):
     department_with_two_schools()
-    year = academic_year()
+    year = AcademicYear.current()
 
     # The municipal roadmap from the template for this academic year, with the seed's wording.
     log_in(page, "coordinator")
     open_section(page, "Дорожные карты")
-    expect(page.get_by_label("Учебный год")).to_have_value(str(year))
+    expect(page.get_by_label("Учебный год")).to_have_value(str(year.start_year))
     page.get_by_role("button", name="Создать").click()
-    expect(page.get_by_role("heading", name=f"на {year}–{year + 2} годы")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"на {year.start_year}–{year.following.end_year} годы")
+    ).to_be_visible()
     table = page.get_by_role("table")
     expect(table).to_contain_text("Разработка и принятие нормативной правовой базы")
     expect(table).to_contain_text("Информационное сопровождение мероприятий по наставничеству")
@@ -110,7 +112,7 @@ def test_the_coordinator_plans_the_department_looks_into_a_school_and_prints_the
     expect(page.get_by_text(PERCENT_REFUSAL)).to_be_visible()
     plan.fill("50")
     page.get_by_role("button", name="Сохранить план").click()
-    expect(page.get_by_text(f"Плановое значение на {year + 1} год сохранено.")).to_be_visible()
+    expect(page.get_by_text(f"Плановое значение на {year.end_year} год сохранено.")).to_be_visible()
 
     # Against the plan of 50 %: the first school 2 of 4 meets it, the department 2 of 5 comes close, the
     # second school 0 of 1 falls short.
