@@ -47,7 +47,7 @@ def test_every_file_says_which_seed_it_comes_from_and_holds_its_data(name, key):
     path = settings.BASE_DIR / "fixtures" / f"{name}.yaml"
     header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert all(line.startswith("#") for line in header.splitlines())
-    assert "Источник" in header and "семя 00" in header
+    assert "Источник" in header and "документ-образец 00" in header
     assert yaml.safe_load(path.read_text(encoding="utf-8")) == reference(name)
     assert reference(name)[key]
 
