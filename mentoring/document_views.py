@@ -59,17 +59,19 @@ def requestable(request: HttpRequest) -> list[documents.DocumentSpec]:
 
 
 class DocumentFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(
-        label="Вид документа", choices=Document.Kind.choices, empty_label="Все", widget=SELECT
-    )
+    kind = django_filters.ChoiceFilter(label="Вид документа", choices=[], empty_label="Все", widget=SELECT)
     year = django_filters.ChoiceFilter(label="Год", choices=[], empty_label="Все", widget=SELECT)
 
     class Meta:
         model = Document
         fields = ["kind", "year"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        department = not organisation.is_school
+        self.filters["kind"].extra["choices"] = [
+            (kind, spec.label) for kind, spec in documents.SPECS.items() if spec.for_department == department
+        ]
         years = self.queryset.order_by("-year").values_list("year", flat=True).distinct()
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
 
@@ -78,7 +80,7 @@ class DocumentFilterSet(django_filters.FilterSet):
 def document_list(request: HttpRequest) -> HttpResponse:
     school = documents_school(request)
     rows = Document.objects.for_school(school).select_related("requested_by")
-    filterset = DocumentFilterSet(request.GET, queryset=rows)
+    filterset = DocumentFilterSet(request.GET, queryset=rows, organisation=school)
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "section": SECTION,
@@ -120,7 +122,7 @@ def document_new(request: HttpRequest, kind: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             return asked(request, kind, made)
-    context = {"section": SECTION, "spec": spec, "kind_label": Document.Kind(kind).label, "form": form}
+    context = {"section": SECTION, "spec": spec, "kind_label": spec.label, "form": form}
     return render(request, "documents/document_form.html", context)
 
 
@@ -167,7 +169,7 @@ def readable_documents(request: HttpRequest):
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Files are served only here, after the access check: never from a public media folder."""
     document = get_object_or_404(readable_documents(request).exclude(file=""), pk=pk)
-    name = f"{document.get_kind_display()} № {document.number}" if document.number else document.title
+    name = f"{document.kind_label} № {document.number}" if document.number else document.title
     filename = f"{name[:150]}.pdf"
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
 

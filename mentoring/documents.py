@@ -22,11 +22,20 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from .forms import DateInput
-from .models import Document, OrderCounter, Organisation, Person, Role, User, document_upload_to
+from .models import (
+    Document,
+    OrderCounter,
+    Organisation,
+    Person,
+    Role,
+    User,
+    document_upload_to,
+    validate_document_kind,
+)
 from .pdf import pdf_from_html
 
 logger = logging.getLogger(__name__)
-Kind, Status = Document.Kind, Document.Status
+Status = Document.Status
 REQUESTERS = frozenset({Role.DIRECTOR, Role.CURATOR})
 # Orders carry the director's signature: only the director issues them.
 ORDER_REQUESTERS = frozenset({Role.DIRECTOR})
@@ -65,6 +74,7 @@ class DocumentForm(forms.Form):
 @dataclass(frozen=True)
 class DocumentSpec:
     kind: str
+    label: str
     form: type[DocumentForm]
     template: str
     # The template's context, read afresh from the database at render time from `document.params`.
@@ -74,10 +84,8 @@ class DocumentSpec:
     description: str = ""
     # A document of the department (`document.school` is the department), not of a school.
     for_department: bool = False
-
-    @property
-    def label(self) -> str:
-        return Document.Kind(self.kind).label
+    # The mentor of the document's pair downloads it (the pair's report).
+    for_pair_mentor: bool = False
 
     @property
     def requesters(self) -> frozenset[str]:
@@ -108,6 +116,7 @@ def next_order_sequence(school: Organisation, year: int) -> int:
 def documents_request(
     *, school: Organisation, kind: str, drafts: list[Draft], date: datetime.date, by: User
 ) -> list[Document]:
+    validate_document_kind(kind)
     spec = SPECS[kind]
     made = []
     for draft in drafts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -12,6 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from .documents import DocumentSpec
 
 
 class User(AbstractUser):
@@ -479,11 +483,26 @@ def document_upload_to(document: Document, filename: str) -> str:
     return f"documents/{document.school_id}/{document.year}/{document.pk}-v{document.version}.pdf"
 
 
+def document_specs() -> dict[str, DocumentSpec]:
+    # The registry imports the models, and the apps fill it as they load: it is looked up when needed.
+    from .documents import SPECS
+
+    return SPECS
+
+
+def validate_document_kind(kind: str) -> None:
+    if kind not in document_specs():
+        raise ValidationError(
+            "Нет такого вида документа: «%(kind)s».", code="invalid_kind", params={"kind": kind}
+        )
+
+
 class DocumentQuerySet(SchoolOwnedQuerySet):
     def downloadable_by(self, user) -> DocumentQuerySet:
-        """Ready documents a participant may take: the report of its own pair and its own certificates."""
+        """Ready documents a participant may take: the reports of its own pair and its own certificates."""
+        for_mentor = [kind for kind, spec in document_specs().items() if spec.for_pair_mentor]
         return self.filter(status=Document.Status.READY).filter(
-            Q(pair__mentor__person__user=user, kind=Document.Kind.PAIR_REPORT) | Q(person__user=user)
+            Q(pair__mentor__person__user=user, kind__in=for_mentor) | Q(person__user=user)
         )
 
 
@@ -494,27 +513,6 @@ class Document(models.Model):
     so a retried or duplicated render never makes a second number or a second file.
     """
 
-    class Kind(models.TextChoices):
-        ORDER_INTRODUCTION = "order_introduction", "Приказ о внедрении целевой модели наставничества"
-        ORDER_APPROVAL = "order_approval", "Приказ об утверждении положения, программы и дорожной карты"
-        ORDER_PAIRS = "order_pairs", "Приказ о назначении наставников и закреплении пар (групп)"
-        ORDER_MENTOR_SCHOOL = "order_mentor_school", "Приказ об организации «Школы наставников»"
-        ORDER_ENCOURAGEMENT = "order_encouragement", "Приказ о поощрении участников программы наставничества"
-        ORDER_FINAL_EVENT = "order_final_event", "Приказ о проведении итогового мероприятия программы"
-        STAGE_1_REPORT = "stage_1_report", "Отчёт о мониторинге, этап 1"
-        STAGE_2_REPORT = "stage_2_report", "Отчёт о мониторинге, этап 2"
-        PAIR_REPORT = "pair_report", "Отчёт пары о выполнении персонализированной программы"
-        ANNUAL_REPORT = "annual_report", "Аналитический отчёт о наставничестве за учебный год"
-        CERTIFICATE = "certificate", "Сертификат участника программы наставничества"
-        BEST_MENTOR = "best_mentor", "Грамота «Лучший наставник»"
-        PARENTS_LETTER = "parents_letter", "Благодарственное письмо родителям наставника"
-        ROADMAP = "roadmap", "Дорожная карта реализации целевой модели наставничества"
-        DEPARTMENT_ROADMAP = (
-            "department_roadmap",
-            "Дорожная карта муниципальной целевой модели наставничества",
-        )
-        DEPARTMENT_REPORT = "department_report", "Аналитический отчёт муниципалитета о наставничестве"
-
     class Status(models.TextChoices):
         QUEUED = "queued", "В очереди"
         RENDERING = "rendering", "Формируется"
@@ -522,7 +520,7 @@ class Document(models.Model):
         FAILED = "failed", "Ошибка"
 
     school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField("вид документа", max_length=30, choices=Kind.choices)
+    kind = models.CharField("вид документа", max_length=30, validators=[validate_document_kind])
     year = models.PositiveSmallIntegerField("год")
     sequence = models.PositiveIntegerField("порядковый номер приказа", null=True, blank=True)
     number = models.CharField("номер", max_length=30, blank=True)
@@ -572,6 +570,11 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} № {self.number}" if self.number else self.title
+
+    @property
+    def kind_label(self) -> str:
+        spec = document_specs().get(self.kind)
+        return spec.label if spec else self.kind
 
     @property
     def is_order(self) -> bool:

@@ -24,6 +24,10 @@ from . import charts, stages
 from .models import Invitation, Question, Questionnaire, Response, Survey
 from .surveys import academic_years, rates_by_role
 
+STAGE_1_REPORT = "stage_1_report"
+STAGE_2_REPORT = "stage_2_report"
+ANNUAL_REPORT = "annual_report"
+
 STAGE_1_TITLE = "Отчёт о мониторинге качества реализации программы наставничества (этап 1)"
 STAGE_2_TITLE = "Отчёт о мониторинге влияния программы на участников (этап 2)"
 ANNUAL_TITLE = "Аналитический отчёт о реализации целевой модели наставничества за {} учебный год"
@@ -419,7 +423,8 @@ def annual_context(document: Document) -> dict:
 
 register(
     DocumentSpec(
-        kind=Document.Kind.STAGE_1_REPORT,
+        kind=STAGE_1_REPORT,
+        label="Отчёт о мониторинге, этап 1",
         form=Stage1ReportForm,
         template="documents/pdf/stage_1_report.html",
         context=stage_1_context,
@@ -430,7 +435,8 @@ register(
 )
 register(
     DocumentSpec(
-        kind=Document.Kind.STAGE_2_REPORT,
+        kind=STAGE_2_REPORT,
+        label="Отчёт о мониторинге, этап 2",
         form=Stage2ReportForm,
         template="documents/pdf/stage_2_report.html",
         context=stage_2_context,
@@ -441,7 +447,8 @@ register(
 )
 register(
     DocumentSpec(
-        kind=Document.Kind.ANNUAL_REPORT,
+        kind=ANNUAL_REPORT,
+        label="Аналитический отчёт о наставничестве за учебный год",
         form=AnnualReportForm,
         template="documents/pdf/annual_report.html",
         context=annual_context,

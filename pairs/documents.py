@@ -17,6 +17,13 @@ from programs.models import Programme
 from .models import Meeting, Pair
 from .services import pair_change_status
 
+ORDER_PAIRS = "order_pairs"
+ORDER_ENCOURAGEMENT = "order_encouragement"
+PAIR_REPORT = "pair_report"
+CERTIFICATE = "certificate"
+BEST_MENTOR = "best_mentor"
+PARENTS_LETTER = "parents_letter"
+
 Status = Pair.Status
 PAIRS_ORDER_TITLE = "О назначении наставников и закреплении наставнических пар (групп)"
 
@@ -110,7 +117,8 @@ def pairs_order_context(document: Document) -> dict:
 
 register(
     DocumentSpec(
-        kind=Document.Kind.ORDER_PAIRS,
+        kind=ORDER_PAIRS,
+        label="Приказ о назначении наставников и закреплении пар (групп)",
         form=PairsOrderForm,
         template="documents/pdf/order_pairs.html",
         context=pairs_order_context,
@@ -536,7 +544,8 @@ def parents_letter_context(document: Document) -> dict:
 
 register(
     DocumentSpec(
-        kind=Document.Kind.ORDER_ENCOURAGEMENT,
+        kind=ORDER_ENCOURAGEMENT,
+        label="Приказ о поощрении участников программы наставничества",
         form=EncouragementOrderForm,
         template="documents/pdf/order_encouragement.html",
         context=encouragement_order_context,
@@ -547,18 +556,21 @@ register(
 )
 register(
     DocumentSpec(
-        kind=Document.Kind.PAIR_REPORT,
+        kind=PAIR_REPORT,
+        label="Отчёт пары о выполнении персонализированной программы",
         form=PairReportForm,
         template="documents/pdf/pair_report.html",
         context=pair_report_context,
         description="План персонализированной программы с отметками о выполнении, "
         "проведённые встречи и оценка результата по четырём уровням. "
         "Наставник пары может скачать готовый отчёт.",
+        for_pair_mentor=True,
     )
 )
 register(
     DocumentSpec(
-        kind=Document.Kind.CERTIFICATE,
+        kind=CERTIFICATE,
+        label="Сертификат участника программы наставничества",
         form=CertificateForm,
         template="documents/pdf/certificate.html",
         context=certificate_context,
@@ -568,7 +580,8 @@ register(
 )
 register(
     DocumentSpec(
-        kind=Document.Kind.BEST_MENTOR,
+        kind=BEST_MENTOR,
+        label="Грамота «Лучший наставник»",
         form=BestMentorForm,
         template="documents/pdf/best_mentor.html",
         context=best_mentor_context,
@@ -577,7 +590,8 @@ register(
 )
 register(
     DocumentSpec(
-        kind=Document.Kind.PARENTS_LETTER,
+        kind=PARENTS_LETTER,
+        label="Благодарственное письмо родителям наставника",
         form=ParentsLetterForm,
         template="documents/pdf/parents_letter.html",
         context=parents_letter_context,

@@ -22,7 +22,11 @@ from roadmap.models import Roadmap
 from .models import Programme
 from .selectors import curators_of
 
-Kind = Document.Kind
+ORDER_INTRODUCTION = "order_introduction"
+ORDER_APPROVAL = "order_approval"
+ORDER_MENTOR_SCHOOL = "order_mentor_school"
+ORDER_FINAL_EVENT = "order_final_event"
+
 # Who may be made responsible for an event: the school's staff, never a pupil's account.
 STAFF = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST, Role.TEACHER)
 # Pairs that have worked (or work) and so have results to present at the final event.
@@ -122,7 +126,8 @@ def introduction_context(document: Document) -> dict[str, Any]:
 
 register(
     DocumentSpec(
-        kind=Kind.ORDER_INTRODUCTION,
+        kind=ORDER_INTRODUCTION,
+        label="Приказ о внедрении целевой модели наставничества",
         form=IntroductionOrderForm,
         template="documents/pdf/order_introduction.html",
         context=introduction_context,
@@ -188,7 +193,8 @@ def approve_roadmap(document: Document) -> None:
 
 register(
     DocumentSpec(
-        kind=Kind.ORDER_APPROVAL,
+        kind=ORDER_APPROVAL,
+        label="Приказ об утверждении положения, программы и дорожной карты",
         form=ApprovalOrderForm,
         template="documents/pdf/order_approval.html",
         context=approval_context,
@@ -324,7 +330,8 @@ def mentor_school_context(document: Document) -> dict[str, Any]:
 
 register(
     DocumentSpec(
-        kind=Kind.ORDER_MENTOR_SCHOOL,
+        kind=ORDER_MENTOR_SCHOOL,
+        label="Приказ об организации «Школы наставников»",
         form=MentorSchoolOrderForm,
         template="documents/pdf/order_mentor_school.html",
         context=mentor_school_context,
@@ -402,7 +409,8 @@ def final_event_context(document: Document) -> dict[str, Any]:
 
 register(
     DocumentSpec(
-        kind=Kind.ORDER_FINAL_EVENT,
+        kind=ORDER_FINAL_EVENT,
+        label="Приказ о проведении итогового мероприятия программы",
         form=FinalEventOrderForm,
         template="documents/pdf/order_final_event.html",
         context=final_event_context,

@@ -17,6 +17,8 @@ from monitoring.models import Survey
 from .department import SchoolRow, schools_table
 from .indicators import indicator_board
 
+DEPARTMENT_REPORT = "department_report"
+
 
 def report_title(year: AcademicYear) -> str:
     return f"Аналитический отчёт о реализации целевой модели наставничества за {year.label} учебный год"
@@ -81,7 +83,8 @@ def department_report_context(document: Document) -> dict:
 
 register(
     DocumentSpec(
-        kind=Document.Kind.DEPARTMENT_REPORT,
+        kind=DEPARTMENT_REPORT,
+        label="Аналитический отчёт муниципалитета о наставничестве",
         form=DepartmentReportForm,
         template="documents/pdf/department_report.html",
         context=department_report_context,

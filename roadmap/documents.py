@@ -10,6 +10,9 @@ from mentoring.models import Document
 from .models import Roadmap
 from .timeline import stages_of
 
+ROADMAP = "roadmap"
+DEPARTMENT_ROADMAP = "department_roadmap"
+
 
 def own_roadmaps(organisation) -> forms.ModelChoiceField:
     field = forms.ModelChoiceField(
@@ -49,7 +52,8 @@ def roadmap_context(document: Document) -> dict:
 
 register(
     DocumentSpec(
-        kind=Document.Kind.ROADMAP,
+        kind=ROADMAP,
+        label="Дорожная карта реализации целевой модели наставничества",
         form=RoadmapDocumentForm,
         template="documents/pdf/roadmap.html",
         context=roadmap_context,
@@ -59,7 +63,8 @@ register(
 )
 register(
     DocumentSpec(
-        kind=Document.Kind.DEPARTMENT_ROADMAP,
+        kind=DEPARTMENT_ROADMAP,
+        label="Дорожная карта муниципальной целевой модели наставничества",
         form=RoadmapDocumentForm,
         template="documents/pdf/roadmap.html",
         context=roadmap_context,

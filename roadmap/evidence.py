@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from mentoring.models import Document, MenteeEntry, MentorEntry, Person
 from monitoring.models import Questionnaire, Survey
+from pairs.documents import ORDER_PAIRS
+from programs.documents import ORDER_MENTOR_SCHOOL
 
 from .models import Activity, Roadmap
 
@@ -77,10 +79,8 @@ def survey_closed(purpose: str, note: str, **phase: str) -> Callable[[Roadmap, A
 FINDERS: dict[str, Callable[[Roadmap, Activity], Evidence | None]] = {
     When.MENTEE_BASE: base_formed(MenteeEntry, "База наставляемых сформирована"),
     When.MENTOR_BASE: base_formed(MentorEntry, "База наставников сформирована"),
-    When.PAIRS_ORDER: issued(Document.Kind.ORDER_PAIRS, "Приказ о закреплении наставнических пар"),
-    When.MENTOR_SCHOOL_ORDER: issued(
-        Document.Kind.ORDER_MENTOR_SCHOOL, "Приказ об организации «Школы наставников»"
-    ),
+    When.PAIRS_ORDER: issued(ORDER_PAIRS, "Приказ о закреплении наставнических пар"),
+    When.MENTOR_SCHOOL_ORDER: issued(ORDER_MENTOR_SCHOOL, "Приказ об организации «Школы наставников»"),
     When.STAGE_1_CLOSED: survey_closed(Questionnaire.Purpose.STAGE_1, "Анкетирование этапа 1 завершено"),
     When.STAGE_2_CLOSED: survey_closed(
         Questionnaire.Purpose.STAGE_2, "Анкетирование этапа 2 по итогам программы завершено", phase="exit"

@@ -9,10 +9,13 @@ from django.utils import timezone
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import Document, Role
+from monitoring.documents import STAGE_1_REPORT
 from monitoring.models import Survey
+from pairs.documents import ORDER_PAIRS
 from pairs.models import Pair
 from roadmap import department as department_data
 from roadmap import indicators
+from roadmap.department_documents import DEPARTMENT_REPORT
 from roadmap.models import Activity, Recommendation, Roadmap, Stage
 from tests.documents import pdf_pages, pdf_text
 
@@ -264,7 +267,7 @@ def test_the_department_report_renders_indicators_schools_and_recommendations(cl
     coordinator = client_as(Role.COORDINATOR, department)
 
     page = coordinator.post(
-        reverse("document_new", args=[Document.Kind.DEPARTMENT_REPORT]), {"date": "2026-11-23", "year": year}
+        reverse("document_new", args=[DEPARTMENT_REPORT]), {"date": "2026-11-23", "year": year}
     )
 
     document = Document.objects.get()
@@ -282,14 +285,14 @@ def test_the_department_report_renders_indicators_schools_and_recommendations(cl
 
 
 def test_the_coordinator_asks_for_no_school_document(coordinator, school):
-    for kind in (Document.Kind.ORDER_PAIRS, Document.Kind.STAGE_1_REPORT):
+    for kind in (ORDER_PAIRS, STAGE_1_REPORT):
         assert coordinator.get(reverse("document_new", args=[kind])).status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.DIRECTOR, Role.CURATOR])
 def test_a_school_never_asks_for_the_department_report(client_as, school, role):
     client = client_as(role, school)
-    url = reverse("document_new", args=[Document.Kind.DEPARTMENT_REPORT])
+    url = reverse("document_new", args=[DEPARTMENT_REPORT])
 
     assert client.get(url).status_code == 403
     assert client.post(url, {"date": "2026-11-23", "year": 2026}).status_code == 403
@@ -299,7 +302,7 @@ def test_a_school_never_asks_for_the_department_report(client_as, school, role):
 def test_a_school_never_reads_the_department_report(client_as, department, school):
     report = Document.objects.create(
         school=department,
-        kind=Document.Kind.DEPARTMENT_REPORT,
+        kind=DEPARTMENT_REPORT,
         year=2026,
         date=datetime.date(2026, 11, 23),
         title="Отчёт",

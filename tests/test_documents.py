@@ -1,17 +1,23 @@
 """The document machinery: numbers, rendering, versions, failures, access; the pairs order as its example."""
 
+import datetime
+import re
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
 from mentoring import documents
 from mentoring.models import Document, OrderCounter, Role
+from pairs.documents import ORDER_PAIRS, PAIR_REPORT
 from pairs.models import Pair
+from roadmap.department_documents import DEPARTMENT_REPORT
 from tests.documents import pdf_pages, pdf_text
 from tests.factories import PairFactory, ProgrammeFactory, SchoolFactory, UserFactory
 
-Kind, Status = Document.Kind, Document.Status
+Status = Document.Status
 # Renders are enqueued on commit: these tests commit, as requests do.
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +34,7 @@ def proposed(programme):
 
 def ask_for_pairs_order(client, programme, **extra):
     data = {"date": "2026-11-23", "programme": programme.pk, **extra}
-    return client.post(reverse("document_new", args=[Kind.ORDER_PAIRS]), data)
+    return client.post(reverse("document_new", args=[ORDER_PAIRS]), data)
 
 
 def test_the_pairs_order_is_numbered_rendered_and_approves_its_pairs(client_as, school, programme, proposed):
@@ -121,10 +127,10 @@ def test_a_render_already_stored_does_nothing(client_as, school, programme, prop
 def test_a_template_error_fails_the_document_with_its_reason(
     client_as, school, programme, proposed, monkeypatch
 ):
-    spec = documents.SPECS[Kind.ORDER_PAIRS]
+    spec = documents.SPECS[ORDER_PAIRS]
     monkeypatch.setitem(
         documents.SPECS,
-        Kind.ORDER_PAIRS,
+        ORDER_PAIRS,
         documents.DocumentSpec(**{**spec.__dict__, "template": "nowhere.html"}),
     )
 
@@ -176,7 +182,7 @@ def order(client_as, school, programme, proposed):
 def test_the_director_and_curator_keep_the_archive(client_as, school, order, role):
     client = client_as(role, school)
 
-    listed = client.get(reverse("document_list"), {"kind": Kind.ORDER_PAIRS, "year": 2026})
+    listed = client.get(reverse("document_list"), {"kind": ORDER_PAIRS, "year": 2026})
     downloaded = client.get(reverse("document_file", args=[order.pk]))
 
     assert order.title in listed.content.decode()
@@ -220,10 +226,10 @@ def test_a_mentor_downloads_only_its_own_pair_report(client, school, programme, 
     pair.mentor.person.user = user
     pair.mentor.person.save()
     own = Document.objects.create(
-        school=school, kind=Kind.PAIR_REPORT, year=2026, date="2026-11-23", title="Отчёт", pair=pair
+        school=school, kind=PAIR_REPORT, year=2026, date="2026-11-23", title="Отчёт", pair=pair
     )
     foreign = Document.objects.create(
-        school=school, kind=Kind.PAIR_REPORT, year=2026, date="2026-11-23", title="Отчёт", pair=proposed[1]
+        school=school, kind=PAIR_REPORT, year=2026, date="2026-11-23", title="Отчёт", pair=proposed[1]
     )
     for document in (own, foreign):
         document.file.save("x.pdf", ContentFile(b"%PDF"))
@@ -239,7 +245,68 @@ def test_a_link_from_the_programme_page_fills_the_order_form_in(client_as, schoo
     director = client_as(Role.DIRECTOR, school)
 
     programme_page = director.get(reverse("programme_detail", args=[programme.pk])).content.decode()
-    form = director.get(reverse("document_new", args=[Kind.ORDER_PAIRS]), {"programme": programme.pk})
+    form = director.get(reverse("document_new", args=[ORDER_PAIRS]), {"programme": programme.pk})
 
-    assert f"{reverse('document_new', args=[Kind.ORDER_PAIRS])}?programme={programme.pk}" in programme_page
+    assert f"{reverse('document_new', args=[ORDER_PAIRS])}?programme={programme.pk}" in programme_page
     assert form.context["form"]["programme"].value() == str(programme.pk)
+
+
+def test_a_mentor_downloads_no_other_document_of_its_pair(client, school, programme, proposed):
+    pair = proposed[0]
+    pair.mentor.person.user = UserFactory()
+    pair.mentor.person.save()
+    order = Document.objects.create(
+        school=school, kind=ORDER_PAIRS, year=2026, date="2026-11-23", title="Приказ", pair=pair
+    )
+    order.file.save("x.pdf", ContentFile(b"%PDF"))
+    Document.objects.filter(pk=order.pk).update(status=Status.READY)
+    client.force_login(pair.mentor.person.user)
+
+    assert client.get(reverse("document_file", args=[order.pk])).status_code == 404
+
+
+def test_a_document_of_an_unregistered_kind_fails_validation(school):
+    by = UserFactory()
+    document = Document(
+        school=school, kind=ORDER_PAIRS, year=2026, date="2026-11-23", title="Приказ", requested_by=by
+    )
+    document.full_clean()
+    document.kind = "order_unknown"
+
+    with pytest.raises(ValidationError) as refused:
+        document.full_clean()
+
+    assert refused.value.message_dict == {"kind": ["Нет такого вида документа: «order_unknown»."]}
+
+
+def test_a_request_for_an_unregistered_kind_writes_nothing(school):
+    with pytest.raises(ValidationError, match="Нет такого вида документа"):
+        documents.documents_request(
+            school=school,
+            kind="order_unknown",
+            drafts=[documents.Draft("Приказ")],
+            date=datetime.date(2026, 11, 23),
+            by=UserFactory(),
+        )
+
+    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+
+
+def test_every_registered_kind_has_its_own_russian_label():
+    labels = [spec.label for spec in documents.SPECS.values()]
+
+    assert all(kind == spec.kind for kind, spec in documents.SPECS.items())
+    assert all(re.fullmatch(r"[А-ЯЁ][^A-Za-z]+", label) for label in labels), labels
+    assert len(set(labels)) == len(labels) == 16
+
+
+def test_the_archive_filter_offers_the_kinds_of_the_organisation(client_as, school):
+    def offered(role, organisation) -> list[str]:
+        page = client_as(role, organisation).get(reverse("document_list"))
+        return [value for value, _ in page.context["filter"].form.fields["kind"].choices if value]
+
+    for_school, for_department = offered(Role.DIRECTOR, school), offered(Role.COORDINATOR, school.department)
+
+    assert ORDER_PAIRS in for_school and DEPARTMENT_REPORT not in for_school
+    assert for_department == [kind for kind, spec in documents.SPECS.items() if spec.for_department]
+    assert len(for_school) + len(for_department) == len(documents.SPECS)

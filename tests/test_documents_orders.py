@@ -6,11 +6,12 @@ from django.urls import reverse
 
 from mentoring.models import Document, OrderCounter, Role
 from pairs.models import Pair
+from programs.documents import ORDER_APPROVAL, ORDER_FINAL_EVENT, ORDER_INTRODUCTION, ORDER_MENTOR_SCHOOL
 from programs.models import Programme, ProgrammeRisk
 from tests.documents import pdf_text
 from tests.factories import PairFactory, ProgrammeFactory
 
-Kind, Status = Document.Kind, Document.Status
+Status = Document.Status
 # Renders are enqueued on commit: these tests commit, as requests do.
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,7 +99,7 @@ def assert_refused(page, message):
 
 
 def test_the_introduction_order_appoints_the_chosen_curator(director, school, curator):
-    page = ask(director, Kind.ORDER_INTRODUCTION, curator=curator.pk)
+    page = ask(director, ORDER_INTRODUCTION, curator=curator.pk)
 
     document = Document.objects.get()
     assert page.status_code == 302 and document.number == "1-о"
@@ -109,7 +110,7 @@ def test_the_introduction_order_appoints_the_chosen_curator(director, school, cu
 
 
 def test_the_introduction_order_takes_the_programmes_curator_when_none_is_chosen(director, school, programme):
-    ask(director, Kind.ORDER_INTRODUCTION, programme=programme.pk)
+    ask(director, ORDER_INTRODUCTION, programme=programme.pk)
 
     text = assert_an_order(Document.objects.get(), school)
     assert "Кузнецова Ольга Петровна" in text and programme.title in text
@@ -118,13 +119,13 @@ def test_the_introduction_order_takes_the_programmes_curator_when_none_is_chosen
 def test_an_introduction_order_without_any_curator_is_refused(director, programme):
     Programme.objects.filter(pk=programme.pk).update(curator=None)
 
-    page = ask(director, Kind.ORDER_INTRODUCTION, programme=programme.pk)
+    page = ask(director, ORDER_INTRODUCTION, programme=programme.pk)
 
     assert_refused(page, "Выберите куратора или программу, у которой назначен куратор")
 
 
 def test_the_approval_order_carries_the_regulation_and_the_programme_card(director, school, programme):
-    ask(director, Kind.ORDER_APPROVAL, programme=programme.pk)
+    ask(director, ORDER_APPROVAL, programme=programme.pk)
 
     text = assert_an_order(Document.objects.get(), school)
     assert "Об утверждении положения о наставничестве и программы наставничества" in text
@@ -138,7 +139,7 @@ def test_the_approval_order_carries_the_regulation_and_the_programme_card(direct
 def test_the_approval_order_refuses_a_draft_programme(director, programme):
     Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.DRAFT)
 
-    page = ask(director, Kind.ORDER_APPROVAL, programme=programme.pk)
+    page = ask(director, ORDER_APPROVAL, programme=programme.pk)
 
     assert_refused(page, "ещё не утверждена директором")
 
@@ -146,13 +147,13 @@ def test_the_approval_order_refuses_a_draft_programme(director, programme):
 def test_the_approval_order_refuses_a_completed_programme(director, programme):
     Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.COMPLETED)
 
-    page = ask(director, Kind.ORDER_APPROVAL, programme=programme.pk)
+    page = ask(director, ORDER_APPROVAL, programme=programme.pk)
 
     assert_refused(page, "уже завершена")
 
 
 def test_the_mentor_school_order_lists_its_schedule(director, school, curator, programme):
-    ask(director, Kind.ORDER_MENTOR_SCHOOL, programme=programme.pk, **mentor_school_data(curator))
+    ask(director, ORDER_MENTOR_SCHOOL, programme=programme.pk, **mentor_school_data(curator))
 
     text = assert_an_order(Document.objects.get(), school)
     assert "Об организации «Школы наставников»" in text and programme.title in text
@@ -162,7 +163,7 @@ def test_the_mentor_school_order_lists_its_schedule(director, school, curator, p
 
 
 def test_the_mentor_school_form_offers_a_default_schedule(director):
-    page = director.get(reverse("document_new", args=[Kind.ORDER_MENTOR_SCHOOL])).content.decode()
+    page = director.get(reverse("document_new", args=[ORDER_MENTOR_SCHOOL])).content.decode()
 
     assert "Введение в наставничество" in page and "Мониторинг и оценка результатов" in page
 
@@ -182,7 +183,7 @@ def test_the_mentor_school_form_offers_a_default_schedule(director):
     ],
 )
 def test_a_bad_mentor_school_order_is_refused_with_its_reason(director, curator, extra, message):
-    page = ask(director, Kind.ORDER_MENTOR_SCHOOL, **mentor_school_data(curator, **extra))
+    page = ask(director, ORDER_MENTOR_SCHOOL, **mentor_school_data(curator, **extra))
 
     assert_refused(page, message)
 
@@ -199,7 +200,7 @@ def test_a_schedule_of_blank_lines_only_is_refused():
 def test_the_final_event_order_names_the_event_and_the_stage_2_survey(director, school, curator, programme):
     PairFactory(programme=programme)
 
-    ask(director, Kind.ORDER_FINAL_EVENT, **final_event_data(programme, curator))
+    ask(director, ORDER_FINAL_EVENT, **final_event_data(programme, curator))
 
     text = assert_an_order(Document.objects.get(), school)
     assert "О проведении итогового мероприятия в рамках реализации целевой модели наставничества" in text
@@ -213,7 +214,7 @@ def test_the_final_event_of_a_programme_without_pairs_is_refused(director, curat
     if status:
         PairFactory(programme=programme, status=status)
 
-    page = ask(director, Kind.ORDER_FINAL_EVENT, **final_event_data(programme, curator))
+    page = ask(director, ORDER_FINAL_EVENT, **final_event_data(programme, curator))
 
     assert_refused(page, "В программе нет пар: итоговое мероприятие подводить не по чему.")
 
@@ -221,16 +222,12 @@ def test_the_final_event_of_a_programme_without_pairs_is_refused(director, curat
 def test_the_final_event_before_the_programme_starts_is_refused(director, curator, programme):
     PairFactory(programme=programme)
 
-    page = ask(
-        director, Kind.ORDER_FINAL_EVENT, **final_event_data(programme, curator, event_date="2026-08-01")
-    )
+    page = ask(director, ORDER_FINAL_EVENT, **final_event_data(programme, curator, event_date="2026-08-01"))
 
     assert_refused(page, "Итоговое мероприятие не может пройти до начала программы (01.09.2026)")
 
 
-@pytest.mark.parametrize(
-    "kind", [Kind.ORDER_INTRODUCTION, Kind.ORDER_APPROVAL, Kind.ORDER_MENTOR_SCHOOL, Kind.ORDER_FINAL_EVENT]
-)
+@pytest.mark.parametrize("kind", [ORDER_INTRODUCTION, ORDER_APPROVAL, ORDER_MENTOR_SCHOOL, ORDER_FINAL_EVENT])
 def test_the_curator_may_not_issue_these_orders(curator_client, curator, programme, kind):
     PairFactory(programme=programme)
     data = {
@@ -247,13 +244,13 @@ def test_the_curator_may_not_issue_these_orders(curator_client, curator, program
 @pytest.mark.parametrize(
     ("kind", "hidden"),
     [
-        (Kind.ORDER_INTRODUCTION, "Чужакова"),
-        (Kind.ORDER_INTRODUCTION, "Чужая программа"),
-        (Kind.ORDER_APPROVAL, "Чужая программа"),
-        (Kind.ORDER_MENTOR_SCHOOL, "Чужакова"),
-        (Kind.ORDER_MENTOR_SCHOOL, "Чужая программа"),
-        (Kind.ORDER_FINAL_EVENT, "Чужакова"),
-        (Kind.ORDER_FINAL_EVENT, "Чужая программа"),
+        (ORDER_INTRODUCTION, "Чужакова"),
+        (ORDER_INTRODUCTION, "Чужая программа"),
+        (ORDER_APPROVAL, "Чужая программа"),
+        (ORDER_MENTOR_SCHOOL, "Чужакова"),
+        (ORDER_MENTOR_SCHOOL, "Чужая программа"),
+        (ORDER_FINAL_EVENT, "Чужакова"),
+        (ORDER_FINAL_EVENT, "Чужая программа"),
     ],
 )
 def test_another_schools_curator_and_programme_are_not_offered(director, programme, foreign, kind, hidden):
@@ -267,37 +264,37 @@ def test_another_schools_curator_and_programme_are_not_offered(director, program
     ("kind", "data", "message"),
     [
         (
-            Kind.ORDER_INTRODUCTION,
+            ORDER_INTRODUCTION,
             lambda f, c, p: {"curator": f["curator"].pk},
             "Выберите куратора этой школы.",
         ),
         (
-            Kind.ORDER_INTRODUCTION,
+            ORDER_INTRODUCTION,
             lambda f, c, p: {"programme": f["programme"].pk},
             "Выберите программу этой школы.",
         ),
         (
-            Kind.ORDER_APPROVAL,
+            ORDER_APPROVAL,
             lambda f, c, p: {"programme": f["programme"].pk},
             "Выберите программу этой школы.",
         ),
         (
-            Kind.ORDER_MENTOR_SCHOOL,
+            ORDER_MENTOR_SCHOOL,
             lambda f, c, p: mentor_school_data(c, programme=f["programme"].pk),
             "Выберите программу этой школы.",
         ),
         (
-            Kind.ORDER_MENTOR_SCHOOL,
+            ORDER_MENTOR_SCHOOL,
             lambda f, c, p: mentor_school_data(f["curator"]),
             "Выберите сотрудника этой школы.",
         ),
         (
-            Kind.ORDER_FINAL_EVENT,
+            ORDER_FINAL_EVENT,
             lambda f, c, p: final_event_data(f["programme"], c),
             "Выберите программу этой школы.",
         ),
         (
-            Kind.ORDER_FINAL_EVENT,
+            ORDER_FINAL_EVENT,
             lambda f, c, p: final_event_data(p, f["curator"]),
             "Выберите сотрудника этой школы.",
         ),
@@ -313,7 +310,7 @@ def test_a_forged_id_of_another_school_is_refused(director, curator, programme, 
 
 
 def test_a_curator_deleted_before_the_render_fails_the_order_with_its_reason(director, curator):
-    ask(director, Kind.ORDER_INTRODUCTION, curator=curator.pk)
+    ask(director, ORDER_INTRODUCTION, curator=curator.pk)
     document = Document.objects.get()
     curator.delete()
 
@@ -324,7 +321,7 @@ def test_a_curator_deleted_before_the_render_fails_the_order_with_its_reason(dir
 
 
 def test_a_programme_deleted_before_the_render_fails_the_order_with_its_reason(director, programme):
-    ask(director, Kind.ORDER_APPROVAL, programme=programme.pk)
+    ask(director, ORDER_APPROVAL, programme=programme.pk)
     document = Document.objects.get()
     programme.delete()
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from mentoring.models import Document, OrderCounter, Role
 from monitoring.models import Questionnaire
+from pairs.documents import BEST_MENTOR, CERTIFICATE, ORDER_ENCOURAGEMENT, PAIR_REPORT, PARENTS_LETTER
 from pairs.models import Pair
 from tests.documents import pdf_pages, pdf_text
 from tests.factories import (
@@ -27,7 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
-Kind, Status = Document.Kind, Document.Status
+Status = Document.Status
 # Renders are enqueued on commit: these tests commit, as requests do.
 pytestmark = pytest.mark.django_db(transaction=True)
 DATE = "2026-11-23"
@@ -86,7 +87,7 @@ def test_the_encouragement_order_names_the_chosen_mentors_and_the_pairs_particip
 
     ask(
         director,
-        Kind.ORDER_ENCOURAGEMENT,
+        ORDER_ENCOURAGEMENT,
         encouragement="gratitude",
         reason="за высокие результаты работы",
         mentors=[pair.mentor.pk],
@@ -108,7 +109,7 @@ def test_the_encouragement_order_names_the_chosen_mentors_and_the_pairs_particip
 def test_a_best_mentor_order_names_only_the_mentor_of_a_chosen_pair(client_as, school, pair):
     ask(
         client_as(Role.DIRECTOR, school),
-        Kind.ORDER_ENCOURAGEMENT,
+        ORDER_ENCOURAGEMENT,
         encouragement="best_mentor",
         reason="за труд",
         pairs=[pair.pk],
@@ -122,7 +123,7 @@ def test_a_best_mentor_order_names_only_the_mentor_of_a_chosen_pair(client_as, s
 def test_an_encouragement_order_for_nobody_is_refused_and_numbers_nothing(client_as, school, pair):
     page = ask(
         client_as(Role.DIRECTOR, school),
-        Kind.ORDER_ENCOURAGEMENT,
+        ORDER_ENCOURAGEMENT,
         encouragement="gratitude",
         reason="за труд",
     )
@@ -134,7 +135,7 @@ def test_an_encouragement_order_for_nobody_is_refused_and_numbers_nothing(client
 def test_letters_to_parents_in_the_order_are_refused_for_a_mentor_who_is_not_a_pupil(client_as, school, pair):
     page = ask(
         client_as(Role.DIRECTOR, school),
-        Kind.ORDER_ENCOURAGEMENT,
+        ORDER_ENCOURAGEMENT,
         encouragement="parents_letter",
         reason="за труд",
         mentors=[pair.mentor.pk],
@@ -153,9 +154,9 @@ def test_proposed_pairs_and_another_schools_mentors_are_not_offered_and_a_forged
     foreign = PairFactory(programme=ProgrammeFactory(school=SchoolFactory()))
     director = client_as(Role.DIRECTOR, school)
 
-    form = director.get(reverse("document_new", args=[Kind.ORDER_ENCOURAGEMENT])).content.decode()
+    form = director.get(reverse("document_new", args=[ORDER_ENCOURAGEMENT])).content.decode()
     forged = ask(
-        director, Kind.ORDER_ENCOURAGEMENT, encouragement="gratitude", reason="за труд", pairs=[foreign.pk]
+        director, ORDER_ENCOURAGEMENT, encouragement="gratitude", reason="за труд", pairs=[foreign.pk]
     )
 
     assert "Белова" in form and "Зайцева" not in form and foreign.mentor.person.last_name not in form
@@ -165,7 +166,7 @@ def test_proposed_pairs_and_another_schools_mentors_are_not_offered_and_a_forged
 def test_the_curator_may_not_issue_the_encouragement_order(client_as, school, pair):
     page = ask(
         client_as(Role.CURATOR, school),
-        Kind.ORDER_ENCOURAGEMENT,
+        ORDER_ENCOURAGEMENT,
         encouragement="gratitude",
         reason="за труд",
         mentors=[pair.mentor.pk],
@@ -193,7 +194,7 @@ def worked(pair):
 
 @pytest.mark.parametrize("role", [Role.DIRECTOR, Role.CURATOR])
 def test_the_pair_report_holds_the_pair_its_plan_meetings_and_figures(client_as, school, worked, role):
-    ask(client_as(role, school), Kind.PAIR_REPORT, pair=worked.pk)
+    ask(client_as(role, school), PAIR_REPORT, pair=worked.pk)
 
     document = Document.objects.get()
     assert document.status == Status.READY and document.pair == worked and not document.number
@@ -221,7 +222,7 @@ def test_the_pair_report_fills_the_evaluation_from_the_pairs_satisfaction_answer
     response = ResponseFactory(invitation=InvitationFactory(survey=survey, person=mentee, pair=pair))
     AnswerFactory(response=response, question=reaction, number=8)
 
-    ask(client_as(Role.CURATOR, school), Kind.PAIR_REPORT, pair=pair.pk)
+    ask(client_as(Role.CURATOR, school), PAIR_REPORT, pair=pair.pk)
 
     text = pdf_text(Document.objects.get())
     assert f"{mentee.full_name} (наставляемый): 8 из 10" in text and "Средняя оценка: 8,0" in text
@@ -231,7 +232,7 @@ def test_the_pair_report_fills_the_evaluation_from_the_pairs_satisfaction_answer
 def test_a_proposed_pair_has_no_report(client_as, school, programme):
     proposed = PairFactory(programme=programme, status=Pair.Status.PROPOSED)
 
-    page = ask(client_as(Role.CURATOR, school), Kind.PAIR_REPORT, pair=proposed.pk)
+    page = ask(client_as(Role.CURATOR, school), PAIR_REPORT, pair=proposed.pk)
 
     assert page.status_code == 200 and not Document.objects.exists()
 
@@ -239,7 +240,7 @@ def test_a_proposed_pair_has_no_report(client_as, school, programme):
 def test_the_pairs_mentor_downloads_its_report_and_another_mentor_gets_a_404(
     client_as, school, pair, other_pair
 ):
-    ask(client_as(Role.CURATOR, school), Kind.PAIR_REPORT, pair=pair.pk)
+    ask(client_as(Role.CURATOR, school), PAIR_REPORT, pair=pair.pk)
     report = Document.objects.get()
 
     assert file_status(logged_in(pair.mentor.person), report) == 200
@@ -255,12 +256,12 @@ def test_certificates_are_made_one_per_participant_each_for_its_own_person(clien
 
     ask(
         client_as(role, school),
-        Kind.CERTIFICATE,
+        CERTIFICATE,
         programme=pair.programme.pk,
         recipients=[mentor.pk, mentee.pk],
     )
 
-    made = {document.person: document for document in Document.objects.filter(kind=Kind.CERTIFICATE)}
+    made = {document.person: document for document in Document.objects.filter(kind=CERTIFICATE)}
     assert set(made) == {mentor, mentee}
     for person, role_name in ((mentor, "наставника"), (mentee, "наставляемого")):
         text = pdf_text(made[person])
@@ -279,13 +280,9 @@ def test_certificates_for_nobody_or_for_someone_outside_the_programme_are_refuse
     foreign = PairFactory(programme=ProgrammeFactory(school=SchoolFactory()))
     curator = client_as(Role.CURATOR, school)
 
-    nobody = ask(curator, Kind.CERTIFICATE, programme=pair.programme.pk)
-    outside = ask(
-        curator, Kind.CERTIFICATE, programme=pair.programme.pk, recipients=[elsewhere.mentor.person.pk]
-    )
-    forged = ask(
-        curator, Kind.CERTIFICATE, programme=pair.programme.pk, recipients=[foreign.mentor.person.pk]
-    )
+    nobody = ask(curator, CERTIFICATE, programme=pair.programme.pk)
+    outside = ask(curator, CERTIFICATE, programme=pair.programme.pk, recipients=[elsewhere.mentor.person.pk])
+    forged = ask(curator, CERTIFICATE, programme=pair.programme.pk, recipients=[foreign.mentor.person.pk])
 
     assert "Выберите хотя бы одного получателя" in nobody.content.decode()
     assert "Яковлева Ирина Павловна не участвует в парах программы" in outside.content.decode()
@@ -295,12 +292,12 @@ def test_certificates_for_nobody_or_for_someone_outside_the_programme_are_refuse
 def test_best_mentor_awards_are_made_one_per_mentor(client_as, school, pair, other_pair):
     ask(
         client_as(Role.DIRECTOR, school),
-        Kind.BEST_MENTOR,
+        BEST_MENTOR,
         mentors=[pair.mentor.pk, other_pair.mentor.pk],
         reason="за наставничество",
     )
 
-    made = Document.objects.filter(kind=Kind.BEST_MENTOR)
+    made = Document.objects.filter(kind=BEST_MENTOR)
     assert {document.person for document in made} == {pair.mentor.person, other_pair.mentor.person}
     for document in made:
         text = pdf_text(document)
@@ -310,7 +307,7 @@ def test_best_mentor_awards_are_made_one_per_mentor(client_as, school, pair, oth
 
 
 def test_best_mentor_for_nobody_is_refused(client_as, school, pair):
-    page = ask(client_as(Role.CURATOR, school), Kind.BEST_MENTOR, reason="за труд")
+    page = ask(client_as(Role.CURATOR, school), BEST_MENTOR, reason="за труд")
 
     assert "Выберите хотя бы одного получателя" in page.content.decode() and not Document.objects.exists()
 
@@ -320,9 +317,9 @@ def test_a_letter_to_parents_names_the_pupil_mentor_and_its_class(client_as, sch
         PairFactory(programme=programme, mentor=pupil_mentor(school, name)) for name in ("Орлов", "Зуев")
     ]
 
-    ask(client_as(Role.DIRECTOR, school), Kind.PARENTS_LETTER, mentors=[p.mentor.pk for p in pupils])
+    ask(client_as(Role.DIRECTOR, school), PARENTS_LETTER, mentors=[p.mentor.pk for p in pupils])
 
-    made = Document.objects.filter(kind=Kind.PARENTS_LETTER)
+    made = Document.objects.filter(kind=PARENTS_LETTER)
     assert made.count() == 2
     for document in made:
         text = pdf_text(document)
@@ -337,9 +334,7 @@ def test_a_letter_to_parents_names_the_pupil_mentor_and_its_class(client_as, sch
 def test_a_letter_to_parents_of_a_mentor_who_is_not_a_pupil_is_refused(client_as, school, programme, pair):
     pupil = PairFactory(programme=programme, mentor=pupil_mentor(school, "Орлов"))
 
-    page = ask(
-        client_as(Role.CURATOR, school), Kind.PARENTS_LETTER, mentors=[pupil.mentor.pk, pair.mentor.pk]
-    )
+    page = ask(client_as(Role.CURATOR, school), PARENTS_LETTER, mentors=[pupil.mentor.pk, pair.mentor.pk])
 
     assert (
         "Белова Ирина Павловна — не обучающийся: письмо родителям пишется только наставникам "
@@ -352,7 +347,7 @@ def test_a_certificate_regenerated_after_its_pair_was_terminated_fails_with_the_
     client_as, school, pair
 ):
     director = client_as(Role.DIRECTOR, school)
-    ask(director, Kind.CERTIFICATE, programme=pair.programme.pk, recipients=[pair.mentor.person.pk])
+    ask(director, CERTIFICATE, programme=pair.programme.pk, recipients=[pair.mentor.person.pk])
     Pair.objects.filter(pk=pair.pk).update(status=Pair.Status.TERMINATED, termination_reason="Переезд")
 
     director.post(reverse("document_regenerate", args=[Document.objects.get().pk]))

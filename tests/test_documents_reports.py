@@ -11,6 +11,7 @@ from django.utils import timezone
 from mentoring import documents
 from mentoring.models import Document, MentorEntry, Role
 from monitoring import documents as reports
+from monitoring.documents import ANNUAL_REPORT, STAGE_1_REPORT, STAGE_2_REPORT
 from pairs.models import Pair
 from tests import test_monitoring_stages as stage_tests
 from tests.documents import pdf_pages, pdf_text
@@ -23,7 +24,7 @@ from tests.factories import (
     SchoolFactory,
 )
 
-Kind, Status = Document.Kind, Document.Status
+Status = Document.Status
 # Renders are enqueued on commit: these tests commit, as requests do.
 pytestmark = pytest.mark.django_db(transaction=True)
 READERS = [Role.DIRECTOR, Role.CURATOR]
@@ -63,7 +64,7 @@ def stage_1_answers(stage_1_survey):
 def test_the_stage_1_report_holds_the_pages_figures_and_charts(
     client_as, school, programme, stage_1_answers, role
 ):
-    page = ask(client_as(role, school), Kind.STAGE_1_REPORT, programme=programme.pk)
+    page = ask(client_as(role, school), STAGE_1_REPORT, programme=programme.pk)
 
     document = Document.objects.get()
     assert page.status_code == 302 and document.status == Status.READY
@@ -83,7 +84,7 @@ def test_the_stage_1_report_holds_the_pages_figures_and_charts(
 def test_a_stage_1_report_without_answers_is_refused_and_makes_no_document(
     client_as, school, programme, stage_1_survey
 ):
-    page = ask(client_as(Role.DIRECTOR, school), Kind.STAGE_1_REPORT, programme=programme.pk)
+    page = ask(client_as(Role.DIRECTOR, school), STAGE_1_REPORT, programme=programme.pk)
 
     assert (
         "По программе ещё нет ответов на анкеты этапа 1: отчёт не из чего составить." in page.content.decode()
@@ -92,7 +93,7 @@ def test_a_stage_1_report_without_answers_is_refused_and_makes_no_document(
 
 
 def test_a_report_on_another_schools_programme_is_refused(client_as, programme, stage_1_answers):
-    page = ask(client_as(Role.DIRECTOR, SchoolFactory()), Kind.STAGE_1_REPORT, programme=programme.pk)
+    page = ask(client_as(Role.DIRECTOR, SchoolFactory()), STAGE_1_REPORT, programme=programme.pk)
 
     assert page.status_code == 200 and not Document.objects.exists()
 
@@ -100,7 +101,7 @@ def test_a_report_on_another_schools_programme_is_refused(client_as, programme, 
 def test_a_report_whose_programme_is_gone_fails_with_its_reason(
     client_as, school, programme, stage_1_answers
 ):
-    ask(client_as(Role.CURATOR, school), Kind.STAGE_1_REPORT, programme=programme.pk)
+    ask(client_as(Role.CURATOR, school), STAGE_1_REPORT, programme=programme.pk)
     document = Document.objects.get()
     Document.objects.filter(pk=document.pk).update(params={"programme": 0, "year": None})
 
@@ -116,7 +117,7 @@ def test_a_report_whose_programme_is_gone_fails_with_its_reason(
 
 @pytest.mark.parametrize("role", READERS)
 def test_the_stage_2_report_sums_up_entry_against_exit(client_as, school, programme, stage_2_example, role):
-    page = ask(client_as(role, school), Kind.STAGE_2_REPORT, programme=programme.pk)
+    page = ask(client_as(role, school), STAGE_2_REPORT, programme=programme.pk)
 
     document = Document.objects.get()
     assert page.status_code == 302 and document.status == Status.READY
@@ -137,7 +138,7 @@ def test_the_stage_2_report_sums_up_entry_against_exit(client_as, school, progra
 
 
 def test_the_stage_2_report_names_no_participant_and_no_pair(client_as, school, programme, stage_2_example):
-    ask(client_as(Role.CURATOR, school), Kind.STAGE_2_REPORT, programme=programme.pk)
+    ask(client_as(Role.CURATOR, school), STAGE_2_REPORT, programme=programme.pk)
 
     text = pdf_text(Document.objects.get())
     assert "По ролевым моделям" in text and stage_2_example["leader"].name in text
@@ -146,7 +147,7 @@ def test_the_stage_2_report_names_no_participant_and_no_pair(client_as, school, 
 
 
 def test_the_school_wide_stage_2_report_sums_up_by_programme(client_as, school, programme, stage_2_example):
-    ask(client_as(Role.DIRECTOR, school), Kind.STAGE_2_REPORT, year="2026")
+    ask(client_as(Role.DIRECTOR, school), STAGE_2_REPORT, year="2026")
 
     document = Document.objects.get()
     text = pdf_text(document)
@@ -157,7 +158,7 @@ def test_the_school_wide_stage_2_report_sums_up_by_programme(client_as, school, 
 def test_a_stage_2_report_without_entry_or_exit_answers_is_refused(
     client_as, school, programme, stage_1_answers
 ):
-    page = ask(client_as(Role.DIRECTOR, school), Kind.STAGE_2_REPORT, programme=programme.pk)
+    page = ask(client_as(Role.DIRECTOR, school), STAGE_2_REPORT, programme=programme.pk)
 
     assert "По программе ещё нет ответов на анкеты этапа 2" in page.content.decode()
     assert not Document.objects.exists()
@@ -185,7 +186,7 @@ def year_of_work(school, programme, stage_2_example):
 
 @pytest.mark.parametrize("role", READERS)
 def test_the_annual_report_sums_up_the_year(client_as, school, programme, year_of_work, role):
-    page = ask(client_as(role, school), Kind.ANNUAL_REPORT, year="2026")
+    page = ask(client_as(role, school), ANNUAL_REPORT, year="2026")
 
     document = Document.objects.get()
     assert page.status_code == 302 and document.status == Status.READY
@@ -207,14 +208,14 @@ def test_the_annual_report_sums_up_the_year(client_as, school, programme, year_o
 
 
 def test_the_annual_report_offers_only_years_with_programmes(client_as, school, programme):
-    page = ask(client_as(Role.DIRECTOR, school), Kind.ANNUAL_REPORT, year="2019")
+    page = ask(client_as(Role.DIRECTOR, school), ANNUAL_REPORT, year="2019")
 
     assert page.status_code == 200 and not Document.objects.exists()
     assert "2026/2027 учебный год" in page.content.decode()
 
 
 def test_the_annual_reports_queries_do_not_grow_with_the_data(school, programme, year_of_work):
-    document = Document(school=school, kind=Kind.ANNUAL_REPORT, date="2026-11-23", params={"year": 2026})
+    document = Document(school=school, kind=ANNUAL_REPORT, date="2026-11-23", params={"year": 2026})
     with CaptureQueriesContext(connection) as few:
         reports.annual_context(document)
     for _ in range(3):

@@ -9,8 +9,11 @@ from django.urls import reverse
 from mentoring.academic_year import AcademicYear
 from mentoring.models import Document, Role
 from monitoring.models import Questionnaire
+from pairs.documents import ORDER_PAIRS
 from pairs.models import Pair
+from programs.documents import ORDER_APPROVAL
 from roadmap import services
+from roadmap.documents import DEPARTMENT_ROADMAP, ROADMAP
 from roadmap.models import Activity, Roadmap, Stage
 from roadmap.templates_data import TEMPLATES
 from tests.documents import pdf_text
@@ -244,7 +247,7 @@ def test_marking_done_needs_evidence(client, roadmap, curator):
 def test_marking_done_offers_only_the_schools_own_documents(client, roadmap, curator, other_school):
     foreign = Document.objects.create(
         school=other_school,
-        kind=Document.Kind.ROADMAP,
+        kind=ROADMAP,
         year=2026,
         date=datetime.date(2026, 9, 1),
         title="Чужой",
@@ -398,10 +401,10 @@ def test_an_activity_completes_itself_when_the_pairs_order_is_issued(client_as, 
     PairFactory(programme=programme, status=Pair.Status.PROPOSED)
     director = client_as(Role.DIRECTOR, school)
     director.post(
-        reverse("document_new", args=[Document.Kind.ORDER_PAIRS]),
+        reverse("document_new", args=[ORDER_PAIRS]),
         {"date": "2026-11-23", "programme": programme.pk},
     )
-    order = Document.objects.get(kind=Document.Kind.ORDER_PAIRS)
+    order = Document.objects.get(kind=ORDER_PAIRS)
 
     page = director.get(reverse("roadmap_detail", args=[roadmap.pk]))
 
@@ -424,11 +427,9 @@ def test_the_roadmap_pdf_holds_the_seed_table(client_as, school, make_user):
     )
     curator = client_as(Role.CURATOR, school)
 
-    curator.post(
-        reverse("document_new", args=[Document.Kind.ROADMAP]), {"date": "2026-11-23", "roadmap": roadmap.pk}
-    )
+    curator.post(reverse("document_new", args=[ROADMAP]), {"date": "2026-11-23", "roadmap": roadmap.pk})
 
-    text = pdf_text(Document.objects.get(kind=Document.Kind.ROADMAP))
+    text = pdf_text(Document.objects.get(kind=ROADMAP))
     assert school.full_name in text and roadmap.title in text
     assert "Формирование базы данных наставляемых из числа обучающихся 10-18 лет." in text
     assert "ноябрь 2026 – декабрь 2026" in text and "Педагог-психолог" in text
@@ -444,7 +445,7 @@ def test_the_roadmap_pdf_is_refused_for_another_schools_roadmap(client_as, schoo
     )
 
     page = client_as(Role.CURATOR, school).post(
-        reverse("document_new", args=[Document.Kind.ROADMAP]), {"date": "2026-11-23", "roadmap": foreign.pk}
+        reverse("document_new", args=[ROADMAP]), {"date": "2026-11-23", "roadmap": foreign.pk}
     )
 
     assert "Выберите дорожную карту этой школы." in page.text
@@ -463,7 +464,7 @@ def test_the_approval_order_with_a_roadmap_approves_it(client_as, school, make_u
     director = client_as(Role.DIRECTOR, school)
 
     director.post(
-        reverse("document_new", args=[Document.Kind.ORDER_APPROVAL]),
+        reverse("document_new", args=[ORDER_APPROVAL]),
         {"date": "2026-11-23", "programme": programme.pk, "roadmap": roadmap.pk},
     )
 
@@ -536,7 +537,7 @@ def test_the_coordinator_prints_the_municipal_roadmap(client, school, make_user)
     client = login(client, coordinator)
 
     page = client.post(
-        reverse("document_new", args=[Document.Kind.DEPARTMENT_ROADMAP]),
+        reverse("document_new", args=[DEPARTMENT_ROADMAP]),
         {"date": "2026-11-23", "roadmap": roadmap.pk},
     )
 
@@ -555,7 +556,7 @@ def test_a_school_roadmap_is_not_offered_for_the_municipal_pdf(client, school, m
     )
 
     page = login(client, coordinator).post(
-        reverse("document_new", args=[Document.Kind.DEPARTMENT_ROADMAP]),
+        reverse("document_new", args=[DEPARTMENT_ROADMAP]),
         {"date": "2026-11-23", "roadmap": own.pk},
     )
 

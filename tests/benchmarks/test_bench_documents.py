@@ -20,9 +20,10 @@ from django.utils import timezone
 from mentoring import documents
 from mentoring.documents import Draft
 from mentoring.models import Document, Organisation, Person, User
+from monitoring.documents import STAGE_2_REPORT
 from monitoring.models import Answer, Invitation, Questionnaire, Response, Survey
 from monitoring.stages import stage_2
-from pairs.documents import awarded_pairs
+from pairs.documents import CERTIFICATE, ORDER_PAIRS, awarded_pairs
 from pairs.models import Pair
 from programs.models import Programme
 
@@ -111,9 +112,7 @@ def test_document_renders(department):
     pairs = list(
         Pair.objects.filter(school__department=department).values_list("pk", flat=True)[:PAIRS_IN_ORDER]
     )
-    order = document(
-        school, Document.Kind.ORDER_PAIRS, {"programme": programme.pk, "pairs": pairs}, number="1-о"
-    )
+    order = document(school, ORDER_PAIRS, {"programme": programme.pk, "pairs": pairs}, number="1-о")
     seconds, peak = measured([order])
     print(
         f"  приказ о закреплении пар, пар {len(pairs)}: {seconds:.2f} с, пик памяти {peak:.0f} МБ, "
@@ -123,7 +122,7 @@ def test_document_renders(department):
     pupils = list(Person.objects.filter(school=school, kind=Person.Kind.PUPIL).order_by("pk")[:PARTICIPANTS])
     add_stage_2_answers(school, programme, pupils)
     answered = len(stage_2(Survey.objects.for_school(school)).participants)
-    report = document(school, Document.Kind.STAGE_2_REPORT, {"programme": None, "year": None})
+    report = document(school, STAGE_2_REPORT, {"programme": None, "year": None})
     seconds, peak = measured([report])
     print(
         f"  отчёт о мониторинге, этап 2, школа, участников {answered}: {seconds:.2f} с, "
@@ -144,7 +143,7 @@ def test_document_renders(department):
     ]
     drafts = list({draft.person.pk: draft for draft in drafts}.values())[:CERTIFICATES]
     made = documents.documents_request(
-        school=school, kind=Document.Kind.CERTIFICATE, drafts=drafts, date=timezone.localdate(), by=director
+        school=school, kind=CERTIFICATE, drafts=drafts, date=timezone.localdate(), by=director
     )
     seconds, peak = measured(made)
     assert all(rendered(d) for d in made)

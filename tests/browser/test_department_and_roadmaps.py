@@ -9,10 +9,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mentoring.academic_year import AcademicYear
-from mentoring.models import Consent, Document, MenteeCategory, MenteeEntry, Role
-from pairs.documents import PAIRS_ORDER_TITLE
+from mentoring.documents import SPECS
+from mentoring.models import Consent, MenteeCategory, MenteeEntry, Role
+from pairs.documents import ORDER_PAIRS, PAIRS_ORDER_TITLE
 from pairs.models import Pair
-from roadmap.department_documents import report_title
+from roadmap.department_documents import DEPARTMENT_REPORT, report_title
 from roadmap.indicators import PERCENT_REFUSAL
 from tests.factories import (
     ConsentFactory,
@@ -151,7 +152,7 @@ def test_the_coordinator_plans_the_department_looks_into_a_school_and_prints_the
     # The analytic report: asked for, ready without a reload, downloaded.
     open_section(page, "Документы")
     page.get_by_role("button", name="Заказать документ").click()
-    page.get_by_role("link", name=Document.Kind.DEPARTMENT_REPORT.label).click()
+    page.get_by_role("link", name=SPECS[DEPARTMENT_REPORT].label).click()
     page.get_by_role("button", name="Сформировать").click()
     expect(page.get_by_role("heading", name=report_title(year))).to_be_visible()
     page.evaluate("window.notReloaded = true")
@@ -184,7 +185,7 @@ def test_the_pairs_activity_completes_itself_when_the_director_issues_the_order(
     log_in(page, "director")
     open_section(page, "Документы")
     page.get_by_role("button", name="Заказать документ").click()
-    page.get_by_role("link", name=Document.Kind.ORDER_PAIRS.label).click()
+    page.get_by_role("link", name=SPECS[ORDER_PAIRS].label).click()
     page.get_by_role("combobox", name="Программа наставничества").select_option(value=str(programme.pk))
     page.get_by_role("button", name="Сформировать").click()
     expect(page.get_by_text("Готов", exact=True)).to_be_visible(timeout=60_000)

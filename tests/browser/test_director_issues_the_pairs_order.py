@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from mentoring.models import Document, Role
-from pairs.documents import PAIRS_ORDER_TITLE
+from mentoring.documents import SPECS
+from mentoring.models import Role
+from pairs.documents import ORDER_PAIRS, PAIRS_ORDER_TITLE
 from pairs.models import Pair
 from tests.factories import MembershipFactory, PairFactory, ProgrammeFactory, SchoolFactory, UserFactory
 
@@ -36,7 +37,7 @@ def test_the_director_issues_the_pairs_order_and_downloads_it(page: Page, render
     log_in(page, "director")
     page.get_by_role("link", name="Документы").click()
     page.get_by_role("button", name="Заказать документ").click()
-    page.get_by_role("link", name=Document.Kind.ORDER_PAIRS.label).click()
+    page.get_by_role("link", name=SPECS[ORDER_PAIRS].label).click()
     expect(page.get_by_label("Дата документа")).to_have_value(timezone.localdate().isoformat())
     programmes = page.get_by_role("combobox", name="Программа наставничества")
     programmes.select_option(label=f"{programme.title} — пар ждут утверждения: 2")
