@@ -26,7 +26,11 @@ class MentoringConfig(AppConfig):
             m2m_fields={"forms", "categories"},
         )
         auditlog.register(models.Membership)
-        auditlog.register(models.Document, include_fields=["status", "number", "version", "title"])
+        auditlog.register(models.Organisation, include_fields=["public_slug", "public_contacts"])
+        auditlog.register(
+            models.Document,
+            include_fields=["status", "number", "version", "title", "published_at", "published_by"],
+        )
 
         # Each app describes its documents in its documents.py, and adds its parts of the pages that
         # gather several apps (the home page) in its parts.py.

@@ -57,6 +57,7 @@ class Municipality:
     town: str  # as written in an address: «г. Энск»
     region: str
     postcode: str  # the first three digits; schools add three more
+    code: str  # the town in Latin letters: the schools' public pages are /s/ensk-sosh-1/…
 
 
 DEMO = Municipality(
@@ -65,6 +66,7 @@ DEMO = Municipality(
     town="Энск",
     region="Энская область",
     postcode="187",
+    code="ensk",
 )
 BENCH = Municipality(
     full_name="Управление образования администрации города Верхнеэнска",
@@ -72,6 +74,7 @@ BENCH = Municipality(
     town="Верхнеэнск",
     region="Энская область",
     postcode="188",
+    code="verkhneensk",
 )
 DEMO_SIZE = {"schools": 3, "pupils_per_school": 360, "teachers_per_school": 45}
 BENCH_SIZE = {"schools": 15, "pupils_per_school": 1000, "teachers_per_school": 100}
@@ -434,6 +437,7 @@ class _Generator:
         m = self.municipality
         # Most schools of a town are secondary schools; some are gymnasiums and lyceums.
         kind = {2: "Гимназия", 5: "Лицей"}.get(number % 7)
+        slug = {"Гимназия": "gimnaziya", "Лицей": "licej"}.get(kind, "sosh")
         if kind:
             full = f"Муниципальное автономное общеобразовательное учреждение «{kind} № {number}»"
             short = f"МАОУ «{kind} № {number}»"
@@ -456,6 +460,8 @@ class _Generator:
                 f"ул. {self.rng.choice(STREETS)}, д. {self.rng.randint(1, 120)}"
             ),
             phone=f"+7 (81{self.rng.randint(10, 99)}) {self.rng.randint(20, 79)}-{number:02d}-{number:02d}",
+            email=f"school{number}@edu.example.ru",
+            public_slug=f"{m.code}-{slug}-{number}",
         )
         return school, director
 

@@ -20,6 +20,8 @@ SECTION = "documents"
 PER_PAGE = 30
 SELECT = forms.Select(attrs={"class": "form-select"})
 KEEPERS = (Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR)
+# The director chooses what the school's public page shows.
+PUBLISHERS = frozenset({Role.DIRECTOR})
 
 
 def documents_keeper(request: HttpRequest) -> Organisation | None:
@@ -135,8 +137,13 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and document.status == Document.Status.QUEUED and document.enqueued_at is None:
         documents.documents_enqueue([document.pk])
         document.refresh_from_db()
-    may_regenerate = may_request(request, document.kind)
-    context = {"section": SECTION, "document": document, "may_regenerate": may_regenerate}
+    context = {
+        "section": SECTION,
+        "document": document,
+        "may_regenerate": may_request(request, document.kind),
+        "may_publish": bool(request.roles & PUBLISHERS),
+        "publication_refusal": documents.publication_refusal(document),
+    }
     template = "documents/partials/document_status.html" if request.htmx else "documents/document_detail.html"
     return render(request, template, context)
 
@@ -156,6 +163,40 @@ def document_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("document_detail", pk=document.pk)
 
 
+def publication_target(request: HttpRequest, pk: int) -> Document:
+    document = in_organisation(request, Document.objects.all(), with_schools=False, pk=pk)
+    if not request.roles & PUBLISHERS:
+        raise PermissionDenied("Публикует документы на странице школы «Наставничество» директор школы.")
+    return document
+
+
+@allow(PUBLISHERS)
+@require_POST
+def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    document = publication_target(request, pk)
+    try:
+        documents.document_publish(document=document, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Документ опубликован на странице школы «Наставничество».")
+    return redirect("document_detail", pk=document.pk)
+
+
+@allow(PUBLISHERS)
+@require_POST
+def document_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    document = publication_target(request, pk)
+    documents.document_unpublish(document=document)
+    messages.success(request, "Документ снят с публикации: на странице школы его больше нет.")
+    return redirect("document_detail", pk=document.pk)
+
+
+def download_filename(document: Document) -> str:
+    name = f"{document.kind_label} № {document.number}" if document.number else document.title
+    return f"{name[:150]}.pdf"
+
+
 def readable_documents(request: HttpRequest):
     """The school's documents for its director and curator; a participant's own pair report and
     certificates for anyone else."""
@@ -169,9 +210,7 @@ def readable_documents(request: HttpRequest):
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Files are served only here, after the access check: never from a public media folder."""
     document = get_object_or_404(readable_documents(request).exclude(file=""), pk=pk)
-    name = f"{document.kind_label} № {document.number}" if document.number else document.title
-    filename = f"{name[:150]}.pdf"
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=download_filename(document))
 
 
 @allow_any_user
@@ -187,4 +226,6 @@ urlpatterns = [
     path("documents/<int:pk>/", document_detail, name="document_detail"),
     path("documents/<int:pk>/regenerate/", document_regenerate, name="document_regenerate"),
     path("documents/<int:pk>/file/", document_file, name="document_file"),
+    path("documents/<int:pk>/publish/", document_publish, name="document_publish"),
+    path("documents/<int:pk>/unpublish/", document_unpublish, name="document_unpublish"),
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
@@ -86,6 +87,9 @@ class DocumentSpec:
     for_department: bool = False
     # The mentor of the document's pair downloads it (the pair's report).
     for_pair_mentor: bool = False
+    # The director may publish it on the school's public page: it names no pupil (orders about the model,
+    # the Положение and the programme, the roadmap). Nothing with a pair or a person is ever publishable.
+    publishable: bool = False
 
     @property
     def requesters(self) -> frozenset[str]:
@@ -100,6 +104,43 @@ SPECS: dict[str, DocumentSpec] = {}
 def register(spec: DocumentSpec) -> DocumentSpec:
     SPECS[spec.kind] = spec
     return spec
+
+
+NOT_PUBLISHABLE = (
+    "Этот документ нельзя опубликовать на странице школы: публикуются только приказы о внедрении модели, "
+    "Положение, программы и дорожная карта — документы, в которых не названы обучающиеся."
+)
+NOT_READY = "Опубликовать можно только сформированный документ: дождитесь, пока он будет готов."
+
+
+def publication_refusal(document: Document) -> str | None:
+    """Why the document cannot be published, or None when it can."""
+    spec = SPECS.get(document.kind)
+    if spec is None or not spec.publishable or document.pair_id or document.person_id:
+        return NOT_PUBLISHABLE
+    if document.status != Status.READY or not document.file:
+        return NOT_READY
+    return None
+
+
+@transaction.atomic
+def document_publish(*, document: Document, by: User) -> Document:
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if refusal := publication_refusal(document):
+        raise ValidationError(refusal)
+    if document.published_at is None:
+        document.published_at, document.published_by = timezone.now(), by
+        document.save(update_fields=["published_at", "published_by"])
+    return document
+
+
+@transaction.atomic
+def document_unpublish(*, document: Document) -> Document:
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.published_at is not None:
+        document.published_at, document.published_by = None, None
+        document.save(update_fields=["published_at", "published_by"])
+    return document
 
 
 @transaction.atomic

@@ -75,6 +75,10 @@ class Organisation(models.Model):
         DEPARTMENT = "department", "Орган управления образованием"
         SCHOOL = "school", "Образовательная организация"
 
+    class PublicContacts(models.TextChoices):
+        SCHOOL = "school", "Телефон и электронная почта школы"
+        CURATOR = "curator", "Телефон и электронная почта куратора"
+
     kind = models.CharField("вид", max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
     department = models.ForeignKey(
         "self",
@@ -99,6 +103,20 @@ class Organisation(models.Model):
         default="{n}-о",
         validators=[validate_order_number_format],
         help_text="{n} — порядковый номер приказа в году: «{n}-о» даёт «45-о».",
+    )
+    public_slug = models.SlugField(
+        "адрес страницы «Наставничество»",
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Латинские буквы, цифры и дефис: «sosh-1» даёт адрес /s/sosh-1/nastavnichestvo/.",
+    )
+    public_contacts = models.CharField(
+        "контакты на странице «Наставничество»",
+        max_length=20,
+        choices=PublicContacts.choices,
+        default=PublicContacts.SCHOOL,
     )
 
     objects = OrganisationQuerySet.as_manager()
@@ -498,6 +516,16 @@ def validate_document_kind(kind: str) -> None:
 
 
 class DocumentQuerySet(SchoolOwnedQuerySet):
+    def published(self) -> DocumentQuerySet:
+        """What the school's public page shows: published, ready, of a publishable kind and about no one in
+        particular, whatever a row says: a pupil's certificate marked published by mistake stays hidden."""
+        publishable = [kind for kind, spec in document_specs().items() if spec.publishable]
+        return (
+            self.filter(published_at__isnull=False, status=Document.Status.READY, kind__in=publishable)
+            .filter(pair__isnull=True, person__isnull=True)
+            .exclude(file="")
+        )
+
     def downloadable_by(self, user) -> DocumentQuerySet:
         """Ready documents a participant may take: the reports of its own pair and its own certificates."""
         for_mentor = [kind for kind, spec in document_specs().items() if spec.for_pair_mentor]
@@ -549,6 +577,15 @@ class Document(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField("заказан", auto_now_add=True)
+    published_at = models.DateTimeField("опубликован на странице школы", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="опубликовал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -593,6 +630,10 @@ class Document(models.Model):
     @property
     def shown_status_label(self) -> str:
         return self.Status(self.shown_status).label
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def in_progress(self) -> bool:

@@ -13,10 +13,14 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from .models import BASE_READERS, MenteeEntry, MentorEntry, Person, consent_in_force
+from .models import BASE_READERS, MenteeEntry, MentorEntry, Person, Role, consent_in_force
+from .public_page import department_school_pages
 
 HOME = "home"
 BASE_ENTRY = "base_entry"  # a mentor's or a mentee's entry in the bases; the part gets it as `entry`
+# The school's public «Наставничество» page, seen by anyone without login; the part gets it as `school`.
+# A part of it shows only what the school publishes, never anything about a pupil.
+SCHOOL_PAGE = "school_page"
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,23 @@ def school_bases(request: HttpRequest) -> dict | None:
 
 
 register(PagePart(HOME, 30, "mentoring/partials/home_bases.html", school_bases))
+
+
+def own_school_page(request: HttpRequest) -> dict | None:
+    """The director's way to the school's public page and its settings."""
+    school = request.organisation
+    if school is None or not school.is_school or Role.DIRECTOR not in request.roles:
+        return None
+    return {"own_school_page": school}
+
+
+def schools_pages(request: HttpRequest) -> dict | None:
+    """The public addresses of the department's schools, for its coordinator."""
+    department = request.organisation
+    if department is None or department.is_school or Role.COORDINATOR not in request.roles:
+        return None
+    return {"schools_pages": department_school_pages(department)}
+
+
+register(PagePart(HOME, 80, "mentoring/partials/home_school_page.html", own_school_page))
+register(PagePart(HOME, 80, "mentoring/partials/home_schools_pages.html", schools_pages))

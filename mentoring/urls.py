@@ -41,4 +41,6 @@ urlpatterns = [
     path("", include("roadmap.urls")),
     # Orders, reports and certificates
     path("", include("mentoring.document_views")),
+    # The school's public «Наставничество» page
+    path("", include("mentoring.public_views")),
 ]
