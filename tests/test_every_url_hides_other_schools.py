@@ -59,6 +59,7 @@ OTHER_ARGUMENTS = {
     "school_pk": "school",
     "year": 2026,
     "token": "f" * 32,  # an import's token lives in the curator's session: any other is unknown
+    "slug": "their-school",  # the public page's address of the other school
 }
 # Tokens that are keys, not ids: a personal survey link or calendar feed opens for whoever holds it, by
 # design; an import's token is looked up only in the curator's own session, where no other school's can be.
@@ -96,7 +97,7 @@ def model_of(name: str) -> str:
 @pytest.fixture
 def theirs(db) -> dict:
     """One object of every kind a URL can name, all of another school of another department."""
-    school = SchoolFactory()
+    school = SchoolFactory(public_slug="their-school")
     programme = ProgrammeFactory(school=school)
     pair = PairFactory(school=school, programme=programme)
     questionnaire = QuestionnaireFactory(school=school)
