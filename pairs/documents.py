@@ -15,7 +15,7 @@ from monitoring.models import Answer, Invitation, Questionnaire
 from programs.models import Programme
 
 from .models import Meeting, Pair
-from .services import pair_change_status
+from .services import pair_change_status, pair_name_order
 
 ORDER_PAIRS = "order_pairs"
 ORDER_ENCOURAGEMENT = "order_encouragement"
@@ -37,68 +37,98 @@ def pairs_with_people(ids: list[int]):
     )
 
 
+AWAITING = Q(pairs__status=Status.PROPOSED) | Q(pairs__status__in=Pair.ORDERED, pairs__order__isnull=True)
+
+
+def awaiting_label(pair: Pair) -> str:
+    label = f"{pair} («{pair.programme.title}»)"
+    return f"{label} — утверждена без приказа" if pair.lacks_order else label
+
+
 class PairsOrderForm(DocumentForm):
-    programme = forms.ModelChoiceField(label="Программа наставничества", queryset=Programme.objects.none())
+    """The pairs list's «Утвердить выбранные приказом» opens this form with the ticked pairs chosen. Pairs of
+    several programmes make one order per programme: each order's appendix, curator and term are one
+    programme's, as schools file them, and every ticked pair is approved by the one submission."""
+
+    programme = forms.ModelChoiceField(
+        label="Программа наставничества",
+        queryset=Programme.objects.none(),
+        required=False,
+        help_text="Не выбрана — по приказу на каждую программу отмеченных пар.",
+    )
     pairs = forms.ModelMultipleChoiceField(
         label="Пары и группы",
         queryset=Pair.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Пусто — все предложенные пары программы.",
+        help_text="Пусто — все пары выбранной программы, ожидающие приказа: предложенные "
+        "и утверждённые без приказа.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        proposed = Q(pairs__status=Status.PROPOSED)
         self.fields["programme"].queryset = (
             Programme.objects.for_school(self.school)
-            .annotate(proposed=Count("pairs", filter=proposed))
+            .annotate(awaiting=Count("pairs", filter=AWAITING))
             .order_by("-starts_on", "title")
         )
         self.fields["programme"].label_from_instance = lambda programme: (
-            f"{programme.title} — пар ждут утверждения: {programme.proposed}"
+            f"{programme.title} — пар ждут утверждения: {programme.awaiting}"
         )
         self.fields["pairs"].queryset = (
             Pair.objects.for_school(self.school)
-            .filter(status=Status.PROPOSED)
+            .awaiting_order()
             .select_related("programme", "mentor__person")
             .prefetch_related("members__mentee__person")
             .order_by("programme__title", "mentor__person__last_name", "pk")
         )
-        self.fields["pairs"].label_from_instance = lambda pair: f"{pair} («{pair.programme.title}»)"
+        self.fields["pairs"].label_from_instance = awaiting_label
 
     def clean(self):
         cleaned = super().clean()
-        programme = cleaned.get("programme")
-        if programme is None:
+        programme, chosen = cleaned.get("programme"), cleaned.get("pairs")
+        if chosen is None or "programme" not in cleaned:
             return cleaned
-        proposed = Pair.objects.filter(programme=programme, status=Status.PROPOSED)
-        chosen = cleaned.get("pairs") or proposed
+        if not chosen:
+            if programme is None:
+                raise ValidationError("Выберите программу или отметьте пары: приказ некого утверждать.")
+            chosen = Pair.objects.filter(programme=programme).awaiting_order().select_related("programme")
         if not chosen:
             raise ValidationError(
-                "В программе нет пар, ожидающих утверждения: все её пары уже утверждены или ещё не подобраны."
+                "В программе нет пар, ожидающих утверждения: все её пары уже утверждены приказом "
+                "или ещё не подобраны."
             )
-        if any(pair.programme_id != programme.pk for pair in chosen):
+        if programme is not None and any(pair.programme_id != programme.pk for pair in chosen):
             raise ValidationError("Выбраны пары другой программы.")
         cleaned["chosen"] = list(chosen)
         return cleaned
 
     def drafts(self) -> list[Draft]:
-        programme = self.cleaned_data["programme"]
-        pairs = [pair.pk for pair in self.cleaned_data["chosen"]]
-        return [Draft(PAIRS_ORDER_TITLE, {"programme": programme.pk, "pairs": pairs})]
+        """One order per programme, in the order of the programmes' titles."""
+        by_programme: dict[Programme, list[int]] = {}
+        for pair in sorted(self.cleaned_data["chosen"], key=lambda pair: (pair.programme.title, pair.pk)):
+            by_programme.setdefault(pair.programme, []).append(pair.pk)
+        return [
+            Draft(PAIRS_ORDER_TITLE, {"programme": programme.pk, "pairs": pairs})
+            for programme, pairs in by_programme.items()
+        ]
 
 
 def approve_listed_pairs(document: Document) -> None:
-    """Issuing the order approves its pairs, in the same transaction as its number."""
+    """Issuing the order approves its proposed pairs and names those approved without an order, in the same
+    transaction as its number."""
     pairs = list(Pair.objects.select_for_update().filter(pk__in=document.params["pairs"]).order_by("pk"))
-    moved = [pair for pair in pairs if pair.status != Status.PROPOSED]
+    moved = [pair for pair in pairs if not pair.awaits_order]
     if moved or len(pairs) != len(document.params["pairs"]):
         names = "; ".join(str(pair) for pair in moved) or "часть пар удалена"
         raise ValidationError(f"Приказ не издан: пары уже не ожидают утверждения ({names}). Обновите список.")
     note = f"Приказ от {document.date:%d.%m.%Y} № {document.number}"
     for pair in pairs:
-        pair_change_status(pair=pair, to=Status.APPROVED, by=document.requested_by, note=note)
+        if pair.status == Status.PROPOSED:
+            pair_change_status(pair=pair, to=Status.APPROVED, by=document.requested_by, note=note)
+        else:
+            pair_name_order(pair=pair, by=document.requested_by, note=note)
+    Pair.objects.filter(pk__in=[pair.pk for pair in pairs]).update(order=document)
 
 
 def pairs_order_context(document: Document) -> dict:
