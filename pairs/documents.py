@@ -9,8 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 
+from mentoring.academic_year import AcademicYear
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
-from mentoring.models import Document, MentorEntry, Organisation, Person
+from mentoring.models import Document, MentorEntry, Organisation, Person, Register
+from mentoring.reference import reference
 from monitoring.models import Answer, Invitation, Questionnaire
 from programs.models import Programme
 
@@ -22,6 +24,8 @@ ORDER_ENCOURAGEMENT = "order_encouragement"
 PAIR_REPORT = "pair_report"
 CERTIFICATE = "certificate"
 BEST_MENTOR = "best_mentor"
+MENTOR_OF_YEAR = "mentor_of_year"
+BEST_PAIR = "best_pair"
 PARENTS_LETTER = "parents_letter"
 
 Status = Pair.Status
@@ -435,6 +439,41 @@ def pair_report_context(document: Document) -> dict:
 
 # Certificates and letters: one document per recipient, each the recipient's own to download.
 
+# Person records no sex: the patronymic's ending tells it, as petrovich tells it.
+MALE_PATRONYMIC = ("ич", "оглы", "улы", "уулу")
+FEMALE_PATRONYMIC = ("на", "кызы", "гызы")
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The words of a certificate or letter that agree with the recipient's sex."""
+
+    took_part: str  # «… участие в роли наставника»
+    pupil: str  # «обучающийся 7 «Б» класса»
+    pupil_genitive: str  # «родители обучающегося 7 «Б» класса»
+    mentee: str  # «наставляемый» under the name on the «Лучшая пара» diploma
+
+
+AGREEMENT = {
+    "m": Agreement("принял", "обучающийся", "обучающегося", "наставляемый"),
+    "f": Agreement("приняла", "обучающаяся", "обучающейся", "наставляемая"),
+    None: Agreement("принял(а)", "обучающийся(аяся)", "обучающегося(ейся)", "наставляемый(ая)"),
+}
+
+
+def person_sex(person: Person) -> str | None:
+    """«m» or «f»; None when the patronymic is missing or its ending tells nothing."""
+    patronymic = person.patronymic.strip().lower()
+    if patronymic.endswith(MALE_PATRONYMIC):
+        return "m"
+    if patronymic.endswith(FEMALE_PATRONYMIC):
+        return "f"
+    return None
+
+
+def agreement(person: Person) -> Agreement:
+    return AGREEMENT[person_sex(person)]
+
 
 class CertificateForm(DocumentForm):
     programme = forms.ModelChoiceField(label="Программа наставничества", queryset=Programme.objects.none())
@@ -478,6 +517,8 @@ class CertificateForm(DocumentForm):
 
 
 def certificate_context(document: Document) -> dict:
+    """Participation that has ended by the certificate's date is told in the past tense, with its term;
+    participation still going on, in the present, from its start."""
     person_id = document.params["person"]
     pairs = list(
         Pair.objects.filter(programme=document.params["programme"], status__in=AWARDED)
@@ -491,13 +532,39 @@ def certificate_context(document: Document) -> dict:
         )
     person = Person.objects.get(pk=person_id)
     programme = pairs[0].programme
+    ended_on = max(pair.ended_on or pair.ends_on or programme.ends_on for pair in pairs)
     return {
         "person": person,
         "programme": programme,
         "roles": " и ".join(sorted({ROLE_GENITIVE[role_in(pair, person)] for pair in pairs})),
         "started_on": min(pair.started_on or programme.starts_on for pair in pairs),
-        "ended_on": max(pair.ended_on or pair.ends_on or programme.ends_on for pair in pairs),
+        "ended_on": ended_on,
+        "finished": all(pair.ended_on for pair in pairs) and ended_on <= document.date,
+        "words": agreement(person),
     }
+
+
+@dataclass(frozen=True)
+class Award:
+    """A school's diploma (грамота, диплом) as fixtures/awards.yaml words it."""
+
+    heading: str  # «ГРАМОТА»
+    name: str  # «„Лучший наставник“», printed under the heading
+    reason: str  # the wording proposed after «награждается …»
+
+    @property
+    def title(self) -> str:
+        return f"{self.heading.capitalize()} {self.name}"
+
+
+AWARDS = {
+    row["код"]: Award(row["заголовок"], row["название"], row["формулировка"])
+    for row in reference("awards")["награды"]
+}
+
+
+def reason_field(code: str) -> forms.CharField:
+    return forms.CharField(label="Формулировка", max_length=300, initial=AWARDS[code].reason)
 
 
 class MentorAwardsForm(AwardedMentorsForm):
@@ -525,18 +592,23 @@ class MentorAwardsForm(AwardedMentorsForm):
         ]
 
 
-class BestMentorForm(MentorAwardsForm):
-    title = "Грамота «Лучший наставник»"
-    reason = forms.CharField(
-        label="Формулировка",
-        max_length=300,
-        initial="за высокий профессионализм, активную работу в роли наставника "
-        "и значимые результаты наставляемых",
-    )
+class MentorDiplomaForm(MentorAwardsForm):
+    """A diploma of fixtures/awards.yaml for each chosen mentor, with the wording the director settles."""
+
     field_order = ["date", "mentors", "reason"]
 
     def params(self) -> dict:
         return {"reason": self.cleaned_data["reason"].strip()}
+
+
+class BestMentorForm(MentorDiplomaForm):
+    title = AWARDS[BEST_MENTOR].title
+    reason = reason_field(BEST_MENTOR)
+
+
+class MentorOfYearForm(MentorDiplomaForm):
+    title = AWARDS[MENTOR_OF_YEAR].title
+    reason = reason_field(MENTOR_OF_YEAR)
 
 
 def mentor_programmes(document: Document) -> tuple[MentorEntry, list[Programme]]:
@@ -548,28 +620,81 @@ def mentor_programmes(document: Document) -> tuple[MentorEntry, list[Programme]]
     return entry, programmes
 
 
-def best_mentor_context(document: Document) -> dict:
+def mentor_diploma_context(document: Document) -> dict:
     entry, programmes = mentor_programmes(document)
-    return {"person": entry.person, "programmes": programmes, "reason": document.params["reason"]}
+    return {
+        "person": entry.person,
+        "programmes": programmes,
+        "reason": document.params["reason"],
+        "award": AWARDS[document.kind],
+        "words": agreement(entry.person),
+        "academic_year": AcademicYear.containing(document.date),
+    }
+
+
+class BestPairForm(DocumentForm):
+    """A «Лучшая пара» diploma for each chosen pair or group that has worked."""
+
+    pairs = forms.ModelMultipleChoiceField(
+        label="Пары и группы — победители конкурса",
+        queryset=Pair.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": NOBODY_TO_AWARD},
+        help_text="Работающие и завершившие работу пары школы.",
+    )
+    reason = reason_field(BEST_PAIR)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pairs"].queryset = pairs_with_people(awarded_pairs(self.school).values("pk"))
+        self.fields["pairs"].label_from_instance = lambda pair: f"{pair} ({pair.programme.title})"
+
+    def drafts(self) -> list[Draft]:
+        reason = self.cleaned_data["reason"].strip()
+        return [
+            Draft(
+                f"{AWARDS[BEST_PAIR].title}: {pair.mentor.person.full_name} — {pair.mentees_label}",
+                {"pair": pair.pk, "reason": reason},
+                pair=pair,
+            )
+            for pair in self.cleaned_data["pairs"]
+        ]
+
+
+def best_pair_context(document: Document) -> dict:
+    pair = pairs_with_people([document.params["pair"]]).filter(status__in=AWARDED).first()
+    if pair is None:
+        raise DocumentDataError("Пара удалена или прекратила работу: диплом сформировать нельзя.")
+    mentees = [member.mentee.person for member in pair.members.all()]
+    return {
+        "pair": pair,
+        "mentees": [(person, agreement(person)) for person in mentees],
+        "reason": document.params["reason"],
+        "award": AWARDS[BEST_PAIR],
+    }
 
 
 class ParentsLetterForm(MentorAwardsForm):
+    """Only pupils who mentor are offered: the letter thanks the parents of a pupil mentor."""
+
     title = "Благодарственное письмо родителям"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentors"].label = "Наставники из числа обучающихся"
-        self.fields["mentors"].help_text = "Письмо пишется родителям только наставников-обучающихся."
-
-    def clean(self):
-        cleaned = super().clean()
-        refuse_non_pupils([entry.person for entry in cleaned.get("mentors", [])])
-        return cleaned
+        mentors = self.fields["mentors"]
+        mentors.queryset = mentors.queryset.filter(person__kind=Person.Kind.PUPIL)
+        mentors.label = "Наставники из числа обучающихся"
+        mentors.help_text = (
+            "Обучающиеся — наставники работающих и завершивших работу пар."
+            if mentors.queryset.exists()
+            else "В школе нет обучающихся — наставников работающих или завершивших работу пар: "
+            "письмо писать некому."
+        )
 
 
 def parents_letter_context(document: Document) -> dict:
     entry, programmes = mentor_programmes(document)
-    return {"person": entry.person, "programmes": programmes}
+    return {"person": entry.person, "programmes": programmes, "words": agreement(entry.person)}
 
 
 register(
@@ -604,18 +729,42 @@ register(
         form=CertificateForm,
         template="documents/pdf/certificate.html",
         context=certificate_context,
-        description="Сертификат в портфолио работ и достижений: по одному на каждого выбранного участника; "
-        "участник скачивает свой в личном кабинете.",
+        description="Сертификат в портфолио работ и достижений: по одному на каждого выбранного участника, "
+        "с номером в журнале сертификатов школы за год; участник скачивает свой в личном кабинете.",
+        numbered_in=Register.CERTIFICATES,
     )
 )
 register(
     DocumentSpec(
         kind=BEST_MENTOR,
-        label="Грамота «Лучший наставник»",
+        label=AWARDS[BEST_MENTOR].title,
         form=BestMentorForm,
         template="documents/pdf/best_mentor.html",
-        context=best_mentor_context,
+        context=mentor_diploma_context,
         description="Школьная грамота «Лучший наставник»: по одной на каждого выбранного наставника.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=MENTOR_OF_YEAR,
+        label="Диплом «Наставник года»",
+        form=MentorOfYearForm,
+        template="documents/pdf/mentor_of_year.html",
+        context=mentor_diploma_context,
+        description="Диплом победителя школьного конкурса профессионального мастерства «Наставник года» "
+        "за учебный год: по одному на каждого выбранного наставника.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=BEST_PAIR,
+        label="Диплом «Лучшая пара»",
+        form=BestPairForm,
+        template="documents/pdf/best_pair.html",
+        context=best_pair_context,
+        description="Диплом победителей школьного конкурса «Лучшая пара»: наставнику и наставляемым "
+        "каждой выбранной пары или группы; наставник пары может скачать его.",
+        for_pair_mentor=True,
     )
 )
 register(

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mentoring import documents
-from mentoring.models import Document, OrderCounter, Role
+from mentoring.models import Document, DocumentCounter, Register, Role
 from pairs.documents import ORDER_PAIRS, PAIR_REPORT
 from pairs.models import Pair
 from roadmap.department_documents import DEPARTMENT_REPORT
@@ -63,16 +63,17 @@ def test_order_numbers_follow_the_schools_format_and_are_never_reused(client_as,
     ask_for_pairs_order(director, programme, pairs=[proposed[1].pk])
 
     assert Document.objects.get().number == "2/ОД"
-    assert OrderCounter.objects.get(school=school, year=2026).last == 2
+    assert DocumentCounter.objects.get(school=school, year=2026).last == 2
 
 
-def test_each_school_and_year_counts_its_own_orders(school):
+def test_each_school_register_and_year_counts_its_own_numbers(school):
     other = SchoolFactory()
 
-    assert documents.next_order_sequence(school, 2026) == 1
-    assert documents.next_order_sequence(school, 2026) == 2
-    assert documents.next_order_sequence(other, 2026) == 1
-    assert documents.next_order_sequence(school, 2027) == 1
+    assert documents.next_number(school, Register.ORDERS, 2026) == 1
+    assert documents.next_number(school, Register.ORDERS, 2026) == 2
+    assert documents.next_number(other, Register.ORDERS, 2026) == 1
+    assert documents.next_number(school, Register.ORDERS, 2027) == 1
+    assert documents.next_number(school, Register.CERTIFICATES, 2026) == 1, "each register counts its own"
 
 
 def test_an_order_for_pairs_already_named_by_an_order_is_refused_and_changes_nothing(
@@ -85,7 +86,7 @@ def test_an_order_for_pairs_already_named_by_an_order_is_refused_and_changes_not
     page = ask_for_pairs_order(director, programme)
 
     assert "В программе нет пар, ожидающих утверждения" in page.content.decode()
-    assert Document.objects.count() == 1 and not OrderCounter.objects.exists()
+    assert Document.objects.count() == 1 and not DocumentCounter.objects.exists()
 
 
 def test_a_pair_approved_without_an_order_is_named_by_the_next_pairs_order(client_as, school, programme):
@@ -341,7 +342,7 @@ def test_a_request_for_an_unregistered_kind_writes_nothing(school):
             by=UserFactory(),
         )
 
-    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+    assert not Document.objects.exists() and not DocumentCounter.objects.exists()
 
 
 def test_every_registered_kind_has_its_own_russian_label():

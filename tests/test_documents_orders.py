@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import Document, OrderCounter, Role
+from mentoring.models import Document, DocumentCounter, Role
 from pairs.models import Pair
 from programs.documents import ORDER_APPROVAL, ORDER_FINAL_EVENT, ORDER_INTRODUCTION, ORDER_MENTOR_SCHOOL
 from programs.models import Programme, ProgrammeRisk
@@ -98,7 +98,7 @@ def assert_an_order(document, school):
 def assert_refused(page, message):
     assert page.status_code == 200
     assert message in page.content.decode()
-    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+    assert not Document.objects.exists() and not DocumentCounter.objects.exists()
 
 
 def test_the_introduction_order_appoints_the_chosen_curator(director, school, curator):
