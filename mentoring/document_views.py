@@ -111,8 +111,10 @@ def document_new(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("Нет такого вида документа.")
     if not may_request(request, kind):
         raise PermissionDenied(refusal(spec))
-    # A link from a programme or pair page fills the form in: ?programme=…, ?pair=…
-    initial = request.GET.dict() if request.method == "GET" else {}
+    # A link from a programme or pair page fills the form in: ?programme=…, ?pair=…; the pairs list ticks
+    # several: ?pairs=…&pairs=…
+    initial = {key: values if len(values) > 1 else values[0] for key, values in request.GET.lists()}
+    initial = initial if request.method == "GET" else {}
     form = spec.form(request.POST or None, initial=initial, school=school, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

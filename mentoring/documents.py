@@ -1,8 +1,9 @@
 """The document machinery: what each kind of document needs, asking for documents, and rendering them.
 
 Each app describes its documents in its own `documents.py` with `register(DocumentSpec(...))`; they are
-loaded when Django starts (see MentoringConfig.ready). A request makes the rows and, for an order, its
-number, in its own transaction, and enqueues the render on commit; the worker only renders and stores.
+loaded when Django starts (see MentoringConfig.ready). A request makes the rows and, for an order or a
+certificate, its number in its register, in its own transaction, and enqueues the render on commit; the
+worker only renders and stores.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from kombu.exceptions import OperationalError
 from .forms import DateInput
 from .models import (
     Document,
-    OrderCounter,
+    DocumentCounter,
     Organisation,
     Person,
+    Register,
     Role,
     User,
     document_upload_to,
@@ -90,6 +92,12 @@ class DocumentSpec:
     # The director may publish it on the school's public page: it names no pupil (orders about the model,
     # the Положение and the programme, the roadmap). Nothing with a pair or a person is ever publishable.
     publishable: bool = False
+    # The register that numbers it besides the orders, which are all numbered in the orders' register.
+    numbered_in: str = ""
+
+    @property
+    def register(self) -> str:
+        return Register.ORDERS if self.kind.startswith("order_") else self.numbered_in
 
     @property
     def requesters(self) -> frozenset[str]:
@@ -145,10 +153,11 @@ def document_unpublish(*, document: Document) -> Document:
 
 
 @transaction.atomic
-def next_order_sequence(school: Organisation, year: int) -> int:
-    """The school's next order number of the year, under a row lock: two requests never get the same one."""
-    counter, _ = OrderCounter.objects.get_or_create(school=school, year=year)
-    counter = OrderCounter.objects.select_for_update().get(pk=counter.pk)
+def next_number(school: Organisation, register: str, year: int) -> int:
+    """The next number of the school's register in the year, under a row lock: two requests never get the
+    same one."""
+    counter, _ = DocumentCounter.objects.get_or_create(school=school, register=register, year=year)
+    counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
@@ -173,9 +182,14 @@ def documents_request(
             person=draft.person,
             requested_by=by,
         )
-        if document.is_order:
-            document.sequence = next_order_sequence(school, date.year)
-            document.number = school.order_number(document.sequence)
+        if spec.register:
+            document.register = spec.register
+            document.sequence = next_number(school, spec.register, date.year)
+            document.number = (
+                school.order_number(document.sequence)
+                if spec.register == Register.ORDERS
+                else str(document.sequence)
+            )
         document.save()
         if spec.issue:
             spec.issue(document)

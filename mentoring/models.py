@@ -515,6 +515,14 @@ def validate_document_kind(kind: str) -> None:
         )
 
 
+class Register(models.TextChoices):
+    """The numbered registers a school keeps (журналы регистрации): each numbers its documents from 1 every
+    calendar year, separately from the others."""
+
+    ORDERS = "orders", "Приказы"
+    CERTIFICATES = "certificates", "Сертификаты участников"
+
+
 class DocumentQuerySet(SchoolOwnedQuerySet):
     def published(self) -> DocumentQuerySet:
         """What the school's public page shows: published, ready, of a publishable kind and about no one in
@@ -550,7 +558,8 @@ class Document(models.Model):
     school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("вид документа", max_length=30, validators=[validate_document_kind])
     year = models.PositiveSmallIntegerField("год")
-    sequence = models.PositiveIntegerField("порядковый номер приказа", null=True, blank=True)
+    register = models.CharField("журнал регистрации", max_length=20, choices=Register.choices, blank=True)
+    sequence = models.PositiveIntegerField("порядковый номер в журнале", null=True, blank=True)
     number = models.CharField("номер", max_length=30, blank=True)
     date = models.DateField("дата")
     title = models.CharField("заголовок", max_length=500)
@@ -596,9 +605,9 @@ class Document(models.Model):
         indexes = [models.Index(fields=["school", "kind", "year"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "year", "sequence"],
+                fields=["school", "register", "year", "sequence"],
                 condition=Q(sequence__isnull=False),
-                name="order_number_unique_per_school_and_year",
+                name="number_unique_per_register_and_year",
             ),
             models.CheckConstraint(
                 condition=~Q(status="ready") | ~Q(file=""), name="ready_document_has_a_file"
@@ -640,15 +649,21 @@ class Document(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RENDERING)
 
 
-class OrderCounter(models.Model):
-    """The last order number a school gave in a year: it only grows, so a number is never given twice."""
+class DocumentCounter(models.Model):
+    """The last number a school gave in a register in a year: it only grows, so a number is never given
+    twice."""
 
     school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    register = models.CharField(max_length=20, choices=Register.choices, default=Register.ORDERS)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["school", "year"], name="one_order_counter_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "register", "year"], name="one_counter_per_register_and_year"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.school}: {self.year}, последний № {self.last}"
+        return f"{self.school}: {self.get_register_display()}, {self.year}, последний № {self.last}"

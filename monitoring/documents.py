@@ -343,6 +343,9 @@ class AnnualReportForm(DocumentForm):
         super().__init__(*args, **kwargs)
         years = programme_years(self.school)
         self.fields["year"].choices = [(y.start_year, f"{y.label} учебный год") for y in years]
+        # The year under way, not a later one a programme already reaches into.
+        if reached := [year for year in years if year <= AcademicYear.current()]:
+            self.initial.setdefault("year", reached[0].start_year)
         if not years:
             self.fields["year"].help_text = "В школе ещё нет программ наставничества: отчитываться не о чем."
 

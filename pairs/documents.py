@@ -9,19 +9,23 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 
+from mentoring.academic_year import AcademicYear
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
-from mentoring.models import Document, MentorEntry, Organisation, Person
+from mentoring.models import Document, MentorEntry, Organisation, Person, Register
+from mentoring.reference import reference
 from monitoring.models import Answer, Invitation, Questionnaire
 from programs.models import Programme
 
 from .models import Meeting, Pair
-from .services import pair_change_status
+from .services import pair_change_status, pair_name_order
 
 ORDER_PAIRS = "order_pairs"
 ORDER_ENCOURAGEMENT = "order_encouragement"
 PAIR_REPORT = "pair_report"
 CERTIFICATE = "certificate"
 BEST_MENTOR = "best_mentor"
+MENTOR_OF_YEAR = "mentor_of_year"
+BEST_PAIR = "best_pair"
 PARENTS_LETTER = "parents_letter"
 
 Status = Pair.Status
@@ -37,68 +41,98 @@ def pairs_with_people(ids: list[int]):
     )
 
 
+AWAITING = Q(pairs__status=Status.PROPOSED) | Q(pairs__status__in=Pair.ORDERED, pairs__order__isnull=True)
+
+
+def awaiting_label(pair: Pair) -> str:
+    label = f"{pair} («{pair.programme.title}»)"
+    return f"{label} — утверждена без приказа" if pair.lacks_order else label
+
+
 class PairsOrderForm(DocumentForm):
-    programme = forms.ModelChoiceField(label="Программа наставничества", queryset=Programme.objects.none())
+    """The pairs list's «Утвердить выбранные приказом» opens this form with the ticked pairs chosen. Pairs of
+    several programmes make one order per programme: each order's appendix, curator and term are one
+    programme's, as schools file them, and every ticked pair is approved by the one submission."""
+
+    programme = forms.ModelChoiceField(
+        label="Программа наставничества",
+        queryset=Programme.objects.none(),
+        required=False,
+        help_text="Не выбрана — по приказу на каждую программу отмеченных пар.",
+    )
     pairs = forms.ModelMultipleChoiceField(
         label="Пары и группы",
         queryset=Pair.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Пусто — все предложенные пары программы.",
+        help_text="Пусто — все пары выбранной программы, ожидающие приказа: предложенные "
+        "и утверждённые без приказа.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        proposed = Q(pairs__status=Status.PROPOSED)
         self.fields["programme"].queryset = (
             Programme.objects.for_school(self.school)
-            .annotate(proposed=Count("pairs", filter=proposed))
+            .annotate(awaiting=Count("pairs", filter=AWAITING))
             .order_by("-starts_on", "title")
         )
         self.fields["programme"].label_from_instance = lambda programme: (
-            f"{programme.title} — пар ждут утверждения: {programme.proposed}"
+            f"{programme.title} — пар ждут утверждения: {programme.awaiting}"
         )
         self.fields["pairs"].queryset = (
             Pair.objects.for_school(self.school)
-            .filter(status=Status.PROPOSED)
+            .awaiting_order()
             .select_related("programme", "mentor__person")
             .prefetch_related("members__mentee__person")
             .order_by("programme__title", "mentor__person__last_name", "pk")
         )
-        self.fields["pairs"].label_from_instance = lambda pair: f"{pair} («{pair.programme.title}»)"
+        self.fields["pairs"].label_from_instance = awaiting_label
 
     def clean(self):
         cleaned = super().clean()
-        programme = cleaned.get("programme")
-        if programme is None:
+        programme, chosen = cleaned.get("programme"), cleaned.get("pairs")
+        if chosen is None or "programme" not in cleaned:
             return cleaned
-        proposed = Pair.objects.filter(programme=programme, status=Status.PROPOSED)
-        chosen = cleaned.get("pairs") or proposed
+        if not chosen:
+            if programme is None:
+                raise ValidationError("Выберите программу или отметьте пары: приказ некого утверждать.")
+            chosen = Pair.objects.filter(programme=programme).awaiting_order().select_related("programme")
         if not chosen:
             raise ValidationError(
-                "В программе нет пар, ожидающих утверждения: все её пары уже утверждены или ещё не подобраны."
+                "В программе нет пар, ожидающих утверждения: все её пары уже утверждены приказом "
+                "или ещё не подобраны."
             )
-        if any(pair.programme_id != programme.pk for pair in chosen):
+        if programme is not None and any(pair.programme_id != programme.pk for pair in chosen):
             raise ValidationError("Выбраны пары другой программы.")
         cleaned["chosen"] = list(chosen)
         return cleaned
 
     def drafts(self) -> list[Draft]:
-        programme = self.cleaned_data["programme"]
-        pairs = [pair.pk for pair in self.cleaned_data["chosen"]]
-        return [Draft(PAIRS_ORDER_TITLE, {"programme": programme.pk, "pairs": pairs})]
+        """One order per programme, in the order of the programmes' titles."""
+        by_programme: dict[Programme, list[int]] = {}
+        for pair in sorted(self.cleaned_data["chosen"], key=lambda pair: (pair.programme.title, pair.pk)):
+            by_programme.setdefault(pair.programme, []).append(pair.pk)
+        return [
+            Draft(PAIRS_ORDER_TITLE, {"programme": programme.pk, "pairs": pairs})
+            for programme, pairs in by_programme.items()
+        ]
 
 
 def approve_listed_pairs(document: Document) -> None:
-    """Issuing the order approves its pairs, in the same transaction as its number."""
+    """Issuing the order approves its proposed pairs and names those approved without an order, in the same
+    transaction as its number."""
     pairs = list(Pair.objects.select_for_update().filter(pk__in=document.params["pairs"]).order_by("pk"))
-    moved = [pair for pair in pairs if pair.status != Status.PROPOSED]
+    moved = [pair for pair in pairs if not pair.awaits_order]
     if moved or len(pairs) != len(document.params["pairs"]):
         names = "; ".join(str(pair) for pair in moved) or "часть пар удалена"
         raise ValidationError(f"Приказ не издан: пары уже не ожидают утверждения ({names}). Обновите список.")
     note = f"Приказ от {document.date:%d.%m.%Y} № {document.number}"
     for pair in pairs:
-        pair_change_status(pair=pair, to=Status.APPROVED, by=document.requested_by, note=note)
+        if pair.status == Status.PROPOSED:
+            pair_change_status(pair=pair, to=Status.APPROVED, by=document.requested_by, note=note)
+        else:
+            pair_name_order(pair=pair, by=document.requested_by, note=note)
+    Pair.objects.filter(pk__in=[pair.pk for pair in pairs]).update(order=document)
 
 
 def pairs_order_context(document: Document) -> dict:
@@ -405,6 +439,41 @@ def pair_report_context(document: Document) -> dict:
 
 # Certificates and letters: one document per recipient, each the recipient's own to download.
 
+# Person records no sex: the patronymic's ending tells it, as petrovich tells it.
+MALE_PATRONYMIC = ("ич", "оглы", "улы", "уулу")
+FEMALE_PATRONYMIC = ("на", "кызы", "гызы")
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The words of a certificate or letter that agree with the recipient's sex."""
+
+    took_part: str  # «… участие в роли наставника»
+    pupil: str  # «обучающийся 7 «Б» класса»
+    pupil_genitive: str  # «родители обучающегося 7 «Б» класса»
+    mentee: str  # «наставляемый» under the name on the «Лучшая пара» diploma
+
+
+AGREEMENT = {
+    "m": Agreement("принял", "обучающийся", "обучающегося", "наставляемый"),
+    "f": Agreement("приняла", "обучающаяся", "обучающейся", "наставляемая"),
+    None: Agreement("принял(а)", "обучающийся(аяся)", "обучающегося(ейся)", "наставляемый(ая)"),
+}
+
+
+def person_sex(person: Person) -> str | None:
+    """«m» or «f»; None when the patronymic is missing or its ending tells nothing."""
+    patronymic = person.patronymic.strip().lower()
+    if patronymic.endswith(MALE_PATRONYMIC):
+        return "m"
+    if patronymic.endswith(FEMALE_PATRONYMIC):
+        return "f"
+    return None
+
+
+def agreement(person: Person) -> Agreement:
+    return AGREEMENT[person_sex(person)]
+
 
 class CertificateForm(DocumentForm):
     programme = forms.ModelChoiceField(label="Программа наставничества", queryset=Programme.objects.none())
@@ -448,6 +517,8 @@ class CertificateForm(DocumentForm):
 
 
 def certificate_context(document: Document) -> dict:
+    """Participation that has ended by the certificate's date is told in the past tense, with its term;
+    participation still going on, in the present, from its start."""
     person_id = document.params["person"]
     pairs = list(
         Pair.objects.filter(programme=document.params["programme"], status__in=AWARDED)
@@ -461,13 +532,39 @@ def certificate_context(document: Document) -> dict:
         )
     person = Person.objects.get(pk=person_id)
     programme = pairs[0].programme
+    ended_on = max(pair.ended_on or pair.ends_on or programme.ends_on for pair in pairs)
     return {
         "person": person,
         "programme": programme,
         "roles": " и ".join(sorted({ROLE_GENITIVE[role_in(pair, person)] for pair in pairs})),
         "started_on": min(pair.started_on or programme.starts_on for pair in pairs),
-        "ended_on": max(pair.ended_on or pair.ends_on or programme.ends_on for pair in pairs),
+        "ended_on": ended_on,
+        "finished": all(pair.ended_on for pair in pairs) and ended_on <= document.date,
+        "words": agreement(person),
     }
+
+
+@dataclass(frozen=True)
+class Award:
+    """A school's diploma (грамота, диплом) as fixtures/awards.yaml words it."""
+
+    heading: str  # «ГРАМОТА»
+    name: str  # «„Лучший наставник“», printed under the heading
+    reason: str  # the wording proposed after «награждается …»
+
+    @property
+    def title(self) -> str:
+        return f"{self.heading.capitalize()} {self.name}"
+
+
+AWARDS = {
+    row["код"]: Award(row["заголовок"], row["название"], row["формулировка"])
+    for row in reference("awards")["награды"]
+}
+
+
+def reason_field(code: str) -> forms.CharField:
+    return forms.CharField(label="Формулировка", max_length=300, initial=AWARDS[code].reason)
 
 
 class MentorAwardsForm(AwardedMentorsForm):
@@ -495,18 +592,23 @@ class MentorAwardsForm(AwardedMentorsForm):
         ]
 
 
-class BestMentorForm(MentorAwardsForm):
-    title = "Грамота «Лучший наставник»"
-    reason = forms.CharField(
-        label="Формулировка",
-        max_length=300,
-        initial="за высокий профессионализм, активную работу в роли наставника "
-        "и значимые результаты наставляемых",
-    )
+class MentorDiplomaForm(MentorAwardsForm):
+    """A diploma of fixtures/awards.yaml for each chosen mentor, with the wording the director settles."""
+
     field_order = ["date", "mentors", "reason"]
 
     def params(self) -> dict:
         return {"reason": self.cleaned_data["reason"].strip()}
+
+
+class BestMentorForm(MentorDiplomaForm):
+    title = AWARDS[BEST_MENTOR].title
+    reason = reason_field(BEST_MENTOR)
+
+
+class MentorOfYearForm(MentorDiplomaForm):
+    title = AWARDS[MENTOR_OF_YEAR].title
+    reason = reason_field(MENTOR_OF_YEAR)
 
 
 def mentor_programmes(document: Document) -> tuple[MentorEntry, list[Programme]]:
@@ -518,28 +620,81 @@ def mentor_programmes(document: Document) -> tuple[MentorEntry, list[Programme]]
     return entry, programmes
 
 
-def best_mentor_context(document: Document) -> dict:
+def mentor_diploma_context(document: Document) -> dict:
     entry, programmes = mentor_programmes(document)
-    return {"person": entry.person, "programmes": programmes, "reason": document.params["reason"]}
+    return {
+        "person": entry.person,
+        "programmes": programmes,
+        "reason": document.params["reason"],
+        "award": AWARDS[document.kind],
+        "words": agreement(entry.person),
+        "academic_year": AcademicYear.containing(document.date),
+    }
+
+
+class BestPairForm(DocumentForm):
+    """A «Лучшая пара» diploma for each chosen pair or group that has worked."""
+
+    pairs = forms.ModelMultipleChoiceField(
+        label="Пары и группы — победители конкурса",
+        queryset=Pair.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": NOBODY_TO_AWARD},
+        help_text="Работающие и завершившие работу пары школы.",
+    )
+    reason = reason_field(BEST_PAIR)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pairs"].queryset = pairs_with_people(awarded_pairs(self.school).values("pk"))
+        self.fields["pairs"].label_from_instance = lambda pair: f"{pair} ({pair.programme.title})"
+
+    def drafts(self) -> list[Draft]:
+        reason = self.cleaned_data["reason"].strip()
+        return [
+            Draft(
+                f"{AWARDS[BEST_PAIR].title}: {pair.mentor.person.full_name} — {pair.mentees_label}",
+                {"pair": pair.pk, "reason": reason},
+                pair=pair,
+            )
+            for pair in self.cleaned_data["pairs"]
+        ]
+
+
+def best_pair_context(document: Document) -> dict:
+    pair = pairs_with_people([document.params["pair"]]).filter(status__in=AWARDED).first()
+    if pair is None:
+        raise DocumentDataError("Пара удалена или прекратила работу: диплом сформировать нельзя.")
+    mentees = [member.mentee.person for member in pair.members.all()]
+    return {
+        "pair": pair,
+        "mentees": [(person, agreement(person)) for person in mentees],
+        "reason": document.params["reason"],
+        "award": AWARDS[BEST_PAIR],
+    }
 
 
 class ParentsLetterForm(MentorAwardsForm):
+    """Only pupils who mentor are offered: the letter thanks the parents of a pupil mentor."""
+
     title = "Благодарственное письмо родителям"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentors"].label = "Наставники из числа обучающихся"
-        self.fields["mentors"].help_text = "Письмо пишется родителям только наставников-обучающихся."
-
-    def clean(self):
-        cleaned = super().clean()
-        refuse_non_pupils([entry.person for entry in cleaned.get("mentors", [])])
-        return cleaned
+        mentors = self.fields["mentors"]
+        mentors.queryset = mentors.queryset.filter(person__kind=Person.Kind.PUPIL)
+        mentors.label = "Наставники из числа обучающихся"
+        mentors.help_text = (
+            "Обучающиеся — наставники работающих и завершивших работу пар."
+            if mentors.queryset.exists()
+            else "В школе нет обучающихся — наставников работающих или завершивших работу пар: "
+            "письмо писать некому."
+        )
 
 
 def parents_letter_context(document: Document) -> dict:
     entry, programmes = mentor_programmes(document)
-    return {"person": entry.person, "programmes": programmes}
+    return {"person": entry.person, "programmes": programmes, "words": agreement(entry.person)}
 
 
 register(
@@ -574,18 +729,42 @@ register(
         form=CertificateForm,
         template="documents/pdf/certificate.html",
         context=certificate_context,
-        description="Сертификат в портфолио работ и достижений: по одному на каждого выбранного участника; "
-        "участник скачивает свой в личном кабинете.",
+        description="Сертификат в портфолио работ и достижений: по одному на каждого выбранного участника, "
+        "с номером в журнале сертификатов школы за год; участник скачивает свой в личном кабинете.",
+        numbered_in=Register.CERTIFICATES,
     )
 )
 register(
     DocumentSpec(
         kind=BEST_MENTOR,
-        label="Грамота «Лучший наставник»",
+        label=AWARDS[BEST_MENTOR].title,
         form=BestMentorForm,
         template="documents/pdf/best_mentor.html",
-        context=best_mentor_context,
+        context=mentor_diploma_context,
         description="Школьная грамота «Лучший наставник»: по одной на каждого выбранного наставника.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=MENTOR_OF_YEAR,
+        label="Диплом «Наставник года»",
+        form=MentorOfYearForm,
+        template="documents/pdf/mentor_of_year.html",
+        context=mentor_diploma_context,
+        description="Диплом победителя школьного конкурса профессионального мастерства «Наставник года» "
+        "за учебный год: по одному на каждого выбранного наставника.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=BEST_PAIR,
+        label="Диплом «Лучшая пара»",
+        form=BestPairForm,
+        template="documents/pdf/best_pair.html",
+        context=best_pair_context,
+        description="Диплом победителей школьного конкурса «Лучшая пара»: наставнику и наставляемым "
+        "каждой выбранной пары или группы; наставник пары может скачать его.",
+        for_pair_mentor=True,
     )
 )
 register(

@@ -33,7 +33,6 @@ class StatusAction:
 STATUS_ACTIONS = {
     action.to: action
     for action in (
-        StatusAction(S.APPROVED, "Утвердить", Role.DIRECTOR),
         StatusAction(S.ACTIVE, "Начать работу", Role.CURATOR, date_label="Дата начала работы"),
         StatusAction(
             S.COMPLETED, "Завершить", Role.CURATOR, date_label="Дата завершения", button="btn-success"

@@ -35,6 +35,10 @@ class PairQuerySet(SchoolOwnedQuerySet):
     def current(self):
         return self.filter(status__in=Pair.CURRENT)
 
+    def awaiting_order(self):
+        """Pairs a pairs order may still name: proposed ones, and current ones approved without an order."""
+        return self.filter(Q(status=Pair.Status.PROPOSED) | Q(status__in=Pair.ORDERED, order__isnull=True))
+
     def mentored_by(self, user):
         return self.filter(mentor_is(user))
 
@@ -63,6 +67,8 @@ class Pair(models.Model):
 
     # A pair holds its mentees and its mentor's capacity from the proposal until it ends.
     CURRENT = (Status.PROPOSED, Status.APPROVED, Status.ACTIVE)
+    # Current pairs past the proposal: the pairs order should name them; without one they show «без приказа».
+    ORDERED = (Status.APPROVED, Status.ACTIVE)
     TRANSITIONS = {
         Status.PROPOSED: (Status.APPROVED, Status.TERMINATED),
         Status.APPROVED: (Status.ACTIVE, Status.TERMINATED),
@@ -92,6 +98,14 @@ class Pair(models.Model):
     ends_on = models.DateField("окончание работы (план)", null=True, blank=True)
     ended_on = models.DateField("завершена", null=True, blank=True)
     termination_reason = models.TextField("причина прекращения", blank=True)
+    order = models.ForeignKey(
+        "mentoring.Document",
+        verbose_name="приказ об утверждении",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     explanation = models.JSONField("почему предложена", default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,6 +154,15 @@ class Pair(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status in self.CURRENT
+
+    @property
+    def lacks_order(self) -> bool:
+        """Approved (earlier, or before the product) with no pairs order naming it yet: «без приказа»."""
+        return self.status in self.ORDERED and self.order_id is None
+
+    @property
+    def awaits_order(self) -> bool:
+        return self.status == self.Status.PROPOSED or self.lacks_order
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS[self.Status(self.status)]

@@ -215,15 +215,11 @@ def pair_release(*, pair: Pair, completed: bool) -> None:
     released.exclude(pk__in=still_paired).update(status=status)
 
 
-@transaction.atomic
-def pairs_approve(*, pairs: list[Pair], by: User) -> int:
-    """The director approves proposed pairs; those another user already moved on are left as they are."""
-    approved = 0
-    proposed = Pair.objects.select_for_update().filter(pk__in=[p.pk for p in pairs], status=S.PROPOSED)
-    for pair in proposed.order_by("pk"):
-        pair_change_status(pair=pair, to=S.APPROVED, by=by)
-        approved += 1
-    return approved
+def pair_name_order(*, pair: Pair, by: User | None, note: str) -> None:
+    """A pair approved without an order is named by one now: its history says so; its status stays."""
+    PairStatusChange.objects.create(
+        pair=pair, from_status=pair.status, to_status=pair.status, changed_by=by, note=note
+    )
 
 
 # The personalised programme (план мероприятий) of a pair: the curator and the pair's mentor keep it while

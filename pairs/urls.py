@@ -2,7 +2,7 @@ from django.urls import include, path
 
 # Each area keeps its routes beside its views.
 urlpatterns = [
-    path("", include("pairs.views")),  # pair_list, pairs_approve, pair_detail, pair_status, plan items
+    path("", include("pairs.views")),  # pair_list, pair_detail, pair_status, plan items
     path("", include("pairs.matching_views")),  # matching_start, proposal_*, preference_*
     path("", include("pairs.meeting_views")),  # meeting_*, calendar_*
 ]

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from import_export import resources
 from import_export.fields import Field
@@ -157,30 +156,6 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     return render(request, "pairs/pair_list.html", context)
 
 
-@allow(Role.DIRECTOR)
-@require_POST
-def pairs_approve(request: HttpRequest) -> HttpResponse:
-    """The director approves the pairs ticked in the list; those someone already moved on stay as they are."""
-    ticked = [value for value in request.POST.getlist("pair") if value.isdigit()]
-    chosen = list(Pair.objects.approvable_by(request.user).filter(pk__in=ticked))
-    if not chosen:
-        messages.error(request, "Отметьте пары и группы со статусом «Предложена», которые нужно утвердить.")
-    else:
-        approved = services.pairs_approve(pairs=chosen, by=request.user)
-        if approved:
-            messages.success(request, f"Утверждено пар и групп: {approved}.")
-        if stale := len(chosen) - approved:
-            messages.warning(
-                request,
-                f"Не утверждено: {stale} — их уже утвердил или перевёл в другой статус другой пользователь. "
-                "Их статус не изменён.",
-            )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse("pair_list")
-    return redirect(target)
-
-
 # A pair's page.
 
 
@@ -211,7 +186,7 @@ def detail_rows(user) -> QuerySet[Pair]:
     present = Prefetch("present", queryset=MenteeEntry.objects.select_related("person"))
     return (
         Pair.objects.visible_to(user)
-        .select_related("school", "programme", "mentor__person", "role_model")
+        .select_related("school", "programme", "mentor__person", "role_model", "order")
         .prefetch_related(
             MEMBERS,
             Prefetch("plan_items", queryset=PlanItem.objects.select_related("done_by")),
@@ -222,17 +197,18 @@ def detail_rows(user) -> QuerySet[Pair]:
 
 
 def powers(request: HttpRequest, pair: Pair) -> set[str]:
-    """Which of the roles that move a pair along its lifecycle the user holds in the pair's school."""
-    held = set()
-    if may_write(request, pair.school_id):
-        held.add(Role.CURATOR)
-    if Pair.objects.approvable_by(request.user).filter(pk=pair.pk).exists():
-        held.add(Role.DIRECTOR)
-    return held
+    """Which of the roles that move a pair along its lifecycle the user holds in the pair's school: the
+    curator's steps; the director approves through the pairs order, not here."""
+    return {Role.CURATOR} if may_write(request, pair.school_id) else set()
+
+
+def may_order(request: HttpRequest, pair: Pair) -> bool:
+    return pair.awaits_order and Pair.objects.approvable_by(request.user).filter(pk=pair.pk).exists()
 
 
 def status_actions(pair: Pair, held: set[str]) -> list[StatusAction]:
-    return [STATUS_ACTIONS[to] for to in pair.allowed_transitions() if STATUS_ACTIONS[to].role in held]
+    steps = [STATUS_ACTIONS[to] for to in pair.allowed_transitions() if to in STATUS_ACTIONS]
+    return [action for action in steps if action.role in held]
 
 
 def pair_page(request: HttpRequest, pair: Pair, bound: PairStatusForm | None = None) -> HttpResponse:
@@ -247,6 +223,7 @@ def pair_page(request: HttpRequest, pair: Pair, bound: PairStatusForm | None = N
             bound if bound and bound.action == action else PairStatusForm(action=action, pair=pair)
             for action in actions
         ],
+        "may_order": may_order(request, pair),
         "can_work": pair.is_current and Pair.objects.workable_by(user).filter(pk=pair.pk).exists(),
         # The scores name the criteria a child was matched by: only those who read the bases see them.
         "reasons": explanation(pair)
@@ -277,11 +254,11 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return pair_page(request, get_object_or_404(detail_rows(request.user), pk=pk))
 
 
-@allow(Role.CURATOR, Role.DIRECTOR)
+@allow(Role.CURATOR)
 @require_POST
 def pair_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One step of the lifecycle; a stale or repeated form gets a message and changes nothing."""
-    managed = Pair.objects.editable_by(request.user) | Pair.objects.approvable_by(request.user)
+    managed = Pair.objects.editable_by(request.user)
     pair = get_object_or_404(detail_rows(request.user).filter(pk__in=managed.values("pk")), pk=pk)
     held = powers(request, pair)
     action = STATUS_ACTIONS.get(request.POST.get("to", ""))
@@ -407,7 +384,6 @@ def plan_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("pairs/", pair_list, name="pair_list"),
-    path("pairs/approve/", pairs_approve, name="pairs_approve"),
     path("pairs/<int:pk>/", pair_detail, name="pair_detail"),
     path("pairs/<int:pk>/status/", pair_status, name="pair_status"),
     path("pairs/<int:pk>/plan/new/", plan_item_create, name="plan_item_create"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
 from mentoring.forms import DateInput
 from mentoring.models import Document, Organisation, Role, User
+from mentoring.working_days import working_day_on_or_after
 from pairs.models import Pair
 from roadmap.documents import own_roadmaps, roadmap_table
 from roadmap.models import Roadmap
@@ -232,9 +233,16 @@ class Lesson:
         return [self.date.isoformat(), self.topic, self.responsible]
 
 
-def default_schedule(starts_on: datetime.date) -> str:
-    """A lesson a week from the course's first day, in the seeds' order of topics."""
-    days = (starts_on + datetime.timedelta(weeks=week) for week in range(len(DEFAULT_LESSONS)))
+def lesson_days(starts_on: datetime.date) -> list[datetime.date]:
+    """A lesson a week from the first working day on or after `starts_on`, each on a working day."""
+    days = [working_day_on_or_after(starts_on)]
+    while len(days) < len(DEFAULT_LESSONS):
+        days.append(working_day_on_or_after(days[-1] + datetime.timedelta(weeks=1)))
+    return days
+
+
+def default_schedule(days: list[datetime.date]) -> str:
+    """The seeds' topics, in their order, on the given days."""
     return "\n".join(
         f"{day:{DATE_FORMAT}}; {topic}; {who}"
         for day, (topic, who) in zip(days, DEFAULT_LESSONS, strict=True)
@@ -280,10 +288,10 @@ class MentorSchoolOrderForm(DocumentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        starts_on = timezone.localdate()
-        self.initial.setdefault("starts_on", starts_on)
-        self.initial.setdefault("ends_on", starts_on + datetime.timedelta(weeks=len(DEFAULT_LESSONS) - 1))
-        self.initial.setdefault("schedule", default_schedule(starts_on))
+        days = lesson_days(timezone.localdate())
+        self.initial.setdefault("starts_on", days[0])
+        self.initial.setdefault("ends_on", days[-1])
+        self.initial.setdefault("schedule", default_schedule(days))
         self.fields["programme"].queryset = school_programmes(self.school).active()
         self.fields["responsible"].queryset = school_staff(self.school)
 
@@ -356,6 +364,10 @@ EVENT_FORMS = {
 }
 
 
+# The date the form proposes leaves two weeks to prepare the event.
+PREPARATION = datetime.timedelta(weeks=2)
+
+
 class FinalEventOrderForm(DocumentForm):
     programme = programme_field()
     event_date = forms.DateField(label="Дата мероприятия", widget=DateInput())
@@ -367,6 +379,7 @@ class FinalEventOrderForm(DocumentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("event_date", working_day_on_or_after(timezone.localdate() + PREPARATION))
         self.fields["programme"].queryset = school_programmes(self.school)
         self.fields["responsible"].queryset = school_staff(self.school)
 

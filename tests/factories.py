@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from mentoring.models import (
     Consent,
+    Document,
     Membership,
     MenteeEntry,
     MentorEntry,
@@ -200,6 +201,21 @@ class PlanItemFactory(factory.django.DjangoModelFactory):
     activity = "Посещение и взаимопосещение уроков"
     term = "В течение 1 четверти"
     due_on = datetime.date(2026, 10, 31)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """An issued pairs order, its file not rendered."""
+
+    class Meta:
+        model = Document
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = "order_pairs"
+    date = datetime.date(2026, 9, 10)
+    year = factory.SelfAttribute("date.year")
+    sequence = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda document: f"{document.sequence}-о")
+    title = "О назначении наставников и закреплении наставнических пар (групп)"
 
 
 class QuestionnaireFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import Document, OrderCounter, Role
+from mentoring.models import Document, DocumentCounter, Role
 from mentoring.tasks import document_render_task
 from pairs.models import Pair
 from tests.celery_worker import celery_workers, skip_without_broker, wait_for
@@ -89,7 +89,7 @@ def assert_made_once(document: Document, settings) -> None:
         1,
         1,
     )
-    assert OrderCounter.objects.get(school=document.school).last == 1
+    assert DocumentCounter.objects.get(school=document.school).last == 1
     assert stored_files(settings) == [settings.MEDIA_ROOT / document.file.name]
     assert (settings.MEDIA_ROOT / document.file.name).read_bytes().startswith(b"%PDF")
 

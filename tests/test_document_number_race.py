@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 
 from mentoring import documents
-from mentoring.models import Document, OrderCounter, Role
+from mentoring.models import Document, DocumentCounter, Role
 from pairs.models import Pair
 from tests.factories import MembershipFactory, PairFactory, ProgrammeFactory, SchoolFactory, UserFactory
 from tests.test_documents import ask_for_pairs_order
@@ -62,7 +62,7 @@ def order_at_once(school, programmes) -> list[int]:
 def test_two_directors_ordering_at_once_get_two_consecutive_numbers(earlier_orders):
     school = SchoolFactory()
     if earlier_orders:
-        OrderCounter.objects.create(school=school, year=2026, last=earlier_orders)
+        DocumentCounter.objects.create(school=school, year=2026, last=earlier_orders)
     programmes = [ProgrammeFactory(school=school) for _ in range(2)]
     for programme in programmes:
         PairFactory(programme=programme, status=Pair.Status.PROPOSED)
@@ -73,5 +73,5 @@ def test_two_directors_ordering_at_once_get_two_consecutive_numbers(earlier_orde
     numbers = sorted(Document.objects.values_list("sequence", flat=True))
     assert numbers == [earlier_orders + 1, earlier_orders + 2]
     assert sorted(Document.objects.values_list("number", flat=True)) == [f"{n}-о" for n in numbers]
-    assert OrderCounter.objects.get(school=school, year=2026).last == earlier_orders + 2
+    assert DocumentCounter.objects.get(school=school, year=2026).last == earlier_orders + 2
     assert not Pair.objects.exclude(status=Pair.Status.APPROVED).exists()

@@ -10,12 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from mentoring import documents
-from mentoring.models import Document, OrderCounter, Role
+from mentoring.models import Document, DocumentCounter, Register, Role
 from pairs.documents import ORDER_PAIRS, PAIR_REPORT
 from pairs.models import Pair
 from roadmap.department_documents import DEPARTMENT_REPORT
 from tests.documents import pdf_pages, pdf_text
-from tests.factories import PairFactory, ProgrammeFactory, SchoolFactory, UserFactory
+from tests.factories import DocumentFactory, PairFactory, ProgrammeFactory, SchoolFactory, UserFactory
 
 Status = Document.Status
 # Renders are enqueued on commit: these tests commit, as requests do.
@@ -63,26 +63,77 @@ def test_order_numbers_follow_the_schools_format_and_are_never_reused(client_as,
     ask_for_pairs_order(director, programme, pairs=[proposed[1].pk])
 
     assert Document.objects.get().number == "2/ОД"
-    assert OrderCounter.objects.get(school=school, year=2026).last == 2
+    assert DocumentCounter.objects.get(school=school, year=2026).last == 2
 
 
-def test_each_school_and_year_counts_its_own_orders(school):
+def test_each_school_register_and_year_counts_its_own_numbers(school):
     other = SchoolFactory()
 
-    assert documents.next_order_sequence(school, 2026) == 1
-    assert documents.next_order_sequence(school, 2026) == 2
-    assert documents.next_order_sequence(other, 2026) == 1
-    assert documents.next_order_sequence(school, 2027) == 1
+    assert documents.next_number(school, Register.ORDERS, 2026) == 1
+    assert documents.next_number(school, Register.ORDERS, 2026) == 2
+    assert documents.next_number(other, Register.ORDERS, 2026) == 1
+    assert documents.next_number(school, Register.ORDERS, 2027) == 1
+    assert documents.next_number(school, Register.CERTIFICATES, 2026) == 1, "each register counts its own"
 
 
-def test_an_order_for_pairs_already_approved_is_refused_and_changes_nothing(client_as, school, programme):
-    PairFactory(programme=programme, status=Pair.Status.APPROVED)
+def test_an_order_for_pairs_already_named_by_an_order_is_refused_and_changes_nothing(
+    client_as, school, programme
+):
+    pair = PairFactory(programme=programme, status=Pair.Status.APPROVED)
+    Pair.objects.filter(pk=pair.pk).update(order=DocumentFactory(school=school, year=2025))
     director = client_as(Role.DIRECTOR, school)
 
     page = ask_for_pairs_order(director, programme)
 
     assert "В программе нет пар, ожидающих утверждения" in page.content.decode()
-    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+    assert Document.objects.count() == 1 and not DocumentCounter.objects.exists()
+
+
+def test_a_pair_approved_without_an_order_is_named_by_the_next_pairs_order(client_as, school, programme):
+    working = PairFactory(programme=programme, status=Pair.Status.ACTIVE)
+    director = client_as(Role.DIRECTOR, school)
+
+    ask_for_pairs_order(director, programme)
+
+    document = Document.objects.get()
+    working.refresh_from_db()
+    assert (working.status, working.order) == (Pair.Status.ACTIVE, document)
+    assert working.status_changes.get().note == "Приказ от 23.11.2026 № 1-о"
+    assert working.mentor.person.last_name in pdf_text(document)
+    page = director.get(reverse("pair_detail", args=[working.pk])).content.decode()
+    assert "без приказа" not in page and "от 23.11.2026 № 1-о" in page
+
+
+def test_the_pairs_ticked_in_the_list_make_one_order_per_programme_which_approves_them(
+    client_as, school, programme, proposed
+):
+    other = PairFactory(programme=ProgrammeFactory(school=school), status=Pair.Status.PROPOSED)
+    untouched = PairFactory(programme=programme, status=Pair.Status.PROPOSED)
+    director = client_as(Role.DIRECTOR, school)
+    ticked = [proposed[0].pk, proposed[1].pk, other.pk]
+    form = director.get(reverse("document_new", args=[ORDER_PAIRS]), {"pairs": ticked}).context["form"]
+
+    page = director.post(
+        reverse("document_new", args=[ORDER_PAIRS]), {"date": "2026-11-23", "pairs": form.initial["pairs"]}
+    )
+
+    assert page.status_code == 302
+    orders = {d.params["programme"]: d for d in Document.objects.all()}
+    assert set(orders) == {programme.pk, other.programme_id}
+    assert sorted(d.number for d in orders.values()) == ["1-о", "2-о"]
+    for pair in Pair.objects.filter(pk__in=ticked):
+        assert (pair.status, pair.order) == (Pair.Status.APPROVED, orders[pair.programme_id])
+    untouched.refresh_from_db()
+    assert (untouched.status, untouched.order) == (Pair.Status.PROPOSED, None)
+
+
+def test_a_programme_chosen_with_pairs_of_another_is_refused(client_as, school, programme, proposed):
+    other = PairFactory(programme=ProgrammeFactory(school=school), status=Pair.Status.PROPOSED)
+
+    page = ask_for_pairs_order(client_as(Role.DIRECTOR, school), programme, pairs=[proposed[0].pk, other.pk])
+
+    assert "Выбраны пары другой программы." in page.content.decode()
+    assert not Document.objects.exists()
 
 
 def test_a_pair_approved_meanwhile_stops_the_order_and_nothing_is_numbered(
@@ -90,12 +141,14 @@ def test_a_pair_approved_meanwhile_stops_the_order_and_nothing_is_numbered(
 ):
     director = client_as(Role.DIRECTOR, school)
     form_data = {"pairs": [pair.pk for pair in proposed]}
-    Pair.objects.filter(pk=proposed[0].pk).update(status=Pair.Status.APPROVED)
+    # Another order approved it meanwhile.
+    earlier = DocumentFactory(school=school, year=2025)
+    Pair.objects.filter(pk=proposed[0].pk).update(status=Pair.Status.APPROVED, order=earlier)
 
     page = ask_for_pairs_order(director, programme, **form_data)
 
     assert page.status_code == 200
-    assert not Document.objects.exists()
+    assert list(Document.objects.all()) == [earlier]
     assert Pair.objects.get(pk=proposed[1].pk).status == Pair.Status.PROPOSED
 
 
@@ -289,7 +342,7 @@ def test_a_request_for_an_unregistered_kind_writes_nothing(school):
             by=UserFactory(),
         )
 
-    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+    assert not Document.objects.exists() and not DocumentCounter.objects.exists()
 
 
 def test_every_registered_kind_has_its_own_russian_label():
@@ -297,7 +350,7 @@ def test_every_registered_kind_has_its_own_russian_label():
 
     assert all(kind == spec.kind for kind, spec in documents.SPECS.items())
     assert all(re.fullmatch(r"[А-ЯЁ][^A-Za-z]+", label) for label in labels), labels
-    assert len(set(labels)) == len(labels) == 16
+    assert len(set(labels)) == len(labels) == 18
 
 
 def test_the_archive_filter_offers_the_kinds_of_the_organisation(client_as, school):

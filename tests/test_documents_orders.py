@@ -1,10 +1,13 @@
 """The orders of programs/documents.py: introducing the model, approving the Положение and a programme, the
 «Школа наставников», the final event."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from mentoring.models import Document, OrderCounter, Role
+from mentoring.models import Document, DocumentCounter, Role
 from pairs.models import Pair
 from programs.documents import ORDER_APPROVAL, ORDER_FINAL_EVENT, ORDER_INTRODUCTION, ORDER_MENTOR_SCHOOL
 from programs.models import Programme, ProgrammeRisk
@@ -95,7 +98,7 @@ def assert_an_order(document, school):
 def assert_refused(page, message):
     assert page.status_code == 200
     assert message in page.content.decode()
-    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+    assert not Document.objects.exists() and not DocumentCounter.objects.exists()
 
 
 def test_the_introduction_order_appoints_the_chosen_curator(director, school, curator):
@@ -166,6 +169,27 @@ def test_the_mentor_school_form_offers_a_default_schedule(director):
     page = director.get(reverse("document_new", args=[ORDER_MENTOR_SCHOOL])).content.decode()
 
     assert "Введение в наставничество" in page and "Мониторинг и оценка результатов" in page
+
+
+def test_the_proposed_lessons_fall_on_working_days_past_the_new_year_holidays(director, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 12, 5))  # a Saturday
+
+    form = director.get(reverse("document_new", args=[ORDER_MENTOR_SCHOOL])).context["form"]
+
+    days = [line.split(";")[0] for line in form.initial["schedule"].splitlines()]
+    assert days == ["07.12.2026", "14.12.2026", "21.12.2026", "28.12.2026", "11.01.2027"]
+    assert (form.initial["starts_on"], form.initial["ends_on"]) == (
+        datetime.date(2026, 12, 7),
+        datetime.date(2027, 1, 11),
+    )
+
+
+def test_the_final_event_is_proposed_on_a_working_day(director, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2027, 4, 17))  # two weeks on: 1 May
+
+    form = director.get(reverse("document_new", args=[ORDER_FINAL_EVENT])).context["form"]
+
+    assert form.initial["event_date"] == datetime.date(2027, 5, 4)
 
 
 @pytest.mark.parametrize(

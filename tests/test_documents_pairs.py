@@ -6,9 +6,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.models import Document, OrderCounter, Role
+from mentoring.models import Document, DocumentCounter, Person, Register, Role
 from monitoring.models import Questionnaire
-from pairs.documents import BEST_MENTOR, CERTIFICATE, ORDER_ENCOURAGEMENT, PAIR_REPORT, PARENTS_LETTER
+from pairs.documents import (
+    AWARDS,
+    BEST_MENTOR,
+    BEST_PAIR,
+    CERTIFICATE,
+    MENTOR_OF_YEAR,
+    ORDER_ENCOURAGEMENT,
+    PAIR_REPORT,
+    PARENTS_LETTER,
+    person_sex,
+)
 from pairs.models import Pair
 from tests.documents import pdf_pages, pdf_text
 from tests.factories import (
@@ -129,7 +139,7 @@ def test_an_encouragement_order_for_nobody_is_refused_and_numbers_nothing(client
     )
 
     assert "Выберите наставников или пары: поощрять некого." in page.content.decode()
-    assert not Document.objects.exists() and not OrderCounter.objects.exists()
+    assert not Document.objects.exists() and not DocumentCounter.objects.exists()
 
 
 def test_letters_to_parents_in_the_order_are_refused_for_a_mentor_who_is_not_a_pupil(client_as, school, pair):
@@ -268,7 +278,8 @@ def test_certificates_are_made_one_per_participant_each_for_its_own_person(clien
         assert made[person].status == Status.READY and len(pdf_pages(made[person])) == 1
         assert school.full_name in text and "СЕРТИФИКАТ" in text and person.full_name in text
         assert f"в роли {role_name}" in text and "Программа «Учитель – учитель» 2026" in text
-        assert "15.09.2026 по 30.06.2027" in text and school.director_name in text
+        assert "с 15.09.2026 принимает участие" in text and "рассчитана до 30.06.2027" in text
+        assert school.director_name in text
     mentor_client, mentee_client = logged_in(mentor), logged_in(mentee)
     assert file_status(mentor_client, made[mentor]) == 200 and file_status(mentor_client, made[mentee]) == 404
     assert file_status(mentee_client, made[mentee]) == 200 and file_status(mentee_client, made[mentor]) == 404
@@ -331,16 +342,16 @@ def test_a_letter_to_parents_names_the_pupil_mentor_and_its_class(client_as, sch
     assert file_status(logged_in(pupils[1].mentor.person), own) == 404
 
 
-def test_a_letter_to_parents_of_a_mentor_who_is_not_a_pupil_is_refused(client_as, school, programme, pair):
+def test_a_letter_to_parents_offers_the_pupil_mentors_only(client_as, school, programme, pair):
     pupil = PairFactory(programme=programme, mentor=pupil_mentor(school, "Орлов"))
+    curator = client_as(Role.CURATOR, school)
 
-    page = ask(client_as(Role.CURATOR, school), PARENTS_LETTER, mentors=[pupil.mentor.pk, pair.mentor.pk])
+    form = curator.get(reverse("document_new", args=[PARENTS_LETTER])).content.decode()
+    page = ask(curator, PARENTS_LETTER, mentors=[pupil.mentor.pk, pair.mentor.pk])
 
-    assert (
-        "Белова Ирина Павловна — не обучающийся: письмо родителям пишется только наставникам "
-        "из числа обучающихся." in page.content.decode()
-    )
-    assert not Document.objects.exists()
+    assert "Наставники из числа обучающихся" in form and "Орлов Артём Сергеевич, 9 «А» класс" in form
+    assert "Белова" not in form, "a teacher mentor is not offered"
+    assert page.status_code == 200 and not Document.objects.exists()
 
 
 def test_a_certificate_regenerated_after_its_pair_was_terminated_fails_with_the_reason(
@@ -355,3 +366,142 @@ def test_a_certificate_regenerated_after_its_pair_was_terminated_fails_with_the_
     document = Document.objects.get()
     assert document.status == Status.FAILED
     assert document.failure == "Участник больше не состоит в парах программы: сертификат сформировать нельзя."
+
+
+# The wording of certificates: tense by the dates, verbs by the recipient's sex; their register of numbers
+
+
+@pytest.mark.parametrize(
+    ("patronymic", "sex"),
+    [
+        ("Сергеевич", "m"),
+        ("Ильич", "m"),
+        ("Чечен-оолович", "m"),
+        ("Мамед оглы", "m"),
+        ("Нурланулы", "m"),
+        ("Павловна", "f"),
+        ("Ильинична", "f"),
+        ("Гусейн кызы", "f"),
+        ("", None),
+        ("Джон", None),
+    ],
+)
+def test_the_recipients_sex_is_told_by_the_patronymic(patronymic, sex):
+    assert person_sex(Person(patronymic=patronymic)) == sex
+
+
+def completed_pair(programme, mentor) -> Pair:
+    return PairFactory(
+        programme=programme,
+        mentor=mentor,
+        status=Pair.Status.COMPLETED,
+        started_on=datetime.date(2025, 10, 15),
+        ended_on=datetime.date(2026, 5, 29),
+    )
+
+
+@pytest.mark.parametrize(
+    ("patronymic", "verb"), [("Павловна", "приняла"), ("Петрович", "принял"), ("", "принял(а)")]
+)
+def test_a_certificate_for_finished_participation_is_in_the_past_and_agrees_with_the_sex(
+    client_as, school, programme, patronymic, verb
+):
+    mentor = teacher_mentor(school, "Белова")
+    Person.objects.filter(pk=mentor.person_id).update(patronymic=patronymic)
+    completed_pair(programme, mentor)
+
+    ask(client_as(Role.DIRECTOR, school), CERTIFICATE, programme=programme.pk, recipients=[mentor.person_id])
+
+    text = pdf_text(Document.objects.get())
+    assert f"с 15.10.2025 по 29.05.2026 {verb} участие в роли наставника" in text
+    assert "принимает" not in text and ("(а)" in text) == (not patronymic)
+
+
+def test_a_pupils_certificate_agrees_with_her_sex(client_as, school, programme):
+    pair = PairFactory(programme=programme, mentor=pupil_mentor(school, "Орлов"))
+    mentee = pair.members.get().mentee.person
+    Person.objects.filter(pk=pair.mentor.person_id).update(
+        first_name="Анна", last_name="Орлова", patronymic="Олеговна"
+    )
+
+    ask(
+        client_as(Role.CURATOR, school),
+        CERTIFICATE,
+        programme=programme.pk,
+        recipients=[pair.mentor.person_id],
+    )
+
+    text = pdf_text(Document.objects.get())
+    assert "Орлова Анна Олеговна обучающаяся 9 «А» класса с 15.09.2026 принимает участие" in " ".join(
+        text.split()
+    )
+    assert mentee.full_name not in text
+
+
+def test_certificates_are_numbered_in_their_own_register_and_a_number_is_never_reused(
+    client_as, school, programme, pair, other_pair
+):
+    director = client_as(Role.DIRECTOR, school)
+    people = [pair.mentor.person_id, other_pair.mentor.person_id]
+    ask(director, CERTIFICATE, programme=programme.pk, recipients=people)
+    first = sorted(Document.objects.values_list("number", flat=True))
+    Document.objects.all().delete()
+
+    ask(director, CERTIFICATE, programme=programme.pk, recipients=[pair.mentor.person_id])
+    ask(
+        director,
+        ORDER_ENCOURAGEMENT,
+        encouragement="certificate",
+        reason="за участие",
+        mentors=[pair.mentor.pk],
+    )
+
+    assert first == ["1", "2"]
+    certificate = Document.objects.get(kind=CERTIFICATE)
+    assert (certificate.register, certificate.number) == (Register.CERTIFICATES, "3")
+    assert "№ 3" in pdf_text(certificate)
+    assert Document.objects.get(kind=ORDER_ENCOURAGEMENT).number == "1-о", "orders keep their own numbers"
+    assert DocumentCounter.objects.get(school=school, register=Register.CERTIFICATES, year=2026).last == 3
+
+
+# The seed's contests: «Наставник года» and «Лучшая пара»
+
+
+def test_a_mentor_of_the_year_diploma_has_the_seeds_wording_and_the_academic_year(client_as, school, pair):
+    director = client_as(Role.DIRECTOR, school)
+    form = director.get(reverse("document_new", args=[MENTOR_OF_YEAR])).content.decode()
+
+    ask(director, MENTOR_OF_YEAR, mentors=[pair.mentor.pk], reason=AWARDS[MENTOR_OF_YEAR].reason)
+
+    document = Document.objects.get()
+    text = " ".join(pdf_text(document).split())
+    assert "за победу в школьном конкурсе профессионального мастерства «Наставник года»" in form
+    assert len(pdf_pages(document)) == 1 and text.startswith(school.full_name)
+    assert "ДИПЛОМ победителя школьного конкурса профессионального мастерства «Наставник года»" in text
+    assert "2026/2027 учебного года награждается Белова Ирина Павловна" in text
+    assert "За победу в школьном конкурсе профессионального мастерства «Наставник года»" in text
+    assert document.person == pair.mentor.person and not document.number
+
+
+def test_a_best_pair_diploma_names_the_mentor_and_each_mentee(client_as, school, programme, pair, other_pair):
+    PairFactory(programme=programme, status=Pair.Status.PROPOSED)
+    director = client_as(Role.DIRECTOR, school)
+    form = director.get(reverse("document_new", args=[BEST_PAIR])).context["form"]
+
+    ask(director, BEST_PAIR, pairs=[pair.pk], reason=AWARDS[BEST_PAIR].reason)
+
+    assert set(form.fields["pairs"].queryset) == {pair, other_pair}, "only pairs that have worked"
+    document = Document.objects.get()
+    mentee = pair.members.get().mentee.person
+    text = " ".join(pdf_text(document).split())
+    assert len(pdf_pages(document)) == 1
+    assert "ДИПЛОМ победителей школьного конкурса «Лучшая пара» награждаются" in text
+    assert f"Белова Ирина Павловна наставник {mentee.full_name} наставляемая" in text
+    assert "За победу в школьном конкурсе «Лучшая пара»" in text
+    assert file_status(logged_in(pair.mentor.person), document) == 200
+
+
+def test_a_best_pair_diploma_for_nobody_is_refused(client_as, school, pair):
+    page = ask(client_as(Role.CURATOR, school), BEST_PAIR, reason="за труд")
+
+    assert "Выберите хотя бы одного получателя" in page.content.decode() and not Document.objects.exists()

@@ -214,6 +214,19 @@ def test_the_annual_report_offers_only_years_with_programmes(client_as, school, 
     assert "2026/2027 учебный год" in page.content.decode()
 
 
+def test_the_annual_report_proposes_the_academic_year_under_way(client_as, school, monkeypatch):
+    ProgrammeFactory(school=school, starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2028, 5, 31))
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 12, 5))
+
+    form = client_as(Role.DIRECTOR, school).get(reverse("document_new", args=[ANNUAL_REPORT])).context["form"]
+
+    assert [label for _, label in form.fields["year"].choices][:2] == [
+        "2027/2028 учебный год",
+        "2026/2027 учебный год",
+    ]
+    assert form["year"].value() == 2026
+
+
 def test_the_annual_reports_queries_do_not_grow_with_the_data(school, programme, year_of_work):
     document = Document(school=school, kind=ANNUAL_REPORT, date="2026-11-23", params={"year": 2026})
     with CaptureQueriesContext(connection) as few:

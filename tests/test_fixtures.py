@@ -35,6 +35,7 @@ FILES = {
     "roadmap_school": "этапы",
     "roadmap_media_plan": "этапы",
     "roadmap_municipal": "этапы",
+    "awards": "награды",
 }
 
 

@@ -15,6 +15,7 @@ from programs.models import RoleModel
 
 from .factories import (
     DepartmentFactory,
+    DocumentFactory,
     MeetingFactory,
     MenteeEntryFactory,
     MentorEntryFactory,
@@ -204,34 +205,42 @@ def test_it_runs_a_fixed_number_of_queries_for_the_list(
 # Approval by the director
 
 
-def test_the_director_approves_the_ticked_proposed_pairs(client_as, school):
-    proposed = PairFactory.create_batch(2, programme__school=school, status=S.PROPOSED)
-    untouched = PairFactory(programme__school=school, status=S.PROPOSED)
+ORDER_FORM = "/documents/new/order_pairs/"
+
+
+def test_the_directors_bulk_action_opens_the_pairs_order_with_the_ticked_pairs(client_as, school):
+    proposed = PairFactory(programme__school=school, status=S.PROPOSED)
+    without_order = PairFactory(programme__school=school, status=S.APPROVED, started_on=None)
+    ordered = PairFactory(programme__school=school, status=S.APPROVED, started_on=None)
+    Pair.objects.filter(pk=ordered.pk).update(order=DocumentFactory(school=school))
     client = client_as(Role.DIRECTOR, school)
 
     listing = client.get("/pairs/").content.decode()
-    response = client.post("/pairs/approve/", {"pair": [p.pk for p in proposed]}, follow=True)
+    form = client.get(ORDER_FORM, {"pairs": [proposed.pk, without_order.pk]}).content.decode()
 
-    assert listing.count('name="pair"') == 3
-    assert "Утвердить выбранные" in listing
-    assert "Утверждено пар и групп: 2." in messages_of(response)
-    assert {p.status for p in Pair.objects.filter(pk__in=[p.pk for p in proposed])} == {S.APPROVED}
-    untouched.refresh_from_db()
-    assert untouched.status == S.PROPOSED
-    assert PairStatusChange.objects.filter(to_status=S.APPROVED).count() == 2
+    assert f'<form method="get" action="{ORDER_FORM}">' in listing
+    assert "Утвердить выбранные приказом" in listing
+    ticked = set(re.findall(r'name="pairs" value="(\d+)"', listing))
+    assert ticked == {str(proposed.pk), str(without_order.pk)}, "the ordered pair is not offered again"
+    checked = set(re.findall(r'name="pairs" value="(\d+)"[^>]*checked', form))
+    assert checked == {str(proposed.pk), str(without_order.pk)}
+    assert "утверждена без приказа" in form
+    assert Pair.objects.get(pk=proposed.pk).status == S.PROPOSED, "opening the order approves nothing"
 
 
-def test_a_stale_approval_is_reported_and_not_repeated(client_as, school):
-    pairs = PairFactory.create_batch(2, programme__school=school, status=S.PROPOSED)
-    client = client_as(Role.DIRECTOR, school)
-    client.post("/pairs/approve/", {"pair": [pairs[0].pk]})
+def test_a_pair_approved_without_an_order_says_so_in_the_list_and_on_its_page(curator_client, school):
+    without_order = PairFactory(programme__school=school, status=S.ACTIVE)
+    ordered = PairFactory(programme__school=school, status=S.ACTIVE)
+    order = DocumentFactory(school=school, number="7-о", date=datetime.date(2026, 9, 10))
+    Pair.objects.filter(pk=ordered.pk).update(order=order)
 
-    response = client.post("/pairs/approve/", {"pair": [p.pk for p in pairs]}, follow=True)
+    listing = curator_client.get("/pairs/").content.decode()
+    own_page = curator_client.get(f"/pairs/{without_order.pk}/").content.decode()
+    ordered_page = curator_client.get(f"/pairs/{ordered.pk}/").content.decode()
 
-    shown = messages_of(response)
-    assert "Утверждено пар и групп: 1." in shown
-    assert any("Не утверждено: 1" in m for m in shown)
-    assert PairStatusChange.objects.filter(pair=pairs[0], to_status=S.APPROVED).count() == 1
+    assert listing.count(">без приказа</span>") == 1
+    assert ">без приказа</span>" in own_page
+    assert ">без приказа</span>" not in ordered_page and "от 10.09.2026 № 7-о" in ordered_page
 
 
 def test_only_the_director_sees_the_approval_checkboxes(curator_client, school):
@@ -239,15 +248,16 @@ def test_only_the_director_sees_the_approval_checkboxes(curator_client, school):
 
     listing = curator_client.get("/pairs/").content.decode()
 
-    assert 'name="pair"' not in listing and "Утвердить выбранные" not in listing
+    assert 'name="pairs"' not in listing and "Утвердить выбранные" not in listing
 
 
 @pytest.mark.parametrize("role", [Role.CURATOR, Role.PSYCHOLOGIST, Role.MENTOR])
 def test_no_one_but_the_director_approves_pairs(client_as, school, role):
     pair = PairFactory(programme__school=school, status=S.PROPOSED)
 
-    client_as(role, school).post("/pairs/approve/", {"pair": [pair.pk]})
+    response = client_as(role, school).post(ORDER_FORM, {"date": "2026-11-23", "pairs": [pair.pk]})
 
+    assert response.status_code == 403
     pair.refresh_from_db()
     assert pair.status == S.PROPOSED
 
@@ -355,7 +365,9 @@ def test_the_director_sees_approve_and_the_curator_sees_start_and_terminate(clie
 
     assert "Начать работу" in curator_page and "Прекратить" in curator_page
     assert "Завершить" not in curator_page and "Утвердить" not in curator_page
-    assert ">Утвердить<" in director_page and "Начать работу" not in director_page
+    # The director approves through the pairs order, with this pair chosen.
+    assert re.search(r'href="/documents/new/order_pairs/\?pairs=\d+">Утвердить приказом<', director_page)
+    assert "Начать работу" not in director_page
 
 
 def test_the_curator_starts_and_completes_a_pair_with_dates(curator_client, school):
@@ -438,7 +450,8 @@ def test_a_curator_cannot_approve_and_a_director_cannot_start_a_pair(client_as, 
         f"/pairs/{pair.pk}/status/", {"to": "active", "active-shown": "approved", "active-on": "2026-10-01"}
     )
 
-    assert as_curator.status_code == 403 and as_director.status_code == 403
+    # The director approves by the pairs order: the pair's status steps are the curator's alone.
+    assert as_curator.status_code == 403 and as_director.status_code == 404
     pair.refresh_from_db()
     assert pair.status == S.APPROVED
 

@@ -90,12 +90,17 @@ def test_a_pair_is_formed_approved_and_works(page: Page):
     assert pair.status == Pair.Status.PROPOSED and pair.members.count() == 2
     log_out(page)
 
-    # The director approves it from the list.
+    # The director approves it from the list: the pairs order opens with it chosen and approves it.
     log_in(page, "director")
     page.goto("/pairs/")
     page.get_by_role("checkbox").last.check()
-    page.get_by_role("button", name="Утвердить выбранные").click()
+    page.get_by_role("button", name="Утвердить выбранные приказом").click()
+    expect(page.get_by_role("checkbox", checked=True)).to_have_count(1)
+    page.get_by_role("button", name="Сформировать").click()
+    page.goto("/pairs/")
     expect(page.get_by_role("table").get_by_text("Утверждена")).to_be_visible()
+    pair.refresh_from_db()
+    assert pair.order is not None
     log_out(page)
 
     # The mentor logs the organisational meeting, which starts the pair's work, then marks a plan item done.

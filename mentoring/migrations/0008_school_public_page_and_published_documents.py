@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0006_document_kind_from_the_registry'),
+        ('mentoring', '0007_document_registers'),
     ]
 
     operations = [
