@@ -87,9 +87,10 @@ def test_an_xlsx_export_neutralises_every_formula_start_and_writes_no_formula(da
     response = export_response(PersonResource, Person.objects.order_by("pk"), "xlsx", "people")
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     rows = xlsx_rows(response)
-    expected = ["'" + value.replace("\r", "\n") for value in DANGEROUS]  # XML reads a lone CR back as LF
-    assert [row[0] for row in rows[1:]] == expected
-    assert [row[6] for row in rows[1:]] == expected
+    # Whether a lone CR reads back as CR or LF depends on the XML library openpyxl finds (lxml keeps it).
+    expected = ["'" + value.replace("\r", "\n") for value in DANGEROUS]
+    assert [row[0].replace("\r", "\n") for row in rows[1:]] == expected
+    assert [row[6].replace("\r", "\n") for row in rows[1:]] == expected
     assert "f" not in xlsx_types(response)  # no cell is a formula
 
 
