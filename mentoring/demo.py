@@ -427,6 +427,7 @@ class _Generator:
             director_name=full_name(*self.adult(female=True)),
             director_position="Начальник управления образования",
             address=f"{m.postcode}000, {m.region}, г. {m.town}, ул. Советская, д. 1",
+            locality=f"г. {m.town}",
             phone=f"+7 (81{self.rng.randint(10, 99)}) 2{self.rng.randint(1, 9)}-00-01",
         )
 
@@ -455,6 +456,7 @@ class _Generator:
                 f"{m.postcode}{self.rng.randint(1, 99):03d}, {m.region}, г. {m.town}, "
                 f"ул. {self.rng.choice(STREETS)}, д. {self.rng.randint(1, 120)}"
             ),
+            locality=f"г. {m.town}",
             phone=f"+7 (81{self.rng.randint(10, 99)}) {self.rng.randint(20, 79)}-{number:02d}-{number:02d}",
         )
         return school, director

@@ -84,11 +84,31 @@ def final_event_data(programme, curator, **extra):
     return {**data, **extra}
 
 
-def assert_an_order(document, school):
+def assert_an_order(document, school, readers=()):
+    """The requisites of ГОСТ Р 7.0.97-2016 in their order, and the «С приказом ознакомлены:» list naming
+    exactly `readers`, each once."""
     text = pdf_text(document)
     assert document.status == Status.READY, document.failure
-    assert school.full_name in text and "ПРИКАЗ" in text and f"№ {document.number}" in text
-    assert "ПРИКАЗЫВАЮ:" in text and "Контроль за исполнением настоящего приказа" in text
+    requisites = [
+        school.full_name,
+        "ПРИКАЗ",
+        f"{document.date:%d.%m.%Y} № {document.number} г. Энск",
+        document.title,
+        "В соответствии с",
+        "распоряжением Министерства просвещения Российской Федерации от 25.12.2019 № Р-145",
+        "ПРИКАЗЫВАЮ:",
+        "Контроль за исполнением настоящего приказа оставляю за собой.",
+        "Директор А. В. Смирнов",
+    ]
+    positions = [text.find(requisite) for requisite in requisites]
+    assert -1 not in positions and positions == sorted(positions), dict(
+        zip(requisites, positions, strict=True)
+    )
+    listed = text.partition("С приказом ознакомлены:")[2].partition("Приложение")[0]
+    for reader in readers:
+        assert listed.count(reader) == 1, (reader, listed)
+    assert bool(readers) == ("С приказом ознакомлены:" in text)
+    assert "Смирнов А. В." not in listed, "the director signs the order and is not among its readers"
     return text
 
 
@@ -103,17 +123,20 @@ def test_the_introduction_order_appoints_the_chosen_curator(director, school, cu
 
     document = Document.objects.get()
     assert page.status_code == 302 and document.number == "1-о"
-    text = assert_an_order(document, school)
-    assert "О внедрении целевой модели наставничества" in text and "Р-145" in text
-    assert "Кузнецова Ольга Петровна" in text
+    text = assert_an_order(document, school, readers=["Кузнецова О. П."])
+    assert "О внедрении целевой модели наставничества" in text and "273-ФЗ" in text
+    assert "Назначить Кузнецову Ольгу Петровну куратором внедрения целевой модели наставничества" in text
+    assert "Куратору внедрения целевой модели наставничества Кузнецовой О. П.:" in text
+    assert "Кузнецова Ольга Петровна" not in text, "the curator is named in the case each sentence needs"
     assert "сформировать базу наставников и базу наставляемых" in text
 
 
 def test_the_introduction_order_takes_the_programmes_curator_when_none_is_chosen(director, school, programme):
     ask(director, ORDER_INTRODUCTION, programme=programme.pk)
 
-    text = assert_an_order(Document.objects.get(), school)
-    assert "Кузнецова Ольга Петровна" in text and programme.title in text
+    text = assert_an_order(Document.objects.get(), school, readers=["Кузнецова О. П."])
+    assert "Назначить Кузнецову Ольгу Петровну куратором" in text
+    assert "всего цикла программы наставничества «Учитель – учитель» на 2026/27 учебный год." in text
 
 
 def test_an_introduction_order_without_any_curator_is_refused(director, programme):
@@ -127,10 +150,21 @@ def test_an_introduction_order_without_any_curator_is_refused(director, programm
 def test_the_approval_order_carries_the_regulation_and_the_programme_card(director, school, programme):
     ask(director, ORDER_APPROVAL, programme=programme.pk)
 
-    text = assert_an_order(Document.objects.get(), school)
+    document = Document.objects.get()
+    text = assert_an_order(document, school, readers=["Кузнецова О. П."])
     assert "Об утверждении положения о наставничестве и программы наставничества" in text
-    assert f"Положение о системе наставничества {school.full_name}" in text
-    assert programme.title in text and programme.goal in text
+    assert "Положение о системе наставничества не" not in text
+    in_school = school.full_name.replace(
+        "Муниципальное бюджетное общеобразовательное учреждение",
+        "Муниципальном бюджетном общеобразовательном учреждении",
+    )
+    assert f"Утвердить Положение о системе наставничества в {in_school} согласно приложению 1" in text
+    assert f"Положение о системе наставничества в {in_school}" in text.partition("Приложение 1")[2]
+    assert "Утвердить программу наставничества «Учитель – учитель» на 2026/27 учебный год" in text
+    assert "Куратору программы наставничества Кузнецовой О. П. организовать" in text
+    for number in (1, 2):
+        assert f"Приложение {number} к приказу от 23.11.2026 № {document.number}" in text
+    assert programme.goal in text
     assert "Адаптация молодого специалиста" in text and "Успешная адаптация молодого учителя" in text
     assert "Высокая загруженность наставника" in text and "Гибкий график встреч" in text
     assert "дорожн" not in text, "there is no roadmap yet: the order does not invent one"
@@ -155,9 +189,14 @@ def test_the_approval_order_refuses_a_completed_programme(director, programme):
 def test_the_mentor_school_order_lists_its_schedule(director, school, curator, programme):
     ask(director, ORDER_MENTOR_SCHOOL, programme=programme.pk, **mentor_school_data(curator))
 
-    text = assert_an_order(Document.objects.get(), school)
-    assert "Об организации «Школы наставников»" in text and programme.title in text
-    assert "с 01.12.2026 по 29.12.2026" in text and "Кузнецова Ольга Петровна" in text
+    document = Document.objects.get()
+    text = assert_an_order(document, school, readers=["Кузнецова О. П."])
+    assert "Об организации «Школы наставников»" in text
+    assert "Наставникам программы наставничества «Учитель – учитель» на 2026/27 учебный год пройти" in text
+    assert "с 01.12.2026 по 29.12.2026" in text
+    assert "«Школы наставников» Кузнецову Ольгу Петровну." in text
+    assert "Кузнецовой О. П. по итогам обучения представить куратору" in text
+    assert f"Приложение 1 к приказу от 23.11.2026 № {document.number}" in text
     assert "Введение в наставничество" in text and "Методы и формы работы с наставляемым" in text
     assert "Педагог-психолог Белова Е. А." in text
 
@@ -202,10 +241,13 @@ def test_the_final_event_order_names_the_event_and_the_stage_2_survey(director, 
 
     ask(director, ORDER_FINAL_EVENT, **final_event_data(programme, curator))
 
-    text = assert_an_order(Document.objects.get(), school)
+    text = assert_an_order(Document.objects.get(), school, readers=["Кузнецова О. П."])
     assert "О проведении итогового мероприятия в рамках реализации целевой модели наставничества" in text
     assert "Провести 20.05.2027" in text and "в форме конференции" in text and "актовый зал школы" in text
-    assert programme.title in text and "Кузнецова Ольга Петровна" in text
+    assert "итоговое мероприятие программы наставничества «Учитель – учитель» на 2026/27 учебный год" in text
+    assert "мероприятия Кузнецову Ольгу Петровну." in text
+    assert "Куратору программы наставничества Кузнецовой О. П. организовать второй этап" in text
+    assert "Кузнецова Ольга Петровна" not in text
     assert "второй этап мониторинга" in text and "поощрении лучших наставников" in text
 
 
