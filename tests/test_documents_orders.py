@@ -5,11 +5,12 @@ import pytest
 from django.urls import reverse
 
 from mentoring.models import Document, OrderCounter, Role
+from pairs.documents import ORDER_ENCOURAGEMENT, ORDER_PAIRS
 from pairs.models import Pair
 from programs.documents import ORDER_APPROVAL, ORDER_FINAL_EVENT, ORDER_INTRODUCTION, ORDER_MENTOR_SCHOOL
 from programs.models import Programme, ProgrammeRisk
 from tests.documents import pdf_text
-from tests.factories import PairFactory, ProgrammeFactory
+from tests.factories import MentorEntryFactory, PairFactory, PersonFactory, ProgrammeFactory, TeacherFactory
 
 Status = Document.Status
 # Renders are enqueued on commit: these tests commit, as requests do.
@@ -371,3 +372,145 @@ def test_a_programme_deleted_before_the_render_fails_the_order_with_its_reason(d
 
     document.refresh_from_db()
     assert document.status == Status.FAILED and "удалена: сформировать приказ нельзя" in document.failure
+
+
+# The pairs' orders (pairs/documents.py): real-shaped names, each in the case its sentence needs.
+
+
+@pytest.fixture
+def teaching(school, make_user):
+    """A «Учитель – ученик» programme titled as the seeds title it, its curator Юдина Оксана Сергеевна,
+    and three mentors: two teachers with positions and a pupil."""
+    curator = make_user(Role.CURATOR, school)
+    curator.last_name, curator.first_name, curator.patronymic = "Юдина", "Оксана", "Сергеевна"
+    curator.save()
+    programme = ProgrammeFactory(
+        school=school,
+        title="Программа наставничества в рамках целевой модели «Учитель – ученик» (2026–2027)",
+        curator=curator,
+    )
+    people = [
+        TeacherFactory(
+            school=school,
+            last_name="Аксенова",
+            first_name="Алёна",
+            patronymic="Васильевна",
+            position="Учитель английского языка",
+        ),
+        TeacherFactory(
+            school=school,
+            last_name="Монгуш",
+            first_name="Айдар",
+            patronymic="Чечен-оолович",
+            position="Педагог-психолог",
+        ),
+        PersonFactory(
+            school=school, last_name="Королёв", first_name="Пётр", patronymic="Семёнович", grade=10
+        ),
+    ]
+    pairs = [
+        PairFactory(
+            programme=programme,
+            mentor=MentorEntryFactory(person=person, school=school),
+            status=Pair.Status.PROPOSED,
+        )
+        for person in people
+    ]
+    return {"programme": programme, "pairs": pairs}
+
+
+NOMINATIVES = (
+    "Аксенова Алёна Васильевна",
+    "Монгуш Айдар Чечен-оолович",
+    "Королёв Пётр Семёнович",
+    "Юдина Оксана Сергеевна",
+    "Юдина О. С.",
+    "Учитель английского языка",
+    "Педагог-психолог",
+)
+
+
+def points_of(text: str) -> str:
+    return text.partition("ПРИКАЗЫВАЮ:")[2].partition("Контроль за исполнением")[0]
+
+
+def test_the_pairs_order_appoints_the_mentors_by_name_and_position_in_the_accusative(
+    director, school, teaching
+):
+    ask(director, ORDER_APPROVAL, programme=teaching["programme"].pk, date="2026-09-01")
+    ask(director, ORDER_PAIRS, programme=teaching["programme"].pk)
+
+    document = Document.objects.get(kind=ORDER_PAIRS)
+    text = assert_an_order(
+        document, school, readers=["Аксенова А. В.", "Королёв П. С.", "Монгуш А. Ч.", "Юдина О. С."]
+    )
+    assert (
+        f"Положением о системе наставничества в {school.short_name}, "
+        "утверждённым приказом от 01.09.2026 № 1-о" in text
+    )
+    assert (
+        "Назначить наставниками участников программы наставничества в рамках целевой модели "
+        "«Учитель – ученик» (2026–2027): Аксенову Алёну Васильевну, учителя английского языка; "
+        "Королёва Петра Семёновича "
+        "(10 «Б» класс); Монгуша Айдара Чечен-ооловича, педагога-психолога." in text
+    )
+    assert "Куратору программы наставничества Юдиной О. С. обеспечить сопровождение" in text
+    assert "«Программа" not in text and "программы «" not in text, "the programme's title is quoted once"
+    assert "Список наставнических пар (групп) программы наставничества в рамках целевой модели" in text
+    assert f"Приложение 1 к приказу от 23.11.2026 № {document.number}" in text
+    for nominative in NOMINATIVES:
+        assert nominative not in points_of(text), nominative
+
+
+def test_the_encouragement_order_thanks_people_in_the_dative_with_their_positions(director, school, teaching):
+    abramova = TeacherFactory(
+        school=school,
+        last_name="Абрамова",
+        first_name="Анастасия",
+        patronymic="Викторовна",
+        position="Учитель английского языка",
+    )
+    Pair.objects.update(status=Pair.Status.ACTIVE)
+    pair = PairFactory(
+        programme=teaching["programme"], mentor=MentorEntryFactory(person=abramova, school=school)
+    )
+
+    ask(
+        director,
+        ORDER_ENCOURAGEMENT,
+        encouragement="gratitude",
+        reason="за активное участие в реализации программы наставничества",
+        mentors=[teaching["pairs"][1].mentor.pk],
+        pairs=[pair.pk],
+    )
+
+    document = Document.objects.get()
+    mentee = pair.members.get().mentee.person
+    mentee_reader = f"{mentee.last_name} {mentee.first_name[0]}. {mentee.patronymic[0]}."
+    text = assert_an_order(document, school, readers=["Абрамова А. В.", "Монгуш А. Ч.", mentee_reader])
+    assert (
+        "Объявить благодарность за активное участие в реализации программы наставничества: "
+        "Абрамовой Анастасии Викторовне, учителю английского языка; "
+        "Монгушу Айдару Чечен-ооловичу, педагогу-психологу;" in text
+    )
+    assert f"{mentee.full_name} " not in points_of(text), "the mentee is thanked in the dative too"
+    for nominative in ("Абрамова Анастасия Викторовна", "Учитель английского языка", *NOMINATIVES):
+        assert nominative not in points_of(text), nominative
+
+
+def test_the_best_mentor_order_awards_in_the_accusative(director, school, teaching):
+    Pair.objects.update(status=Pair.Status.ACTIVE)
+
+    ask(
+        director,
+        ORDER_ENCOURAGEMENT,
+        encouragement="best_mentor",
+        reason="за труд",
+        pairs=[teaching["pairs"][0].pk],
+    )
+
+    text = assert_an_order(Document.objects.get(), school, readers=["Аксенова А. В."])
+    assert (
+        "Наградить грамотой «Лучший наставник» за труд: Аксенову Алёну Васильевну, учителя английского языка."
+        in text
+    )
