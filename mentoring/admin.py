@@ -26,7 +26,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "kind", "department", "director_name"]
+    list_display = ["short_name", "kind", "department", "locality", "director_name"]
     list_filter = ["kind", "department"]
     search_fields = ["short_name", "full_name", "inn"]
 

@@ -430,6 +430,7 @@ class _Generator:
             director_name=full_name(*self.adult(female=True)),
             director_position="Начальник управления образования",
             address=f"{m.postcode}000, {m.region}, г. {m.town}, ул. Советская, д. 1",
+            locality=f"г. {m.town}",
             phone=f"+7 (81{self.rng.randint(10, 99)}) 2{self.rng.randint(1, 9)}-00-01",
         )
 
@@ -459,6 +460,7 @@ class _Generator:
                 f"{m.postcode}{self.rng.randint(1, 99):03d}, {m.region}, г. {m.town}, "
                 f"ул. {self.rng.choice(STREETS)}, д. {self.rng.randint(1, 120)}"
             ),
+            locality=f"г. {m.town}",
             phone=f"+7 (81{self.rng.randint(10, 99)}) {self.rng.randint(20, 79)}-{number:02d}-{number:02d}",
             email=f"school{number}@edu.example.ru",
             public_slug=f"{m.code}-{slug}-{number}",

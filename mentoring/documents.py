@@ -27,6 +27,7 @@ from .forms import DateInput
 from .models import (
     Document,
     DocumentCounter,
+    Membership,
     Organisation,
     Person,
     Register,
@@ -130,6 +131,26 @@ def publication_refusal(document: Document) -> str | None:
     if document.status != Status.READY or not document.file:
         return NOT_READY
     return None
+
+
+def order_readers(school: Organisation, named: list[Person | User | None]) -> list[Person | User]:
+    """The «С приказом ознакомлены:» list: everyone the order names, once each and in the order named, but
+    the director who signs it. A user and the person record of its account are one reader."""
+    directors = set(
+        Membership.objects.filter(organisation=school, role=Role.DIRECTOR).values_list("user", flat=True)
+    )
+    readers, seen = [], set()
+    for who in named:
+        if who is None:
+            continue
+        person = who if isinstance(who, Person) else getattr(who, "person", None)
+        user_id = who.user_id if isinstance(who, Person) else who.pk
+        key = ("person", person.pk) if person else ("user", who.pk)
+        if key in seen or (user_id and user_id in directors) or str(who) == school.director_name:
+            continue
+        seen.add(key)
+        readers.append(who)
+    return readers
 
 
 @transaction.atomic

@@ -94,6 +94,12 @@ class Organisation(models.Model):
     director_name = models.CharField("ФИО руководителя", max_length=200, blank=True)
     director_position = models.CharField("должность руководителя", max_length=200, default="Директор")
     address = models.CharField("адрес", max_length=500, blank=True)
+    locality = models.CharField(
+        "место издания документов",
+        max_length=100,
+        blank=True,
+        help_text="Населённый пункт, как он пишется под датой приказа: «г. Энск», «с. Новоцимлянское».",
+    )
     phone = models.CharField("телефон", max_length=50, blank=True)
     email = models.EmailField("электронная почта", blank=True)
     inn = models.CharField("ИНН", max_length=12, blank=True)

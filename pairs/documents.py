@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 
 from mentoring.academic_year import AcademicYear
-from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
+from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, order_readers, register
 from mentoring.models import Document, MentorEntry, Organisation, Person, Register
 from mentoring.reference import reference
 from monitoring.models import Answer, Invitation, Questionnaire
+from programs.documents import regulation_order
 from programs.models import Programme
 
 from .models import Meeting, Pair
@@ -142,10 +143,13 @@ def pairs_order_context(document: Document) -> dict:
     pairs = list(pairs_with_people(document.params["pairs"]))
     if programme is None or not pairs:
         raise DocumentDataError("Программа или пары приказа удалены: сформировать приказ нельзя.")
+    mentors = list({pair.mentor.person.pk: pair.mentor.person for pair in pairs}.values())
     return {
         "programme": programme,
         "pairs": pairs,
-        "mentors": sorted({p.mentor.person.full_name for p in pairs}),
+        "mentors": mentors,
+        "regulation": regulation_order(document),
+        "readers": order_readers(document.school, [*mentors, programme.curator]),
     }
 
 
@@ -231,18 +235,20 @@ class Encouragement:
     action: str  # the order's point, before its reason
     handed: str  # what the curator prepares and hands out, in the accusative
     mentees: bool  # whether the mentees of the chosen pairs are encouraged too
+    case: str  # the case the point names its people in: «объявить благодарность» whom — dative
 
 
 ENCOURAGEMENTS = {
-    "gratitude": Encouragement("Благодарность", "Объявить благодарность", "выписки из приказа", True),
+    "gratitude": Encouragement("Благодарность", "Объявить благодарность", "выписки из приказа", True, "datv"),
     "best_mentor": Encouragement(
-        "Грамота «Лучший наставник»", "Наградить грамотой «Лучший наставник»", "грамоты", False
+        "Грамота «Лучший наставник»", "Наградить грамотой «Лучший наставник»", "грамоты", False, "accs"
     ),
     "certificate": Encouragement(
         "Сертификат участника программы в портфолио",
         "Вручить сертификат участника программы наставничества для портфолио работ и достижений",
         "сертификаты",
         True,
+        "datv",
     ),
     "parents_letter": Encouragement(
         "Благодарственное письмо родителям наставника из числа обучающихся",
@@ -250,6 +256,7 @@ ENCOURAGEMENTS = {
         "из числа обучающихся",
         "благодарственные письма",
         False,
+        "gent",
     ),
 }
 DEFAULT_REASON = "за активное участие в реализации программы наставничества и достигнутые результаты"
@@ -342,7 +349,13 @@ def encouragement_order_context(document: Document) -> dict:
     recipients = encouraged(encouragement, mentors, pairs_with_people(params["pairs"]))
     if not recipients:
         raise DocumentDataError("Наставники и пары приказа удалены: сформировать приказ нельзя.")
-    return {"encouragement": encouragement, "reason": params["reason"], "recipients": recipients}
+    return {
+        "encouragement": encouragement,
+        "reason": params["reason"],
+        "recipients": recipients,
+        "regulation": regulation_order(document),
+        "readers": order_readers(document.school, [recipient.person for recipient in recipients]),
+    }
 
 
 # The pair's report: seed 004's plan table and its four-level evaluation of the result.

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
+from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, order_readers, register
 from mentoring.forms import DateInput
 from mentoring.models import Document, Organisation, Role, User
 from mentoring.working_days import working_day_on_or_after
@@ -79,6 +79,17 @@ def read_user(pk: int, who: str) -> User:
     return user
 
 
+def regulation_order(document: Document) -> Document | None:
+    """The order that approved the school's Положение о системе наставничества by the document's date: the
+    preamble of a later order names it as its basis."""
+    return (
+        Document.objects.filter(school=document.school, kind=ORDER_APPROVAL, date__lte=document.date)
+        .exclude(pk=document.pk)
+        .order_by("-date", "-sequence")
+        .first()
+    )
+
+
 # 1. Introducing the target model and appointing the curator.
 
 INTRODUCTION_TITLE = "О внедрении целевой модели наставничества и назначении куратора"
@@ -119,9 +130,11 @@ class IntroductionOrderForm(DocumentForm):
 
 
 def introduction_context(document: Document) -> dict[str, Any]:
+    curator = read_user(document.params["curator"], "куратора")
     return {
-        "curator": read_user(document.params["curator"], "куратора"),
+        "curator": curator,
         "programme": read_programme(document.params["programme"]),
+        "readers": order_readers(document.school, [curator]),
     }
 
 
@@ -181,8 +194,10 @@ class ApprovalOrderForm(DocumentForm):
 
 def approval_context(document: Document) -> dict[str, Any]:
     roadmap = document.params.get("roadmap")
+    programme = read_programme(document.params["programme"])
     return {
-        "programme": read_programme(document.params["programme"]),
+        "programme": programme,
+        "readers": order_readers(document.school, [programme.curator]),
         **(roadmap_table(roadmap) if roadmap else {}),
     }
 
@@ -327,11 +342,14 @@ class MentorSchoolOrderForm(DocumentForm):
 
 def mentor_school_context(document: Document) -> dict[str, Any]:
     params = document.params
+    responsible = read_user(params["responsible"], "ответственного")
     return {
         "programme": read_programme(params["programme"]),
+        "regulation": regulation_order(document),
+        "readers": order_readers(document.school, [responsible]),
         "starts_on": datetime.date.fromisoformat(params["starts_on"]),
         "ends_on": datetime.date.fromisoformat(params["ends_on"]),
-        "responsible": read_user(params["responsible"], "ответственного"),
+        "responsible": responsible,
         "lessons": [
             Lesson(datetime.date.fromisoformat(day), topic, who) for day, topic, who in params["schedule"]
         ],
@@ -413,13 +431,16 @@ def final_event_context(document: Document) -> dict[str, Any]:
     pairs = Pair.objects.filter(programme=programme, status__in=WORKED).count()
     if not pairs:
         raise DocumentDataError("В программе не осталось пар: итоговое мероприятие подводить не по чему.")
+    responsible = read_user(params["responsible"], "ответственного")
     return {
         "programme": programme,
+        "regulation": regulation_order(document),
+        "readers": order_readers(document.school, [responsible, programme.curator]),
         "pairs": pairs,
         "event_date": datetime.date.fromisoformat(params["event_date"]),
         "place": params["place"],
         "event_form": EVENT_FORMS[params["event_form"]][1],
-        "responsible": read_user(params["responsible"], "ответственного"),
+        "responsible": responsible,
     }
 
 

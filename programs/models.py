@@ -125,6 +125,17 @@ class Programme(models.Model):
         return self.title
 
     @property
+    def title_in_text(self) -> str:
+        """The title after «программа наставничества» in a sentence, quoted once: a title that starts with
+        those words gives its rest («в рамках целевой модели «Учитель – ученик»»), any other is put in
+        quotes, its own quotes becoming the inner „…“."""
+        title = self.title.strip()
+        for kind in ("программа наставничества", "программа"):
+            if title.lower().startswith(kind + " "):
+                return title[len(kind) :].strip()
+        return "«" + title.replace("«", "„").replace("»", "“") + "»"
+
+    @property
     def task_lines(self) -> list[str]:
         return [line for line in self.tasks.splitlines() if line.strip()]
 

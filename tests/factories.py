@@ -44,6 +44,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     )
     short_name = factory.Sequence(lambda n: f"МБОУ «Школа № {n}»")
     director_name = "Смирнов Андрей Викторович"
+    locality = "г. Энск"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import Document, DocumentCounter, Role
+from pairs.documents import ORDER_ENCOURAGEMENT, ORDER_PAIRS
 from pairs.models import Pair
 from programs.documents import ORDER_APPROVAL, ORDER_FINAL_EVENT, ORDER_INTRODUCTION, ORDER_MENTOR_SCHOOL
 from programs.models import Programme, ProgrammeRisk
 from tests.documents import pdf_text
-from tests.factories import PairFactory, ProgrammeFactory
+from tests.factories import MentorEntryFactory, PairFactory, PersonFactory, ProgrammeFactory, TeacherFactory
 
 Status = Document.Status
 # Renders are enqueued on commit: these tests commit, as requests do.
@@ -87,11 +88,31 @@ def final_event_data(programme, curator, **extra):
     return {**data, **extra}
 
 
-def assert_an_order(document, school):
+def assert_an_order(document, school, readers=()):
+    """The requisites of ГОСТ Р 7.0.97-2016 in their order, and the «С приказом ознакомлены:» list naming
+    exactly `readers`, each once."""
     text = pdf_text(document)
     assert document.status == Status.READY, document.failure
-    assert school.full_name in text and "ПРИКАЗ" in text and f"№ {document.number}" in text
-    assert "ПРИКАЗЫВАЮ:" in text and "Контроль за исполнением настоящего приказа" in text
+    requisites = [
+        school.full_name,
+        "ПРИКАЗ",
+        f"{document.date:%d.%m.%Y} № {document.number} г. Энск",
+        document.title,
+        "В соответствии с",
+        "распоряжением Министерства просвещения Российской Федерации от 25.12.2019 № Р-145",
+        "ПРИКАЗЫВАЮ:",
+        "Контроль за исполнением настоящего приказа оставляю за собой.",
+        "Директор А. В. Смирнов",
+    ]
+    positions = [text.find(requisite) for requisite in requisites]
+    assert -1 not in positions and positions == sorted(positions), dict(
+        zip(requisites, positions, strict=True)
+    )
+    listed = text.partition("С приказом ознакомлены:")[2].partition("Приложение")[0]
+    for reader in readers:
+        assert listed.count(reader) == 1, (reader, listed)
+    assert bool(readers) == ("С приказом ознакомлены:" in text)
+    assert "Смирнов А. В." not in listed, "the director signs the order and is not among its readers"
     return text
 
 
@@ -106,17 +127,20 @@ def test_the_introduction_order_appoints_the_chosen_curator(director, school, cu
 
     document = Document.objects.get()
     assert page.status_code == 302 and document.number == "1-о"
-    text = assert_an_order(document, school)
-    assert "О внедрении целевой модели наставничества" in text and "Р-145" in text
-    assert "Кузнецова Ольга Петровна" in text
+    text = assert_an_order(document, school, readers=["Кузнецова О. П."])
+    assert "О внедрении целевой модели наставничества" in text and "273-ФЗ" in text
+    assert "Назначить Кузнецову Ольгу Петровну куратором внедрения целевой модели наставничества" in text
+    assert "Куратору внедрения целевой модели наставничества Кузнецовой О. П.:" in text
+    assert "Кузнецова Ольга Петровна" not in text, "the curator is named in the case each sentence needs"
     assert "сформировать базу наставников и базу наставляемых" in text
 
 
 def test_the_introduction_order_takes_the_programmes_curator_when_none_is_chosen(director, school, programme):
     ask(director, ORDER_INTRODUCTION, programme=programme.pk)
 
-    text = assert_an_order(Document.objects.get(), school)
-    assert "Кузнецова Ольга Петровна" in text and programme.title in text
+    text = assert_an_order(Document.objects.get(), school, readers=["Кузнецова О. П."])
+    assert "Назначить Кузнецову Ольгу Петровну куратором" in text
+    assert "всего цикла программы наставничества «Учитель – учитель» на 2026/27 учебный год." in text
 
 
 def test_an_introduction_order_without_any_curator_is_refused(director, programme):
@@ -130,10 +154,21 @@ def test_an_introduction_order_without_any_curator_is_refused(director, programm
 def test_the_approval_order_carries_the_regulation_and_the_programme_card(director, school, programme):
     ask(director, ORDER_APPROVAL, programme=programme.pk)
 
-    text = assert_an_order(Document.objects.get(), school)
+    document = Document.objects.get()
+    text = assert_an_order(document, school, readers=["Кузнецова О. П."])
     assert "Об утверждении положения о наставничестве и программы наставничества" in text
-    assert f"Положение о системе наставничества {school.full_name}" in text
-    assert programme.title in text and programme.goal in text
+    assert "Положение о системе наставничества не" not in text
+    in_school = school.full_name.replace(
+        "Муниципальное бюджетное общеобразовательное учреждение",
+        "Муниципальном бюджетном общеобразовательном учреждении",
+    )
+    assert f"Утвердить Положение о системе наставничества в {in_school} согласно приложению 1" in text
+    assert f"Положение о системе наставничества в {in_school}" in text.partition("Приложение 1")[2]
+    assert "Утвердить программу наставничества «Учитель – учитель» на 2026/27 учебный год" in text
+    assert "Куратору программы наставничества Кузнецовой О. П. организовать" in text
+    for number in (1, 2):
+        assert f"Приложение {number} к приказу от 23.11.2026 № {document.number}" in text
+    assert programme.goal in text
     assert "Адаптация молодого специалиста" in text and "Успешная адаптация молодого учителя" in text
     assert "Высокая загруженность наставника" in text and "Гибкий график встреч" in text
     assert "дорожн" not in text, "there is no roadmap yet: the order does not invent one"
@@ -158,9 +193,14 @@ def test_the_approval_order_refuses_a_completed_programme(director, programme):
 def test_the_mentor_school_order_lists_its_schedule(director, school, curator, programme):
     ask(director, ORDER_MENTOR_SCHOOL, programme=programme.pk, **mentor_school_data(curator))
 
-    text = assert_an_order(Document.objects.get(), school)
-    assert "Об организации «Школы наставников»" in text and programme.title in text
-    assert "с 01.12.2026 по 29.12.2026" in text and "Кузнецова Ольга Петровна" in text
+    document = Document.objects.get()
+    text = assert_an_order(document, school, readers=["Кузнецова О. П."])
+    assert "Об организации «Школы наставников»" in text
+    assert "Наставникам программы наставничества «Учитель – учитель» на 2026/27 учебный год пройти" in text
+    assert "с 01.12.2026 по 29.12.2026" in text
+    assert "«Школы наставников» Кузнецову Ольгу Петровну." in text
+    assert "Кузнецовой О. П. по итогам обучения представить куратору" in text
+    assert f"Приложение 1 к приказу от 23.11.2026 № {document.number}" in text
     assert "Введение в наставничество" in text and "Методы и формы работы с наставляемым" in text
     assert "Педагог-психолог Белова Е. А." in text
 
@@ -226,10 +266,13 @@ def test_the_final_event_order_names_the_event_and_the_stage_2_survey(director, 
 
     ask(director, ORDER_FINAL_EVENT, **final_event_data(programme, curator))
 
-    text = assert_an_order(Document.objects.get(), school)
+    text = assert_an_order(Document.objects.get(), school, readers=["Кузнецова О. П."])
     assert "О проведении итогового мероприятия в рамках реализации целевой модели наставничества" in text
     assert "Провести 20.05.2027" in text and "в форме конференции" in text and "актовый зал школы" in text
-    assert programme.title in text and "Кузнецова Ольга Петровна" in text
+    assert "итоговое мероприятие программы наставничества «Учитель – учитель» на 2026/27 учебный год" in text
+    assert "мероприятия Кузнецову Ольгу Петровну." in text
+    assert "Куратору программы наставничества Кузнецовой О. П. организовать второй этап" in text
+    assert "Кузнецова Ольга Петровна" not in text
     assert "второй этап мониторинга" in text and "поощрении лучших наставников" in text
 
 
@@ -353,3 +396,145 @@ def test_a_programme_deleted_before_the_render_fails_the_order_with_its_reason(d
 
     document.refresh_from_db()
     assert document.status == Status.FAILED and "удалена: сформировать приказ нельзя" in document.failure
+
+
+# The pairs' orders (pairs/documents.py): real-shaped names, each in the case its sentence needs.
+
+
+@pytest.fixture
+def teaching(school, make_user):
+    """A «Учитель – ученик» programme titled as the seeds title it, its curator Юдина Оксана Сергеевна,
+    and three mentors: two teachers with positions and a pupil."""
+    curator = make_user(Role.CURATOR, school)
+    curator.last_name, curator.first_name, curator.patronymic = "Юдина", "Оксана", "Сергеевна"
+    curator.save()
+    programme = ProgrammeFactory(
+        school=school,
+        title="Программа наставничества в рамках целевой модели «Учитель – ученик» (2026–2027)",
+        curator=curator,
+    )
+    people = [
+        TeacherFactory(
+            school=school,
+            last_name="Аксенова",
+            first_name="Алёна",
+            patronymic="Васильевна",
+            position="Учитель английского языка",
+        ),
+        TeacherFactory(
+            school=school,
+            last_name="Монгуш",
+            first_name="Айдар",
+            patronymic="Чечен-оолович",
+            position="Педагог-психолог",
+        ),
+        PersonFactory(
+            school=school, last_name="Королёв", first_name="Пётр", patronymic="Семёнович", grade=10
+        ),
+    ]
+    pairs = [
+        PairFactory(
+            programme=programme,
+            mentor=MentorEntryFactory(person=person, school=school),
+            status=Pair.Status.PROPOSED,
+        )
+        for person in people
+    ]
+    return {"programme": programme, "pairs": pairs}
+
+
+NOMINATIVES = (
+    "Аксенова Алёна Васильевна",
+    "Монгуш Айдар Чечен-оолович",
+    "Королёв Пётр Семёнович",
+    "Юдина Оксана Сергеевна",
+    "Юдина О. С.",
+    "Учитель английского языка",
+    "Педагог-психолог",
+)
+
+
+def points_of(text: str) -> str:
+    return text.partition("ПРИКАЗЫВАЮ:")[2].partition("Контроль за исполнением")[0]
+
+
+def test_the_pairs_order_appoints_the_mentors_by_name_and_position_in_the_accusative(
+    director, school, teaching
+):
+    ask(director, ORDER_APPROVAL, programme=teaching["programme"].pk, date="2026-09-01")
+    ask(director, ORDER_PAIRS, programme=teaching["programme"].pk)
+
+    document = Document.objects.get(kind=ORDER_PAIRS)
+    text = assert_an_order(
+        document, school, readers=["Аксенова А. В.", "Королёв П. С.", "Монгуш А. Ч.", "Юдина О. С."]
+    )
+    assert (
+        f"Положением о системе наставничества в {school.short_name}, "
+        "утверждённым приказом от 01.09.2026 № 1-о" in text
+    )
+    assert (
+        "Назначить наставниками участников программы наставничества в рамках целевой модели "
+        "«Учитель – ученик» (2026–2027): Аксенову Алёну Васильевну, учителя английского языка; "
+        "Королёва Петра Семёновича "
+        "(10 «Б» класс); Монгуша Айдара Чечен-ооловича, педагога-психолога." in text
+    )
+    assert "Куратору программы наставничества Юдиной О. С. обеспечить сопровождение" in text
+    assert "«Программа" not in text and "программы «" not in text, "the programme's title is quoted once"
+    assert "Список наставнических пар (групп) программы наставничества в рамках целевой модели" in text
+    assert f"Приложение 1 к приказу от 23.11.2026 № {document.number}" in text
+    for nominative in NOMINATIVES:
+        assert nominative not in points_of(text), nominative
+
+
+def test_the_encouragement_order_thanks_people_in_the_dative_with_their_positions(director, school, teaching):
+    abramova = TeacherFactory(
+        school=school,
+        last_name="Абрамова",
+        first_name="Анастасия",
+        patronymic="Викторовна",
+        position="Учитель английского языка",
+    )
+    Pair.objects.update(status=Pair.Status.ACTIVE)
+    pair = PairFactory(
+        programme=teaching["programme"], mentor=MentorEntryFactory(person=abramova, school=school)
+    )
+
+    ask(
+        director,
+        ORDER_ENCOURAGEMENT,
+        encouragement="gratitude",
+        reason="за активное участие в реализации программы наставничества",
+        mentors=[teaching["pairs"][1].mentor.pk],
+        pairs=[pair.pk],
+    )
+
+    document = Document.objects.get()
+    mentee = pair.members.get().mentee.person
+    mentee_reader = f"{mentee.last_name} {mentee.first_name[0]}. {mentee.patronymic[0]}."
+    text = assert_an_order(document, school, readers=["Абрамова А. В.", "Монгуш А. Ч.", mentee_reader])
+    assert (
+        "Объявить благодарность за активное участие в реализации программы наставничества: "
+        "Абрамовой Анастасии Викторовне, учителю английского языка; "
+        "Монгушу Айдару Чечен-ооловичу, педагогу-психологу;" in text
+    )
+    assert f"{mentee.full_name} " not in points_of(text), "the mentee is thanked in the dative too"
+    for nominative in ("Абрамова Анастасия Викторовна", "Учитель английского языка", *NOMINATIVES):
+        assert nominative not in points_of(text), nominative
+
+
+def test_the_best_mentor_order_awards_in_the_accusative(director, school, teaching):
+    Pair.objects.update(status=Pair.Status.ACTIVE)
+
+    ask(
+        director,
+        ORDER_ENCOURAGEMENT,
+        encouragement="best_mentor",
+        reason="за труд",
+        pairs=[teaching["pairs"][0].pk],
+    )
+
+    text = assert_an_order(Document.objects.get(), school, readers=["Аксенова А. В."])
+    assert (
+        "Наградить грамотой «Лучший наставник» за труд: Аксенову Алёну Васильевну, учителя английского языка."
+        in text
+    )

@@ -127,7 +127,7 @@ def test_a_best_mentor_order_names_only_the_mentor_of_a_chosen_pair(client_as, s
 
     text = pdf_text(Document.objects.get())
     assert "Наградить грамотой «Лучший наставник» за труд" in text
-    assert "Белова Ирина Павловна" in text and "Соколова" not in text
+    assert "Белову Ирину Павловну" in text and "Соколов" not in text
 
 
 def test_an_encouragement_order_for_nobody_is_refused_and_numbers_nothing(client_as, school, pair):
