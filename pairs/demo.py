@@ -33,12 +33,22 @@ from mentoring.demo import (
     moment_on,
     register,
 )
-from mentoring.models import Consent, MenteeEntry, MentorEntry, Organisation, Person
+from mentoring.models import (
+    Consent,
+    Document,
+    DocumentCounter,
+    MenteeEntry,
+    MentorEntry,
+    Organisation,
+    Person,
+    Register,
+)
 from programs.demo import CURRENT_PROGRAMMES, build_programmes
 from programs.models import Programme, RoleModel
 from programs.seed_texts import plan_rows
 
 from . import rules
+from .documents import ORDER_PAIRS, PAIRS_ORDER_TITLE
 from .models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem
 from .rules import Candidate
 
@@ -254,7 +264,6 @@ TERMINATION_REASONS = (
     "Несовпадение расписания: наставник перешёл во вторую смену.",
 )
 PUPIL_TERMINATION_REASON = "Родители наставляемого попросили сменить наставника."
-APPROVAL_NOTE = "Приказ «Об утверждении наставнических пар/групп»."
 DONE_NOTES = (
     "",
     "Выполнено.",
@@ -608,11 +617,14 @@ class _PairGenerator:
 
     # What a pair's work leaves: history, plan, meetings
 
-    def status_changes(self, draft: _Draft, school: BuiltSchool) -> list[PairStatusChange]:
+    def status_changes(
+        self, draft: _Draft, school: BuiltSchool, order: Document | None
+    ) -> list[PairStatusChange]:
         S, pair = Pair.Status, draft.pair
         steps = [("", S.PROPOSED, draft.formed, school.curator_user, "")]
-        if draft.approved:
-            steps.append((S.PROPOSED, S.APPROVED, draft.approved, school.director_user, APPROVAL_NOTE))
+        if order is not None:
+            note = f"Приказ от {order.date:%d.%m.%Y} № {order.number}"
+            steps.append((S.PROPOSED, S.APPROVED, order.date, school.director_user, note))
         if pair.started_on:
             steps.append((S.APPROVED, S.ACTIVE, pair.started_on, school.curator_user, ""))
         if pair.ended_on:
@@ -730,6 +742,7 @@ class _PairGenerator:
         """Saves the drafts with what hangs on them; returns how many pairs and groups, and meetings."""
         by_pk = {school.school.pk: school for school in schools}
         Pair.objects.bulk_create([d.pair for d in self.drafts], batch_size=BATCH_SIZE)
+        orders = self.orders(by_pk)
         members, changes, items, meetings, present = [], [], [], [], []
         for draft in self.drafts:
             pair, school = draft.pair, by_pk[draft.pair.school_id]
@@ -742,7 +755,7 @@ class _PairGenerator:
                 )
                 for m in draft.mentees
             ]
-            changes += self.status_changes(draft, school)
+            changes += self.status_changes(draft, school, orders.get(pair.pk))
             curator = school.curator_user.pk if school.curator_user else None
             own = draft.mentor_user or curator
             items += self.plan(draft, own)
@@ -765,6 +778,51 @@ class _PairGenerator:
         MenteeEntry.objects.bulk_update(self.mentee_updates, ["included_on", "status"], batch_size=BATCH_SIZE)
         Consent.objects.bulk_update(self.consent_updates, ["date"], batch_size=BATCH_SIZE)
         return {"пар и групп": len(self.drafts), "встреч": len(meetings)}
+
+    def orders(self, by_pk: dict[int, BuiltSchool]) -> dict[int, Document]:
+        """The pairs orders that approved the pairs: one for a programme's pairs approved on one day, numbered
+        in the school's register in the order of their dates, as the director issued them. They are not
+        rendered yet: a document renders when someone opens it. Returns each approved pair's order."""
+        approved: dict[tuple[int, datetime.date, int], list[Pair]] = {}
+        for draft in self.drafts:
+            if draft.approved:
+                key = (draft.pair.school_id, draft.approved, draft.pair.programme_id)
+                approved.setdefault(key, []).append(draft.pair)
+        last: Counter[tuple[int, int]] = Counter()
+        orders = []
+        for (school_id, day, programme_id), pairs in sorted(approved.items()):
+            school = by_pk[school_id]
+            last[(school_id, day.year)] += 1
+            sequence = last[(school_id, day.year)]
+            orders.append(
+                Document(
+                    school_id=school_id,
+                    kind=ORDER_PAIRS,
+                    register=Register.ORDERS,
+                    year=day.year,
+                    sequence=sequence,
+                    number=school.school.order_number(sequence),
+                    date=day,
+                    title=PAIRS_ORDER_TITLE,
+                    params={"programme": programme_id, "pairs": [pair.pk for pair in pairs]},
+                    requested_by=school.director_user,
+                )
+            )
+        Document.objects.bulk_create(orders, batch_size=BATCH_SIZE)
+        DocumentCounter.objects.bulk_create(
+            [
+                DocumentCounter(school_id=school_id, register=Register.ORDERS, year=year, last=n)
+                for (school_id, year), n in last.items()
+            ]
+        )
+        by_pair: dict[int, Document] = {}
+        for order, key in zip(orders, sorted(approved), strict=True):
+            for pair in approved[key]:
+                pair.order = order
+                by_pair[pair.pk] = order
+        ordered = [pair for pairs in approved.values() for pair in pairs]
+        Pair.objects.bulk_update(ordered, ["order"], batch_size=BATCH_SIZE)
+        return by_pair
 
     def date_rows(self, schools: list[Organisation]) -> None:
         """Rows written now take the dates of the events they record: a pair its proposal, a meeting held
