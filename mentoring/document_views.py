@@ -169,9 +169,19 @@ def readable_documents(request: HttpRequest):
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Files are served only here, after the access check: never from a public media folder."""
     document = get_object_or_404(readable_documents(request).exclude(file=""), pk=pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document))
+
+
+# A browser takes a «/» or «\\» of the name for a folder and drops what comes before it; Windows refuses
+# the other characters. They are replaced, so that the whole title stays in the name.
+UNSAFE_IN_FILE_NAMES = str.maketrans(
+    {"/": "-", "\\": "-", ":": ".", "*": "-", "?": "", '"': "'", "<": "«", ">": "»", "|": "-"}
+)
+
+
+def download_name(document: Document) -> str:
     name = f"{document.kind_label} № {document.number}" if document.number else document.title
-    filename = f"{name[:150]}.pdf"
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
+    return " ".join(name.translate(UNSAFE_IN_FILE_NAMES).split()) + ".pdf"
 
 
 @allow_any_user
