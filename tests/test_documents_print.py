@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from mentoring import demo, documents
 from mentoring.document_views import download_name
 from mentoring.models import Document, Organisation
-from mentoring.pdf import pdf_from_html
+from mentoring.pdf import ORIGIN, StaticFilesOnly, pdf_from_html
 from roadmap.department_documents import DEPARTMENT_REPORT
 from roadmap.documents import DEPARTMENT_ROADMAP, ROADMAP
 from tests.documents import every_kind
@@ -173,3 +173,18 @@ def test_every_kind_is_a_tagged_pdf_ua_document_in_russian_with_its_title(printe
 def test_a_download_keeps_the_whole_title_in_a_safe_file_name(title, number, name):
     kind = "order_pairs" if number else DEPARTMENT_REPORT
     assert download_name(Document(kind=kind, title=title, number=number)) == name
+
+
+def test_the_fetcher_serves_our_static_files_and_nothing_else():
+    fetch = StaticFilesOnly().fetch
+    assert b"@page" in fetch(f"{ORIGIN}/static/css/pdf.css").read()
+    for url in (
+        "https://example.org/static/css/pdf.css",
+        "file:///etc/passwd",
+        f"{ORIGIN}/media/documents/1.pdf",
+        f"{ORIGIN}/static/../mentoring/settings.py",
+        f"{ORIGIN}/static/%2e%2e/%2e%2e/etc/passwd",
+        f"{ORIGIN}/static/css/none.css",
+    ):
+        with pytest.raises(ValueError):
+            fetch(url)
