@@ -66,12 +66,13 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, P
 
 
 def squeezed(text: str) -> str:
-    return "".join(text.split())
+    """The text without white space and hyphens: a cell's words may be put on lines of their own, and a
+    narrow header's long word hyphenated."""
+    return re.sub(r"[\s\-\u00ad\u2010]", "", text)
 
 
 def body_text(page, made: Printed) -> str:
-    """A page's text without the running header and the page number, with no white space: a header's words
-    may be put on lines of their own."""
+    """A page's text, squeezed, without the running header and the page number."""
     text = squeezed(PAGE_NUMBER.sub("", page.extract_text()))
     running = lxml.html.fromstring(made.html).find_class("running-header")[0].text_content()
     return text.replace(squeezed(running), "", 1)
