@@ -194,11 +194,6 @@ def document_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("document_detail", pk=document.pk)
 
 
-def download_filename(document: Document) -> str:
-    name = f"{document.kind_label} № {document.number}" if document.number else document.title
-    return f"{name[:150]}.pdf"
-
-
 def readable_documents(request: HttpRequest):
     """The school's documents for its director and curator; a participant's own pair report and
     certificates for anyone else."""
@@ -212,7 +207,9 @@ def readable_documents(request: HttpRequest):
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Files are served only here, after the access check: never from a public media folder."""
     document = get_object_or_404(readable_documents(request).exclude(file=""), pk=pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=download_filename(document))
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=documents.download_name(document)
+    )
 
 
 @allow_any_user

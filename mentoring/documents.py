@@ -296,3 +296,16 @@ def document_render(*, document_id: int) -> None:
         document.save(update_fields=["file", "file_version", "status", "failure", "rendered_at"])
         if previous and previous != document.file.name:
             transaction.on_commit(lambda: storage.delete(previous))
+
+
+# A browser takes a «/» or «\» of the name for a folder and drops what comes before it; Windows refuses
+# the other characters. They are replaced, so that the whole title stays in the name.
+UNSAFE_IN_FILE_NAMES = str.maketrans(
+    {"/": "-", "\\": "-", ":": ".", "*": "-", "?": "", '"': "'", "<": "«", ">": "»", "|": "-"}
+)
+
+
+def download_name(document: Document) -> str:
+    """The file name a document downloads under: its kind and number, or its title."""
+    name = f"{document.kind_label} № {document.number}" if document.number else document.title
+    return " ".join(name.translate(UNSAFE_IN_FILE_NAMES).split()) + ".pdf"

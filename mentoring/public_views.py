@@ -10,7 +10,7 @@ from django.urls import path
 
 from . import parts
 from .access import allow, public, writing_school
-from .document_views import download_filename
+from .documents import download_name
 from .models import Organisation, Role
 from .public_page import page_documents, page_people, school_by_slug, school_page_update
 
@@ -37,7 +37,7 @@ def document_public_file(request: HttpRequest, slug: str, pk: int) -> FileRespon
     """Only a published, ready, publishable document of the school the address names; anything else is a
     404, so the address confirms nothing that is not on the page."""
     document = get_object_or_404(page_documents(school_by_slug(slug)), pk=pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=download_filename(document))
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document))
 
 
 class SchoolPageForm(forms.Form):

@@ -1,10 +1,15 @@
 """Helpers of the document tests: the text of a rendered PDF, as a reader would select and search it."""
 
 import io
+import itertools
 
+from django import forms
+from django.utils import timezone
 from pypdf import PdfReader
 
-from mentoring.models import Document
+from mentoring import documents
+from mentoring.models import Document, MentorEntry, Organisation, Person, Role, User
+from pairs.documents import awarded_pairs
 
 
 def pdf_text(document: Document) -> str:
@@ -19,3 +24,51 @@ def pdf_pages(document: Document) -> list[tuple[float, float]]:
     with document.file.open("rb") as file:
         reader = PdfReader(io.BytesIO(file.read()))
     return [(float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages]
+
+
+def filled(spec: documents.DocumentSpec, school: Organisation, user: User) -> documents.DocumentForm:
+    """The kind's form filled in as a user would who takes what it offers: its initial values, and of its
+    choices the first that make the form valid (none, some or one of a multiple choice)."""
+    form = spec.form(school=school, user=user)
+    data: dict[str, object] = {}
+    choices: dict[str, list] = {}
+    for name, field in form.fields.items():
+        initial = form.get_initial_for_field(field, name)
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            offered = [str(pk) for pk in field.queryset.values_list("pk", flat=True)[:40]]
+            choices[name] = ([] if field.required else [[]]) + [offered[:5]] + [[pk] for pk in offered]
+        elif isinstance(field, forms.ChoiceField):
+            choices[name] = [str(value) for value, _ in field.choices if value != ""][:6]
+        elif isinstance(field, forms.BooleanField):
+            data[name] = "on"
+        elif isinstance(field, forms.DateField):
+            data[name] = (initial or timezone.localdate()).isoformat()
+        elif initial is not None:
+            data[name] = initial
+        elif isinstance(field, forms.CharField):
+            data[name] = "Актовый зал"
+    for chosen in itertools.product(*choices.values()):
+        form = spec.form({**data, **dict(zip(choices, chosen, strict=True))}, school=school, user=user)
+        if form.is_valid():
+            return form
+    raise AssertionError(f"{spec.label}: форму не заполнить на этих данных: {form.errors.as_text()}")
+
+
+def every_kind(school: Organisation, department: Organisation) -> list[Document]:
+    """One document of every kind, as its keepers ask for them: the school's by its director, the
+    department's by its coordinator; not rendered yet. The demo's mentors of pairs that have worked are
+    teachers: one of them is made a pupil, so that a letter to a mentor's parents can be asked for."""
+    mentor = MentorEntry.objects.filter(pk__in=awarded_pairs(school).values("mentor")).order_by("pk").first()
+    Person.objects.filter(pk=mentor.person_id).update(kind=Person.Kind.PUPIL)
+    made = []
+    for spec in documents.SPECS.values():
+        organisation = department if spec.for_department else school
+        role = Role.COORDINATOR if spec.for_department else Role.DIRECTOR
+        user = User.objects.filter(memberships__organisation=organisation, memberships__role=role).first()
+        form = filled(spec, organisation, user)
+        date = form.cleaned_data["date"]
+        drafts = form.drafts()[:1]
+        made += documents.documents_request(
+            school=organisation, kind=spec.kind, drafts=drafts, date=date, by=user
+        )
+    return made
