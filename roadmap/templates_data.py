@@ -7,23 +7,12 @@ from mentoring.reference import choice_value, reference
 
 from .models import Activity
 from .services import ActivityTemplate, RoadmapTemplate, StageTemplate, Term
+from .timeline import MONTHS as CALENDAR_MONTHS
 
 When = Activity.CompletesWhen
-# The months of the academic year as the files name them; a longer roadmap's later years say «2-го года».
-MONTHS = (
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-)
+# The months of the academic year, September first, as the files name them; a longer roadmap's later
+# years say «2-го года».
+MONTHS = CALENDAR_MONTHS[8:] + CALENDAR_MONTHS[:8]
 LEVELS = {"школа": False, "управление образования": True}
 
 
