@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from .declension import lower_first
 from .models import Document, Organisation, Role, User
 
 
@@ -28,12 +29,6 @@ def school_by_slug(slug: str) -> Organisation:
 
 def page_documents(school: Organisation) -> QuerySet[Document]:
     return Document.objects.for_school(school).published().order_by("-date", "-pk")
-
-
-def in_sentence(position: str) -> str:
-    """«Заместитель директора по УВР» as it reads after a comma; an abbreviation («МБОУ …») keeps its case."""
-    first = position.split(" ", 1)[0]
-    return position if first.isupper() else position[:1].lower() + position[1:]
 
 
 @dataclass(frozen=True)
@@ -61,13 +56,13 @@ def page_people(school: Organisation) -> People:
         curators.append(
             Contact(
                 name=str(user),
-                position=in_sentence(person.position) if person and person.position else "",
+                position=lower_first(person.position) if person and person.position else "",
                 phone=person.phone if own and person else "",
                 email=(user.email or (person.email if person else "")) if own else "",
             )
         )
     director = (
-        Contact(school.director_name, in_sentence(school.director_position), "", "")
+        Contact(school.director_name, lower_first(school.director_position), "", "")
         if school.director_name
         else None
     )

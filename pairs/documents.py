@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from pytrovich.enums import Gender
 
 from mentoring.academic_year import AcademicYear
+from mentoring.declension import FullName, gender_of
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, order_readers, register
 from mentoring.models import Document, MentorEntry, Organisation, Person, Register
 from mentoring.reference import reference
@@ -452,10 +454,6 @@ def pair_report_context(document: Document) -> dict:
 
 # Certificates and letters: one document per recipient, each the recipient's own to download.
 
-# Person records no sex: the patronymic's ending tells it, as petrovich tells it.
-MALE_PATRONYMIC = ("ич", "оглы", "улы", "уулу")
-FEMALE_PATRONYMIC = ("на", "кызы", "гызы")
-
 
 @dataclass(frozen=True)
 class Agreement:
@@ -475,13 +473,9 @@ AGREEMENT = {
 
 
 def person_sex(person: Person) -> str | None:
-    """«m» or «f»; None when the patronymic is missing or its ending tells nothing."""
-    patronymic = person.patronymic.strip().lower()
-    if patronymic.endswith(MALE_PATRONYMIC):
-        return "m"
-    if patronymic.endswith(FEMALE_PATRONYMIC):
-        return "f"
-    return None
+    """«m» or «f» as the patronymic tells it (Person records no sex); None when it is missing or tells
+    nothing, and the document keeps «(а)» rather than guess from the first name."""
+    return {Gender.MALE: "m", Gender.FEMALE: "f"}.get(gender_of(FullName("", "", person.patronymic)))
 
 
 def agreement(person: Person) -> Agreement:
