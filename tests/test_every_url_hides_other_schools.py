@@ -5,7 +5,7 @@ covered without anyone adding a test, as long as its name says what it names (se
 import datetime
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 
 from mentoring.access import declared_roles, names_an_object
 from mentoring.models import Document, Organisation, Role
@@ -27,32 +27,8 @@ from .factories import (
     SchoolFactory,
     SurveyFactory,
 )
+from .url_patterns import model_of, patterns
 
-# The URL names' first words, and the model whose object the pattern's `pk` names.
-MODEL_OF = {
-    "person": "person",
-    "consent": "consent",
-    "mentor": "mentor",
-    "mentee": "mentee",
-    "programme": "programme",
-    "matching": "programme",
-    "preference": "programme",
-    "stage1_programme": "programme",
-    "stage2_programme": "programme",
-    "pair": "pair",
-    "plan_item": "plan_item",
-    "meeting": "meeting",
-    "proposal": "proposal",
-    "questionnaire": "questionnaire",
-    "survey": "survey",
-    "respond": "survey",
-    "response": "response",
-    "roadmap": "roadmap",
-    "activity_add": "stage",
-    "activity": "activity",
-    "indicator": "indicator",
-    "document": "document",
-}
 # The other arguments of those patterns, filled with what would be valid for another school.
 OTHER_ARGUMENTS = {
     "question_pk": "question",
@@ -67,15 +43,6 @@ KEYS_NOT_IDS = {"respond_link", "calendar_feed", "import_preview", "import_confi
 ROLES = [Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST, Role.MENTOR, Role.MENTEE, Role.TEACHER]
 
 
-def patterns(resolver: URLResolver = None, prefix: str = ""):
-    for entry in (resolver or get_resolver()).url_patterns:
-        if isinstance(entry, URLResolver):
-            if str(entry.pattern) != "admin/":
-                yield from patterns(entry, prefix + str(entry.pattern))
-        else:
-            yield entry
-
-
 def with_arguments() -> list[URLPattern]:
     """The product's patterns that name an object (Django's password reset link carries its own key)."""
     return [
@@ -85,13 +52,6 @@ def with_arguments() -> list[URLPattern]:
         and p.name not in KEYS_NOT_IDS
         and not p.callback.__module__.startswith("django.")
     ]
-
-
-def model_of(name: str) -> str:
-    for prefix in sorted(MODEL_OF, key=len, reverse=True):
-        if name.startswith(prefix):
-            return MODEL_OF[prefix]
-    raise AssertionError(f"URL «{name}» names an object of an unknown model: add its prefix to MODEL_OF")
 
 
 @pytest.fixture

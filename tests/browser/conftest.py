@@ -76,3 +76,19 @@ def renders(tmp_path):
     with celery_workers(tmp_path) as start:
         start()
         yield
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_fits_the_window(page: Page) -> None:
+    """Nothing of the page lies beyond the window's right edge: no sideways scrolling."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    window = page.evaluate("window.innerWidth")
+    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server) -> Iterator[Page]:
+    with watched_page(browser, live_server.url, viewport=PHONE, is_mobile=True, has_touch=True) as page:
+        yield page
