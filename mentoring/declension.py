@@ -203,3 +203,13 @@ def described_in(who: Named, case: str) -> str:
     if school_class := getattr(person, "school_class", ""):
         return f"{name} ({school_class} класс)"
     return name
+
+
+def plural_ru(number: int, one: str, few: str, many: str) -> str:
+    """The form of a noun that agrees with a number: 1 ошибка, 3 ошибки, 5 ошибок, 11 ошибок, 21 ошибка."""
+    last_two = abs(number) % 100
+    if last_two % 10 == 1 and last_two != 11:
+        return one
+    if 2 <= last_two % 10 <= 4 and not 12 <= last_two <= 14:
+        return few
+    return many

@@ -139,5 +139,11 @@ class ResponseForm(forms.Form):
         """Every question with its cleaned value; None (or empty) for an optional question left empty."""
         return {q: self.cleaned_data.get(field_name(q)) for q in self.questions}
 
+    def error_link(self, field: forms.BoundField) -> tuple[str, str]:
+        """A wrong answer is named by its question's number, short on a phone, and leads to the whole
+        question (monitoring/partials/answer_field.html): the respondent reads what is asked, then answers."""
+        question = next(q for q in self.questions if field_name(q) == field.name)
+        return f"Вопрос {question.order}", f"question-{question.pk}"
+
     def fields_by_question(self) -> list[tuple[Question, forms.BoundField]]:
         return [(q, self[field_name(q)]) for q in self.questions]

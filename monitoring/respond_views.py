@@ -19,10 +19,10 @@ INVITATIONS = Invitation.objects.select_related("survey__questionnaire", "person
 
 
 def form_initial(response: Response | None) -> dict:
-    """A saved draft first (typed after the last submit), else the answers already sent."""
+    """The answers sent, once they are; before that, the saved draft."""
     if response is None:
         return {}
-    if response.draft:
+    if response.submitted_at is None:
         return response.draft
     return {field_name(a.question): answer_initial(a) for a in response.answers.select_related("question")}
 
@@ -57,8 +57,9 @@ def answer_page(request: HttpRequest, invitation: Invitation, layout: str) -> Ht
                 return redirect(request.path)
         except ValidationError as error:
             messages.error(request, error.messages[0])
-        else:
-            messages.error(request, "Ответы не отправлены: исправьте отмеченные вопросы.")
+            if "save_draft" in request.POST:
+                # What was typed stays on the page, unchecked, as a draft is.
+                form = ResponseForm(initial=form.draft(), questions=questions, partners=partners)
     context |= {"form": form, "response": response}
     return render(request, "monitoring/respond_form.html", context)
 

@@ -24,6 +24,10 @@ Side = Preference.Side
 EMPTY = (None, "", [])
 PREFERRED_PARTNER = Questionnaire.Purpose.PREFERRED_PARTNER
 NOT_A_PARTNER = "Выберите участника из списка."
+ALREADY_SUBMITTED = (
+    "Черновик не сохранён: ответы уже отправлены, и школа видит отправленные. "
+    "Чтобы изменить ответы, нажмите «Отправить исправления»."
+)
 NO_PROGRAMME = "Анкетирование не относится к программе: выбрать участника не из кого."
 NOT_IN_BASE = {
     Side.MENTEE: "Участника нет в базе наставляемых школы: выбор наставника сохранить нельзя. "
@@ -77,9 +81,14 @@ def response_of(invitation: Invitation) -> Response | None:
 
 @transaction.atomic
 def response_draft_save(*, invitation: Invitation, draft: dict) -> Response:
+    """A draft only before the first submit: after it the school has the answers, and a draft would show the
+    respondent answers the school never got."""
     refusal = survey_refusal(invitation.survey)
     if refusal:
         raise ValidationError(refusal)
+    response = Response.objects.select_for_update().filter(invitation=invitation).first()
+    if response and response.submitted_at:
+        raise ValidationError(ALREADY_SUBMITTED)
     return Response.objects.update_or_create(invitation=invitation, defaults={"draft": draft})[0]
 
 

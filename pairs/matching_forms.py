@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
+from mentoring.error_summary import field_link
 from mentoring.forms import fieldless_helper
 from mentoring.models import MenteeEntry, MentorEntry
 from programs.models import Programme
@@ -38,6 +39,7 @@ class MatchingForm(forms.Form):
     """The candidates ticked in the two lists and the weight of each criterion."""
 
     mentors = forms.ModelMultipleChoiceField(
+        label="Наставники",
         queryset=MentorEntry.objects.none(),
         error_messages={
             "required": "Отметьте хотя бы одного наставника.",
@@ -45,6 +47,7 @@ class MatchingForm(forms.Form):
         },
     )
     mentees = forms.ModelMultipleChoiceField(
+        label="Наставляемые",
         queryset=MenteeEntry.objects.none(),
         error_messages={
             "required": "Отметьте хотя бы одного наставляемого.",
@@ -71,6 +74,12 @@ class MatchingForm(forms.Form):
                 },
             )
         self.helper = fieldless_helper(*matching.CRITERIA)
+
+    def error_link(self, field: forms.BoundField) -> tuple[str, str]:
+        """The candidates are ticked in the lists of the page, each list under its heading."""
+        if field.name in ("mentors", "mentees"):
+            return str(field.label), f"{field.name}-title"
+        return field_link(field)
 
     def weights(self) -> matching.Weights:
         return matching.Weights(**{name: self.cleaned_data[name] for name in matching.CRITERIA})

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.declension import plural_ru
 from mentoring.models import Organisation, Role, User
 from pairs.models import Pair
 
@@ -28,11 +29,7 @@ NOT_A_DRAFT = "Изменять можно только черновик про�
 
 
 def pairs_word(count: int) -> str:
-    if count % 10 == 1 and count % 100 != 11:
-        return "пара"
-    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-        return "пары"
-    return "пар"
+    return plural_ru(count, "пара", "пары", "пар")
 
 
 def _risks_replace(programme: Programme, risks: Iterable[tuple[str, str]]) -> None:

@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -9,8 +10,10 @@ from django.utils import timezone
 from mentoring.models import Role
 from monitoring import responses
 from monitoring.models import Answer, Invitation, Question, Response
+from monitoring.respond_forms import REQUIRED
 
 from .factories import InvitationFactory, QuestionFactory, QuestionnaireFactory, SurveyFactory
+from .test_error_summary import links_of, summary_of
 
 Kind = Question.Kind
 TODAY = datetime.date.today
@@ -175,6 +178,61 @@ def test_a_submit_clears_the_draft(client, invitation, questions):
     client.post(link(invitation), {f"q{questions['open'].pk}": "Черновик", "save_draft": ""})
     client.post(link(invitation), valid_data(questions))
     assert Response.objects.get(invitation=invitation).draft == {}
+
+
+def test_the_summary_counts_the_wrong_answers_and_leads_to_each_question(client, invitation, questions):
+    single, scale = questions["single"], questions["scale"]
+
+    response = client.post(link(invitation), valid_data(questions, single=None, scale="42"))
+
+    summary = summary_of(response.text)
+    assert "Ответы не отправлены: 2 ошибки" in summary
+    assert links_of(response.text) == {
+        f"question-{single.pk}": f"Вопрос {single.order}: {REQUIRED}",
+        f"question-{scale.pk}": f"Вопрос {scale.order}: Выберите значение от 1 до 10.",
+    }
+    assert f'<fieldset id="question-{single.pk}"' in response.text
+    assert "исправьте отмеченные вопросы" not in response.text
+
+
+def test_a_draft_is_refused_once_the_answers_are_sent_and_nothing_changes(client, invitation, questions):
+    client.post(link(invitation), valid_data(questions))
+    sent = Response.objects.get(invitation=invitation)
+
+    response = client.post(link(invitation), {**valid_data(questions, scale="2"), "save_draft": ""})
+
+    assert response.status_code == 200
+    assert responses.ALREADY_SUBMITTED in unescape(response.text)
+    saved = Response.objects.get(invitation=invitation)
+    assert (saved.draft, saved.submitted_at) == ({}, sent.submitted_at)
+    assert stored(invitation)[Kind.SCALE].number == 8
+    assert client.get(link(invitation)).context["form"].initial[f"q{questions['scale'].pk}"] == "8"
+
+
+def test_the_service_saves_no_draft_of_a_submitted_response(invitation, questions):
+    answers = {q: v for q, v in zip(questions.values(), ["", "Да", ["Беседы"], 3, 4, 1], strict=True)}
+    responses.response_submit(invitation=invitation, cleaned=answers)
+
+    with pytest.raises(responses.ValidationError, match="ответы уже отправлены"):
+        responses.response_draft_save(invitation=invitation, draft={f"q{questions['open'].pk}": "Другое"})
+    assert Response.objects.get(invitation=invitation).draft == {}
+
+
+def test_a_sent_response_shows_what_was_sent_when_and_offers_only_to_send_corrections(
+    client, invitation, questions
+):
+    client.post(link(invitation), valid_data(questions))
+    # A draft typed after the submit by an older page: the school never got it, so it is not shown.
+    Response.objects.filter(invitation=invitation).update(draft={f"q{questions['scale'].pk}": "1"})
+    sent_at = timezone.localtime(Response.objects.get(invitation=invitation).submitted_at)
+
+    page = client.get(link(invitation))
+
+    assert page.context["form"].initial[f"q{questions['scale'].pk}"] == "8"
+    assert f"Ответы отправлены {sent_at:%d.%m.%Y} в {sent_at:%H:%M}." in page.text
+    assert 'name="save_draft"' not in page.text
+    assert "Сохранить черновик" not in page.text
+    assert "Отправить исправления" in page.text
 
 
 def test_a_submitted_response_can_be_corrected_until_the_survey_closes(client, invitation, questions):

@@ -110,7 +110,7 @@ def test_the_coordinator_plans_the_department_looks_into_a_school_and_prints_the
     plan = page.get_by_label("Плановое значение, %")
     plan.fill("150")
     page.get_by_role("button", name="Сохранить план").click()
-    expect(page.get_by_text(PERCENT_REFUSAL)).to_be_visible()
+    expect(page.get_by_text(PERCENT_REFUSAL, exact=True)).to_be_visible()
     plan.fill("50")
     page.get_by_role("button", name="Сохранить план").click()
     expect(page.get_by_text(f"Плановое значение на {year.end_year} год сохранено.")).to_be_visible()
