@@ -90,5 +90,6 @@ def assert_fits_the_window(page: Page) -> None:
 
 @pytest.fixture
 def phone(browser: Browser, live_server) -> Iterator[Page]:
-    with watched_page(browser, live_server.url, viewport=PHONE, is_mobile=True, has_touch=True) as page:
+    options = {"viewport": PHONE, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+    with watched_page(browser, live_server.url, **options) as page:
         yield page

@@ -1,10 +1,8 @@
 """A pupil answers a questionnaire through the personal link on a phone: the error summary takes the focus
 and leads to the question left empty; once the answers are sent, the page offers only to send corrections."""
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from monitoring.models import Answer, Question
 from tests.factories import (
@@ -15,22 +13,11 @@ from tests.factories import (
     SurveyFactory,
 )
 
-from .conftest import watched_page
+from .conftest import assert_fits_the_window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Kind = Question.Kind
-
-
-@pytest.fixture
-def phone(browser: Browser, live_server) -> Iterator[Page]:
-    options = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3}
-    with watched_page(browser, live_server.url, is_mobile=True, has_touch=True, **options) as page:
-        yield page
-
-
-def fits(phone: Page) -> bool:
-    return phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_the_pupil_follows_the_summary_to_the_empty_question_sends_and_finds_no_draft_button(phone: Page):
@@ -64,7 +51,7 @@ def test_the_pupil_follows_the_summary_to_the_empty_question_sends_and_finds_no_
     summary = phone.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Ответы не отправлены: 1 ошибка")
-    assert fits(phone)
+    assert_fits_the_window(phone)
     summary.get_by_role("link", name=f"Вопрос {chosen.order}").click()
     question = phone.get_by_role("group", name=chosen.text)
     expect(question.get_by_label("Раз в неделю")).to_be_focused()
@@ -81,4 +68,4 @@ def test_the_pupil_follows_the_summary_to_the_empty_question_sends_and_finds_no_
     expect(phone.get_by_role("button", name="Сохранить черновик")).to_have_count(0)
     expect(phone.get_by_role("button", name="Отправить исправления")).to_be_visible()
     expect(phone.get_by_role("group", name=chosen.text).get_by_label("Раз в две недели")).to_be_checked()
-    assert fits(phone)
+    assert_fits_the_window(phone)
