@@ -267,7 +267,12 @@ def test_no_one_but_the_director_approves_pairs(client_as, school, role):
 
 def test_the_pair_page_shows_the_header_the_plan_the_meetings_and_the_history(client_as, school, make_user):
     pair = PairFactory(programme__school=school)
-    PlanItemFactory(pair=pair, activity="Посещение уроков", due_on=TODAY - datetime.timedelta(days=1))
+    PlanItemFactory(
+        pair=pair,
+        activity="Посещение уроков",
+        risks="Нехватка времени у наставника",
+        due_on=TODAY - datetime.timedelta(days=1),
+    )
     PlanItemFactory(
         pair=pair, activity="Открытый урок", done_on=datetime.date(2026, 10, 1), done_note="Провела"
     )
@@ -288,7 +293,8 @@ def test_the_pair_page_shows_the_header_the_plan_the_meetings_and_the_history(cl
     assert "Программа наставничества «Учитель – учитель»" in text
     assert "Выполнено 1 из 2" in text
     assert "просрочено" in text
-    assert "Возможные риски при реализации программы" in text and "Отметка о выполнении" in text
+    assert "Возможные риски при реализации программы" in text and "Нехватка времени у наставника" in text
+    assert "Отметка о выполнении" in text
     assert "Разбор урока" in text and "Составили план" in text
     assert "присутствовали 1 из 1" in text and "запланирована" in text and "проведена" in text
     assert "Работает" in text and "Прекращена" in text and "Наставляемая уволилась" in text

@@ -21,7 +21,8 @@ from mentoring import demo
 from mentoring.academic_year import AcademicYear
 from mentoring.documents import SPECS
 from mentoring.models import Consent, Document, MenteeEntry, MentorEntry, Organisation, User
-from monitoring.models import Invitation, Question, Questionnaire, Response, Survey
+from monitoring.models import Question, Questionnaire, Response, Survey
+from monitoring.responses import my_open_surveys
 from pairs.matching import Weights
 from pairs.models import Pair, Proposal
 from pairs.proposals import proposal_create
@@ -73,7 +74,7 @@ def demo_objects() -> dict:
         mentor__person__user__username="mentor", members__mentee__person__user__username="mentee"
     ).first()
     mentee_entry = pair.members.get(mentee__person__user__username="mentee").mentee
-    invitation = Invitation.objects.filter(person=mentee_entry.person, response__submitted_at=None).first()
+    invitation = my_open_surveys(User.objects.get(username="mentee")).waiting[0]
     answered = Response.objects.filter(
         invitation__person=mentee_entry.person, submitted_at__isnull=False
     ).first()
