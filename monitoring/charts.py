@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 WIDTH = 360
 FONT = 13
 LINE = 17  # a line of a label
-CHARS = 42  # a label's line: DejaVu Sans takes about 8 units a letter at 13
+CHARS = 44  # a label's line: DejaVu Sans takes 7.5 to 8 units a letter at 13
 BAR_HEIGHT = 14
 GAP = 10
 BAR_WIDTH = 230

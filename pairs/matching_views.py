@@ -209,10 +209,8 @@ EDITS = {
     "swap": (SwapForm, proposals.proposed_pair_swap, "Пары обменялись наставниками."),
     "change_mentor": (ChangeMentorForm, proposals.proposed_pair_change_mentor, "Наставник пары изменён."),
 }
-ROW_FORMS = (
-    "remove",
-    "change_mentor",
-)  # the forms of each pair; adding and swapping have a form of their own
+# The forms on each pair; adding a pair and swapping mentors have a form of their own.
+ROW_FORMS = ("remove", "change_mentor")
 
 
 def place_of(

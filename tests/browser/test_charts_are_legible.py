@@ -28,6 +28,12 @@ TEXT_SIZES = """() => [...document.querySelectorAll('svg[viewBox]')].flatMap(svg
 CHART_RIGHTS = (
     "() => [...document.querySelectorAll('svg.chart')].map(svg => svg.getBoundingClientRect().right)"
 )
+# The texts that run past the right edge of their drawing.
+CUT_OFF = """() => [...document.querySelectorAll('svg.chart, svg.timeline-chart')].flatMap(svg => {
+  const right = svg.getBoundingClientRect().right;
+  return [...svg.querySelectorAll('text')].filter(text => text.getBoundingClientRect().right > right + 1)
+    .map(text => text.textContent);
+})"""
 
 
 @pytest.fixture
@@ -65,6 +71,7 @@ def test_every_chart_text_is_drawn_at_12_px_or_more_on_a_laptop(browser: Browser
             sizes = page.evaluate(TEXT_SIZES)
             assert sizes, f"{url}: no chart text drawn"
             assert min(sizes) >= 12, f"{url}: a chart's text is drawn at {min(sizes):.1f} px"
+            assert page.evaluate(CUT_OFF) == [], url
             assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"], url
 
 
@@ -79,3 +86,4 @@ def test_on_a_phone_the_timeline_fits_and_the_charts_keep_their_text(browser: Br
             assert max(page.evaluate(CHART_RIGHTS)) <= PHONE["width"], f"{url}: a chart runs off the screen"
             sizes = page.evaluate(TEXT_SIZES)
             assert sizes and min(sizes) >= 12, f"{url}: a chart's text is drawn at {min(sizes):.1f} px"
+            assert page.evaluate(CUT_OFF) == [], url
