@@ -6,16 +6,21 @@ both take them as they are.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-WIDTH = 640
-LABEL_HEIGHT = 18
+# Drawn 360 units wide, so that on a phone's column (about 360 px) the 13-unit text is still about 13 px;
+# the page shows a chart at most 25rem wide, the PDF at 9 cm (static/css/app.css, static/css/pdf.css).
+WIDTH = 360
+FONT = 13
+LINE = 17  # a line of a label
+CHARS = 44  # a label's line: DejaVu Sans takes 7.5 to 8 units a letter at 13
 BAR_HEIGHT = 14
 GAP = 10
-BAR_WIDTH = 440
+BAR_WIDTH = 230
 VALUE_X = BAR_WIDTH + 8
 FIRST, SECOND, TRACK = "#6c757d", "#0d6efd", "#e9ecef"
 SHARES = (("Улучшилось", "#198754"), ("Без изменений", "#adb5bd"), ("Ухудшилось", "#dc3545"))
@@ -25,14 +30,15 @@ def number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def svg(title: str, height: int, body: SafeString) -> SafeString:
+def svg(title: str, height: float, body: SafeString) -> SafeString:
     return format_html(
         '<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
-        'role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">'
+        'role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="{}">'
         "<title>{}</title>{}</svg>",
         WIDTH,
         height,
         title,
+        FONT,
         title,
         body,
     )
@@ -53,25 +59,31 @@ def bar(y: float, share: float, colour: str, value: str, height: int = BAR_HEIGH
         height,
         colour,
         VALUE_X,
-        y + height - 3,
+        y + height - 2,
         value,
     )
 
 
-def label(y: float, text: str) -> SafeString:
-    return format_html('<text x="0" y="{}" fill="#212529">{}</text>', y + LABEL_HEIGHT - 5, text)
+def label(y: float, text: str) -> tuple[SafeString, int]:
+    """The text over a bar, in as many lines as the chart's width needs, and the height it takes."""
+    lines = textwrap.wrap(text, CHARS) or [""]
+    spans = format_html_join(
+        "", '<tspan x="0" dy="{}">{}</tspan>', ((LINE if i else 0, line) for i, line in enumerate(lines))
+    )
+    return format_html('<text x="0" y="{}" fill="#212529">{}</text>', y + LINE - 4, spans), LINE * len(
+        lines
+    ) + 1
 
 
 def distribution(title: str, counts: list[tuple[str, int]], answered: int) -> SafeString:
     """One bar per answer option: how many chose it, and their share of those who answered."""
     total = answered or 1
-    step = LABEL_HEIGHT + BAR_HEIGHT + GAP
-    rows = []
-    for i, (option, count) in enumerate(counts):
-        y = i * step
-        rows.append(label(y, option))
-        rows.append(bar(y + LABEL_HEIGHT, count / total, SECOND, f"{count} · {round(100 * count / total)} %"))
-    return svg(title, max(step * len(counts) - GAP, 1), SafeString("".join(rows)))
+    y, rows = 0, []
+    for option, count in counts:
+        text, height = label(y, option)
+        rows += [text, bar(y + height, count / total, SECOND, f"{count} · {round(100 * count / total)} %")]
+        y += height + BAR_HEIGHT + GAP
+    return svg(title, max(y - GAP, 1), SafeString("".join(rows)))
 
 
 @dataclass(frozen=True)
@@ -90,35 +102,47 @@ class Paired:
 
 def paired_bars(title: str, rows: list[Paired], legend: tuple[str, str]) -> SafeString:
     """For each row its two values as two bars, each scaled to the row's own range."""
-    step = LABEL_HEIGHT + 2 * BAR_HEIGHT + 2 + GAP
-    top = LABEL_HEIGHT + 6
-    parts = [legend_row(((legend[0], FIRST), (legend[1], SECOND)))]
-    for i, row in enumerate(rows):
-        y = top + i * step
-        parts.append(label(y, f"{row.label} (шкала {number(row.low)}–{number(row.high)})"))
+    parts, y = legend_rows(((legend[0], FIRST), (legend[1], SECOND)))
+    for row in rows:
+        text, height = label(y, f"{row.label} (шкала {number(row.low)}–{number(row.high)})")
+        parts.append(text)
         for j, (value, colour) in enumerate(((row.first, FIRST), (row.second, SECOND))):
-            bar_y = y + LABEL_HEIGHT + j * (BAR_HEIGHT + 2)
+            bar_y = y + height + j * (BAR_HEIGHT + 2)
             shown = "нет данных" if value is None else number(value)
             parts.append(bar(bar_y, 0 if value is None else row.share(value), colour, shown))
-    return svg(title, top + step * len(rows) - GAP, SafeString("".join(parts)))
+        y += height + 2 * BAR_HEIGHT + 2 + GAP
+    return svg(title, y - GAP, SafeString("".join(parts)))
 
 
-def legend_row(items: tuple[tuple[str, str], ...]) -> SafeString:
-    return format_html_join(
-        "",
-        '<rect x="{}" y="2" width="12" height="12" fill="{}"/><text x="{}" y="12" fill="#212529">{}</text>',
-        ((i * 160, colour, i * 160 + 16, text) for i, (text, colour) in enumerate(items)),
-    )
+def legend_rows(items: tuple[tuple[str, str], ...]) -> tuple[list[SafeString], int]:
+    """The legend's swatches side by side, onto a new line where the width ends; and the height it takes."""
+    parts, x, y = [], 0, 0
+    for text, colour in items:
+        width = 16 + 8 * len(text)
+        if x and x + width > WIDTH:
+            x, y = 0, y + LINE
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
+                '<text x="{}" y="{}" fill="#212529">{}</text>',
+                x,
+                y + 2,
+                colour,
+                x + 16,
+                y + 13,
+                text,
+            )
+        )
+        x += width + 16
+    return parts, y + LINE + 6
 
 
 def shares(title: str, rows: list[tuple[str, tuple[int, int, int]]]) -> SafeString:
     """For each row one bar split into improved, unchanged and worsened, with the counts."""
-    step = LABEL_HEIGHT + BAR_HEIGHT + GAP
-    top = LABEL_HEIGHT + 6
-    parts = [legend_row(SHARES)]
-    for i, (text, counts) in enumerate(rows):
-        y = top + i * step
-        parts.append(label(y, text))
+    parts, y = legend_rows(SHARES)
+    for text, counts in rows:
+        caption, height = label(y, text)
+        parts.append(caption)
         total, x = sum(counts) or 1, 0.0
         for count, (_, colour) in zip(counts, SHARES, strict=True):
             width = count / total * BAR_WIDTH
@@ -126,7 +150,7 @@ def shares(title: str, rows: list[tuple[str, tuple[int, int, int]]]) -> SafeStri
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
                     round(x, 1),
-                    y + LABEL_HEIGHT,
+                    y + height,
                     round(width, 1),
                     BAR_HEIGHT,
                     colour,
@@ -137,8 +161,9 @@ def shares(title: str, rows: list[tuple[str, tuple[int, int, int]]]) -> SafeStri
             format_html(
                 '<text x="{}" y="{}" fill="#212529">↑{} · ={} · ↓{}</text>',
                 VALUE_X,
-                y + LABEL_HEIGHT + BAR_HEIGHT - 3,
+                y + height + BAR_HEIGHT - 2,
                 *counts,
             )
         )
-    return svg(title, top + step * len(rows) - GAP, SafeString("".join(parts)))
+        y += height + BAR_HEIGHT + GAP
+    return svg(title, y - GAP, SafeString("".join(parts)))

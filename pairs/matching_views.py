@@ -34,7 +34,7 @@ from .matching_forms import (
     mentee_entries,
     mentor_entries,
 )
-from .models import Preference, Proposal
+from .models import Preference, Proposal, ProposedPair
 from .services import proposal_accept as accept
 
 SECTION = "programmes"
@@ -63,6 +63,16 @@ class CandidateList:
     key: str
     filter: PeopleFilterSet
     rows: list[MentorEntry] | list[MenteeEntry]
+
+    @property
+    def in_play(self) -> list[MentorEntry] | list[MenteeEntry]:
+        """The rows a run takes by default: not those who left the base or completed a programme, nor the
+        mentees already paired here."""
+        return [row for row in self.rows if not (row.candidate.left or row.candidate.busy)]
+
+    @property
+    def aside(self) -> list[MentorEntry] | list[MenteeEntry]:
+        return [row for row in self.rows if row.candidate.left or row.candidate.busy]
 
 
 def candidate_list(
@@ -109,17 +119,11 @@ def candidate_lists(request: HttpRequest, programme: Programme) -> tuple[Candida
 
 
 def ticked(form: MatchingForm, lists: tuple[CandidateList, CandidateList]) -> dict[str, set[str]]:
-    """What the boxes show: what was sent, or every row found but those who left the base or completed a
-    programme, and mentees already paired here (the others, even without a consent, go to the proposal:
-    its list of those left without a pair says what each of them still needs)."""
+    """What the boxes show: what was sent, or the rows in play (the others, even without a consent, go to the
+    proposal: its list of those left without a pair says what each of them still needs)."""
     if form.is_bound:
         return {key: set(form.data.getlist(f"{key}s")) for key in ("mentor", "mentee")}
-    return {
-        candidates.key: {
-            str(row.pk) for row in candidates.rows if not (row.candidate.left or row.candidate.busy)
-        }
-        for candidates in lists
-    }
+    return {candidates.key: {str(row.pk) for row in candidates.in_play} for candidates in lists}
 
 
 @allow(BASE_WRITERS)
@@ -160,10 +164,26 @@ def matching_start(request: HttpRequest, pk: int) -> HttpResponse:
 # The proposal.
 
 
-@allow(BASE_WRITERS)
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = curator_proposal(request, pk)
-    review = proposals.proposal_review(proposal)
+@dataclass(frozen=True)
+class Place:
+    """Where the page shows what an edit did: a proposed pair, the group of a mentor, the list of the pairs,
+    or the form to add a pair or to swap mentors."""
+
+    kind: str
+    pk: int | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"proposed-{self.kind}" if self.pk is None else f"proposed-{self.kind}-{self.pk}"
+
+
+def proposal_page(
+    request: HttpRequest,
+    proposal: Proposal,
+    template: str,
+    review: proposals.Review,
+    place: Place | None = None,
+) -> HttpResponse:
     context = {
         "section": SECTION,
         "proposal": proposal,
@@ -172,8 +192,15 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": proposal.status == Proposal.Status.DRAFT,
         "weights": [(matching.CRITERIA[name], value) for name, value in proposal.weights.items()],
         "swap_fields": [("row_id", "Пара"), ("other_row_id", "Обменяться наставниками с парой")],
+        "place": place,
     }
-    return render(request, "pairs/proposal_detail.html", context)
+    return render(request, template, context)
+
+
+@allow(BASE_WRITERS)
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = curator_proposal(request, pk)
+    return proposal_page(request, proposal, "pairs/proposal_detail.html", proposals.proposal_review(proposal))
 
 
 EDITS = {
@@ -182,25 +209,50 @@ EDITS = {
     "swap": (SwapForm, proposals.proposed_pair_swap, "Пары обменялись наставниками."),
     "change_mentor": (ChangeMentorForm, proposals.proposed_pair_change_mentor, "Наставник пары изменён."),
 }
+# The forms on each pair; adding a pair and swapping mentors have a form of their own.
+ROW_FORMS = ("remove", "change_mentor")
+
+
+def place_of(
+    review: proposals.Review, action: str, row_id: int | None, changed: ProposedPair | None
+) -> Place:
+    """A refused edit is told beside the form that was sent; a done one at the pair it changed or added, or,
+    for a removed pair, at its mentor's group or the group now standing where it stood."""
+    shown = {item.row.pk for group in review.groups for item in group.rows}
+    if changed is None:
+        if action in ROW_FORMS:
+            return Place("pair", row_id) if row_id in shown else Place("pairs")
+        return Place(action)
+    if changed.pk in shown:
+        return Place("pair", changed.pk)
+    near = review.group_near(changed.mentor_id)
+    return Place("pairs") if near is None else Place("group", near)
 
 
 @allow(BASE_WRITERS)
 @require_POST
 def proposal_edit(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One edit of a draft proposal; a broken rule is reported and nothing changes."""
+    """One edit of a draft proposal; a broken rule is reported and nothing changes. The curator stays where it
+    was: htmx swaps in the proposal's new review with the message beside the change, a plain post comes back
+    to the change's anchor."""
     proposal = curator_proposal(request, pk)
     form_class, edit, done = EDITS[action]
     form = form_class(request.POST)
+    changed = None
     try:
         if not form.is_valid():
             raise ValidationError([message for errors in form.errors.values() for message in errors])
-        edit(proposal=proposal, **form.cleaned_data)
+        changed = edit(proposal=proposal, **form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
         messages.success(request, done)
-    return redirect("proposal_detail", pk=proposal.pk)
+    review = proposals.proposal_review(proposal)
+    place = place_of(review, action, form.cleaned_data.get("row_id"), changed)
+    if request.htmx:
+        return proposal_page(request, proposal, "pairs/partials/proposal_changed.html", review, place)
+    return redirect(f"{reverse('proposal_detail', args=[proposal.pk])}#{place.anchor}")
 
 
 @allow(BASE_WRITERS)

@@ -1,5 +1,5 @@
-"""Meetings of a pair or group, recorded by its mentor or the school's curator, and the mentor's private
-calendar link."""
+"""Meetings of a pair or group, recorded by its mentor or the school's curator, and the private calendar link
+of its mentor and its mentees."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from mentoring.access import allow, allow_any_user, public
+from mentoring.access import PERSONAL_ROLES, allow, allow_any_user, public
 from mentoring.models import Role
 
 from . import meetings
@@ -128,15 +128,16 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # The private calendar link.
 
 
-def refuse_non_mentor(request: HttpRequest) -> None:
-    """The calendar is a mentor's: by its role here, or by pairs it mentors whatever the current school."""
-    if Role.MENTOR not in request.roles and not Pair.objects.mentored_by(request.user).exists():
-        raise Http404("Календарь встреч ведёт наставник.")
+def refuse_non_participant(request: HttpRequest) -> None:
+    """The calendar is a mentor's or a mentee's: by its role here, or by its pairs whatever the current
+    school."""
+    if not request.roles & PERSONAL_ROLES and not Pair.objects.of_participant(request.user).exists():
+        raise Http404("Календарь встреч — у наставника и наставляемого.")
 
 
 @allow_any_user
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    refuse_non_mentor(request)
+    refuse_non_participant(request)
     feed = meetings.calendar_feed_of(request.user)
     feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
     context = {
@@ -150,7 +151,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 @allow_any_user
 @require_POST
 def calendar_reset(request: HttpRequest) -> HttpResponse:
-    refuse_non_mentor(request)
+    refuse_non_participant(request)
     meetings.calendar_feed_reset(user=request.user)
     messages.success(
         request, "Создана новая ссылка. Старая больше не работает: добавьте в календарь телефона новую."

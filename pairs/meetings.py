@@ -1,5 +1,5 @@
 """Meetings of pairs and groups (seed 002, stage 6: «Организация комплекса последовательных встреч наставников
-и наставляемых»), the mentor's and the mentee's overview of their pairs, and the mentor's iCalendar feed."""
+и наставляемых»), the mentor's and the mentee's overview of their pairs, and their iCalendar feed."""
 
 from __future__ import annotations
 
@@ -206,7 +206,7 @@ def mentee_overview(user: User) -> list[Pair]:
     return sorted(pairs, key=lambda pair: not pair.is_current)
 
 
-# The private iCalendar feed of a mentor's meetings.
+# The private iCalendar feed of a mentor's or a mentee's meetings.
 
 
 def calendar_feed_of(user: User) -> CalendarFeed:
@@ -219,11 +219,11 @@ def calendar_feed_reset(*, user: User) -> CalendarFeed:
 
 
 def feed_meetings(user: User) -> QuerySet[Meeting]:
-    """The meetings of the user's own pairs: the last twelve months and everything ahead, except what was
-    planned in a pair whose work has ended since."""
+    """The meetings of the pairs the user mentors or is a mentee of: the last twelve months and everything
+    ahead, except what was planned in a pair whose work has ended since."""
     return (
         Meeting.objects.filter(
-            pair__in=Pair.objects.mentored_by(user), starts_at__gte=timezone.now() - FEED_PAST
+            pair__in=Pair.objects.of_participant(user), starts_at__gte=timezone.now() - FEED_PAST
         )
         .exclude(status=Meeting.Status.PLANNED, pair__status__in=(S.COMPLETED, S.TERMINATED))
         .select_related("pair__programme")
@@ -235,7 +235,7 @@ def calendar_build(*, meetings: Iterable[Meeting], host: str, pair_url: Callable
     """The feed leaves the school for a phone's calendar provider: no mentee's name, class or other personal
     data goes into it, only the kind, topic and time of a meeting, the programme and a link to the pair."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Наставничество//Встречи наставника//RU")
+    calendar.add("prodid", "-//Наставничество//Встречи пар и групп//RU")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Наставничество: встречи")

@@ -45,6 +45,10 @@ class PairQuerySet(SchoolOwnedQuerySet):
     def of_mentee_user(self, user):
         return self.filter(mentee_is(user))
 
+    def of_participant(self, user):
+        """The pairs the user works in as their mentor or one of their mentees, in whatever school."""
+        return self.filter(mentor_is(user) | mentee_is(user))
+
 
 def mentor_is(user) -> Q:
     return Q(mentor__person__user=user) & ~Q(status=Pair.Status.PROPOSED)

@@ -194,9 +194,12 @@ def rescore(row: ProposedPair, pool: Pool, proposal: Proposal, mentor: Candidate
 
 
 @transaction.atomic
-def proposed_pair_remove(*, proposal: Proposal, row_id: int) -> None:
+def proposed_pair_remove(*, proposal: Proposal, row_id: int) -> ProposedPair:
+    """The pair leaves the proposal; the row is returned as it was, its mentor and mentee named."""
     proposal = draft_for_update(proposal)
-    row_for_update(proposal, row_id).delete()
+    row = row_for_update(proposal, row_id)
+    row.delete()
+    return row
 
 
 @transaction.atomic
@@ -239,8 +242,9 @@ def proposed_pair_change_mentor(*, proposal: Proposal, row_id: int, mentor_id: i
 
 
 @transaction.atomic
-def proposed_pair_swap(*, proposal: Proposal, row_id: int, other_row_id: int) -> None:
-    """The two pairs exchange their mentors; each mentor keeps as many mentees as before."""
+def proposed_pair_swap(*, proposal: Proposal, row_id: int, other_row_id: int) -> ProposedPair:
+    """The two pairs exchange their mentors; each mentor keeps as many mentees as before. The first pair is
+    returned with its new mentor."""
     proposal = draft_for_update(proposal)
     row, other = row_for_update(proposal, row_id), row_for_update(proposal, other_row_id)
     if row.mentor_id == other.mentor_id:
@@ -259,6 +263,7 @@ def proposed_pair_swap(*, proposal: Proposal, row_id: int, other_row_id: int) ->
     for moved, mentor, mentee in changes:
         rescore(moved, pool, proposal, mentor, mentee)
         moved.save()
+    return row
 
 
 # Reading a proposal for its page.
@@ -292,10 +297,36 @@ class Review:
     unfit_mentors: list[tuple[Candidate, str]]
     mentors: list[Candidate]  # the candidate mentors fit to take a mentee, for the controls
     addable_mentees: list[Candidate]  # unpaired candidates without a problem of their own
+    order: list[int]  # every candidate mentor, in the order of the groups
+
+    def group_near(self, mentor_id: int) -> int | None:
+        """The mentor's group; if it has none now, the group that stands where it stood."""
+        leading = [group.mentor.entry_id for group in self.groups]
+        if not leading:
+            return None
+        after = self.order[self.order.index(mentor_id) :] if mentor_id in self.order else []
+        return next((entry_id for entry_id in after if entry_id in leading), leading[-1])
 
     @property
     def pair_count(self) -> int:
         return sum(len(group.rows) for group in self.groups)
+
+    @property
+    def unpaired_by_reason(self) -> list[tuple[str, list[Candidate]]]:
+        return by_reason(self.unpaired)
+
+    @property
+    def unfit_by_reason(self) -> list[tuple[str, list[Candidate]]]:
+        return by_reason(self.unfit_mentors)
+
+
+def by_reason(people: list[tuple[Candidate, str]]) -> list[tuple[str, list[Candidate]]]:
+    """Each reason once with the people it holds back, the most common first: a page names the reason once,
+    not on every row."""
+    grouped: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate, reason in people:
+        grouped[reason].append(candidate)
+    return sorted(grouped.items(), key=lambda item: -len(item[1]))
 
 
 def reasons(row: ProposedPair) -> list[Reason]:
@@ -347,6 +378,7 @@ def proposal_review(proposal: Proposal) -> Review:
         addable_mentees=[
             mentee for mentee, _ in unpaired if rules.mentee_problem(pool.form_code, mentee) is None
         ],
+        order=[mentor.entry_id for mentor in mentors],
     )
 
 

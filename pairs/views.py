@@ -50,7 +50,7 @@ def listed_pairs(request: HttpRequest) -> tuple[QuerySet[Pair], Organisation | N
     for a mentor or a mentee, only their own. The department is returned when a coordinator looks."""
     user = request.user
     if not request.roles & READING_ROLES:
-        return Pair.objects.mentored_by(user) | Pair.objects.of_mentee_user(user), None
+        return Pair.objects.of_participant(user), None
     organisation = reading_organisation(request)
     pairs = Pair.objects.visible_to(user)
     if organisation.is_school:

@@ -20,7 +20,7 @@ from .filters import ProgrammeFilterSet
 from .forms import ProgrammeForm, StatusForm, risk_formset
 from .models import MentoringForm, Programme
 from .seed_texts import PROGRAMME_TEMPLATES, ProgrammeTemplate
-from .selectors import curators_of
+from .selectors import curator_contact, curators_of
 
 SECTION = "programmes"
 READERS = BASE_READERS | {Role.COORDINATOR}
@@ -129,12 +129,16 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/programme_form.html", context)
 
 
-@allow(READERS)
+@allow(READERS, Role.MENTOR, Role.MENTEE)
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programmes = Programme.objects.visible_to(request.user).select_related(
-        "school", "form", "curator", "approved_by"
-    )
-    programme = get_object_or_404(programmes, pk=pk)
+    """The programme's page for the readers of its school; a card of it for the mentors and mentees."""
+    programmes = Programme.objects.select_related("school", "form", "curator", "approved_by")
+    programme = programmes.visible_to(request.user).filter(pk=pk).first()
+    if programme is None:
+        own = Pair.objects.of_participant(request.user)
+        return participant_card(
+            request, get_object_or_404(programmes.filter(pairs__in=own).distinct(), pk=pk)
+        )
     counts = dict(
         Pair.objects.filter(programme=programme).values_list("status").annotate(n=Count("pk")).order_by()
     )
@@ -155,6 +159,19 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
     }
     return render(request, "programs/programme_detail.html", context)
+
+
+def participant_card(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """What a mentor or a mentee needs of its programme: what it is for, its term, its role model and whom to
+    ask. Not the other participants, the documents or the actions of the school's staff."""
+    pairs = Pair.objects.of_participant(request.user).filter(programme=programme).select_related("role_model")
+    context = {
+        "section": "pairs",
+        "programme": programme,
+        "role_models": sorted({pair.role_model.name for pair in pairs if pair.role_model}),
+        "curator": curator_contact(programme),
+    }
+    return render(request, "programs/programme_card.html", context)
 
 
 @allow(Role.CURATOR)

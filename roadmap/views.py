@@ -17,7 +17,7 @@ from mentoring.models import BASE_READERS, BASE_WRITERS, Organisation, Role
 from . import services
 from .forms import ActivityForm, MarkDoneForm, RoadmapCreateForm, templates_for
 from .models import Activity, Roadmap, Stage
-from .timeline import stages_of, timeline
+from .timeline import stages_of, timeline, timeline_of
 
 SECTION = "roadmaps"
 KEEPERS = BASE_WRITERS | {Role.COORDINATOR}
@@ -110,10 +110,9 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def roadmap_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = readable_roadmap(request, pk)
     services.activities_complete_from_evidence(roadmap=roadmap)
-    chart = timeline(roadmap, stages_of(roadmap))
-    return render(
-        request, "roadmap/roadmap_timeline.html", {"section": SECTION, "roadmap": roadmap, "chart": chart}
-    )
+    chart = timeline_of(roadmap, stages_of(roadmap))
+    context = {"section": SECTION, "roadmap": roadmap, "chart": chart, "svg": timeline(chart)}
+    return render(request, "roadmap/roadmap_timeline.html", context)
 
 
 def activity_form_page(request: HttpRequest, activity: Activity, *, added: bool) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""The mentor's private iCalendar feed: what goes into a phone's calendar, and what never does."""
+"""The private iCalendar feed of a mentor and of a mentee: what goes into a phone's calendar, and what never
+does."""
 
 import datetime
 
@@ -64,6 +65,16 @@ def pair(school, mentor_user):
     )
 
 
+@pytest.fixture
+def mentee_user(make_user, school, pair):
+    """The pupil of the pair, with an account and the mentee's role."""
+    user = make_user(Role.MENTEE, school)
+    person = pair.members.get().mentee.person
+    person.user = user
+    person.save()
+    return user
+
+
 def feed_of(user) -> str:
     return f"/calendar/{CalendarFeed.objects.get_or_create(user=user)[0].token}.ics"
 
@@ -86,8 +97,31 @@ def test_the_mentor_gets_an_absolute_private_link_with_how_to_add_it(client, men
     assert "Создать новую ссылку" in response.text
 
 
-@pytest.mark.parametrize("role", [Role.CURATOR, Role.MENTEE, Role.TEACHER, Role.DIRECTOR])
-def test_only_a_mentor_has_a_calendar_link(client_as, school, role):
+def test_the_mentee_gets_a_private_link_of_its_own(client, mentor_user, mentee_user):
+    response = login(client, mentee_user).get("/calendar/")
+
+    feed = CalendarFeed.objects.get(user=mentee_user)
+    assert response.status_code == 200
+    assert f'value="http://testserver/calendar/{feed.token}.ics"' in response.text
+    assert not CalendarFeed.objects.filter(user=mentor_user).exists()
+
+
+def test_the_mentees_home_page_leads_to_the_calendar_link(client, mentee_user):
+    assert 'href="/calendar/"' in login(client, mentee_user).get("/").text
+
+
+def test_a_teacher_who_is_a_mentee_of_a_pair_has_the_link_too(client, make_user, school):
+    teacher = make_user(Role.TEACHER, school)
+    PairFactory(
+        programme__school=school,
+        mentees=[MenteeEntryFactory(person=TeacherFactory(school=school, user=teacher))],
+    )
+
+    assert login(client, teacher).get("/calendar/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.CURATOR, Role.TEACHER, Role.DIRECTOR, Role.PSYCHOLOGIST])
+def test_only_a_mentor_or_a_mentee_has_a_calendar_link(client_as, school, role):
     client = client_as(role, school)
 
     assert client.get("/calendar/").status_code == 404
@@ -140,6 +174,21 @@ def test_the_feed_holds_the_meetings_of_own_pairs_of_the_last_year_and_ahead(cli
     assert f"Страница пары: http://testserver/pairs/{pair.pk}/" in description
 
 
+def test_the_mentees_feed_holds_the_meetings_of_its_own_pairs_only(client, pair, mentor_user, mentee_user):
+    MeetingFactory(pair=pair, starts_at=days(-30), topic="Разбор контрольной")
+    MeetingFactory(pair=pair, status=Meeting.Status.PLANNED, starts_at=days(7), topic="План на четверть")
+    MeetingFactory(pair=pair, starts_at=days(-380), topic="Давняя встреча")
+    MeetingFactory(
+        pair=PairFactory(programme=pair.programme, mentor=pair.mentor), topic="Встреча другой пары"
+    )
+
+    found = events(client.get(feed_of(mentee_user)))
+
+    assert set(found) == {"Регулярная встреча: Разбор контрольной", "Регулярная встреча: План на четверть"}
+    assert str(found["Регулярная встреча: План на четверть"]["status"]) == "TENTATIVE"
+    assert len(events(client.get(feed_of(mentor_user)))) == 3  # the mentor's other pair is in its own feed
+
+
 def test_a_meeting_planned_in_a_pair_that_has_ended_since_leaves_the_feed(client, pair, mentor_user):
     MeetingFactory(pair=pair, starts_at=days(-10), topic="Проведённая")
     MeetingFactory(pair=pair, status=Meeting.Status.PLANNED, starts_at=days(10), topic="Несостоявшаяся")
@@ -158,11 +207,13 @@ def test_a_meetings_uid_stays_the_same_from_one_request_to_the_next(client, pair
     assert [str(e["uid"]) for e in first.values()] == [str(e["uid"]) for e in second.values()]
 
 
-def test_the_feed_carries_no_personal_data_of_the_pupils_or_the_mentor(client, pair, mentor_user):
+@pytest.mark.parametrize("whose", ["mentor_user", "mentee_user"])
+def test_the_feed_carries_no_personal_data_of_the_pupils_or_the_mentor(client, request, pair, whose):
+    user = request.getfixturevalue(whose)
     MeetingFactory(pair=pair, starts_at=days(-2))
     MeetingFactory(pair=pair, status=Meeting.Status.PLANNED, starts_at=days(2))
 
-    text = client.get(feed_of(mentor_user)).content.decode()
+    text = client.get(feed_of(user)).content.decode()
 
     for person in (pair.members.get().mentee.person, pair.mentor.person):
         for value in (person.last_name, person.first_name, person.patronymic):
@@ -170,7 +221,7 @@ def test_the_feed_carries_no_personal_data_of_the_pupils_or_the_mentor(client, p
     assert "7 «Б»" not in text and "7 \\«Б\\»" not in text
     assert "08.03.2012" not in text and "20120308" not in text
     assert "+7 900" not in text
-    assert mentor_user.username not in text
+    assert user.username not in text
 
 
 def test_an_unknown_token_is_404(client, pair, mentor_user):

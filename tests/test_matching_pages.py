@@ -133,6 +133,28 @@ def test_the_filters_of_the_bases_narrow_each_list_on_its_own(curator_client, sc
     assert len(mentors.rows) == 1
 
 
+def test_the_filters_are_folded_until_used(curator_client, school):
+    url = reverse("matching_start", args=[programme_of(school).pk])
+
+    assert '<details class="card mb-3">' in curator_client.get(url).text
+    assert '<details class="card mb-3" open>' in curator_client.get(url, {"mentee-grade": 9}).text
+
+
+def test_those_a_run_leaves_out_unless_ticked_are_folded_apart(curator_client, school):
+    programme = programme_of(school)
+    teacher_mentor(school)
+    keen = pupil_mentee(school, last_name="Зайцева")
+    paired = pupil_mentee(school, last_name="Белова")
+    PairFactory(programme=programme, mentor=teacher_mentor(school, last_name="Седова"), mentees=[paired])
+
+    page = text(curator_client.get(reverse("matching_start", args=[programme.pk])))
+
+    folded = page.split("<summary>Уже в паре этой программы или выбыли из базы — 1</summary>", 1)[1]
+    folded = folded.split("</details>", 1)[0]
+    assert f'id="mentee-{paired.pk}"' in folded and f'id="mentee-{keen.pk}"' not in folded
+    assert f'id="mentee-{keen.pk}" checked' in page
+
+
 def test_the_matching_page_runs_the_same_queries_for_few_candidates_and_for_many(curator_client, school):
     programme = programme_of(school)
     url = reverse("matching_start", args=[programme.pk])
@@ -444,6 +466,115 @@ def test_an_edit_of_a_pair_already_removed_says_so(curator_client, draft):
     response = edit(curator_client, proposal, "remove", row_id=row_id)
 
     assert proposals.ROW_GONE in flashed(response)
+
+
+# The page stays where the curator works: htmx swaps in the changed review, a plain post returns to an anchor.
+
+
+def post(client, proposal, action: str, *, htmx: bool = False, **data):
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(reverse(f"proposal_{action}", args=[proposal.pk]), data, headers=headers)
+
+
+def inside(page: str, element_id: str, end: str) -> str:
+    """The markup of the element with the id, up to its closing tag."""
+    return page.split(f'id="{element_id}"', 1)[1].split(end, 1)[0]
+
+
+@pytest.fixture
+def movable(draft):
+    """The draft with a free place at the senior mentor, so that the junior's pair may move to it."""
+    proposal, senior, junior, eighth, *_ = draft
+    proposal.pairs.filter(mentor=senior).exclude(mentee=eighth).delete()
+    return proposal, senior, proposal.pairs.get(mentor=junior)
+
+
+def test_an_edit_by_htmx_answers_with_the_review_alone_and_says_what_it_did_beside_the_pair(
+    curator_client, movable
+):
+    proposal, senior, row = movable
+
+    response = post(curator_client, proposal, "change_mentor", htmx=True, row_id=row.pk, mentor_id=senior.pk)
+
+    page = text(response)
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "pairs/partials/proposal_changed.html"
+    assert page.lstrip().startswith('<div id="proposal-review"') and "<main" not in page
+    assert "Наставник пары изменён." in inside(page, f"proposed-pair-{row.pk}", "</li>")
+    assert "autofocus" in inside(page, f"proposed-pair-{row.pk}", "</li>")
+    assert inside(page, f"proposed-group-{senior.pk}", "</article>").count('id="proposed-pair-') == 2
+    summary = inside(page, "proposal-summary", "</div>")
+    assert 'hx-swap-oob="true"' in summary and "Пар в предложении: 2" in summary
+    assert "Наставник пары изменён." not in text(curator_client.get(f"/proposals/{proposal.pk}/"))
+
+
+def test_a_refused_edit_by_htmx_is_told_beside_the_form_and_changes_nothing(curator_client, draft):
+    proposal, senior, junior, eighth, *_ = draft
+    before = rows_of(proposal)
+    young = proposal.pairs.get(mentor=junior)
+
+    response = post(
+        curator_client,
+        proposal,
+        "swap",
+        htmx=True,
+        row_id=young.pk,
+        other_row_id=proposal.pairs.get(mentee=eighth).pk,
+    )
+
+    swap_form = inside(text(response), "proposed-swap", "</section>")
+    assert "наставник-ученик должен учиться в более старшем классе" in swap_form
+    assert rows_of(proposal) == before
+
+
+def test_a_plain_post_comes_back_to_the_anchor_of_the_changed_pair(curator_client, movable):
+    proposal, senior, row = movable
+
+    response = post(curator_client, proposal, "change_mentor", row_id=row.pk, mentor_id=senior.pk)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/proposals/{proposal.pk}/#proposed-pair-{row.pk}"
+    assert f'id="proposed-pair-{row.pk}"' in curator_client.get(f"/proposals/{proposal.pk}/").text
+
+
+def test_a_removed_pair_comes_back_to_its_group_or_to_the_group_now_in_its_place(curator_client, draft):
+    proposal, senior, junior, eighth, *_ = draft
+    page = f"/proposals/{proposal.pk}/"
+
+    first = post(
+        curator_client, proposal, "remove", row_id=proposal.pairs.get(mentor=senior, mentee=eighth).pk
+    )
+    last = post(curator_client, proposal, "remove", row_id=proposal.pairs.get(mentor=junior).pk)
+
+    assert first["Location"] == f"{page}#proposed-group-{senior.pk}"
+    assert (
+        last["Location"] == f"{page}#proposed-group-{senior.pk}"
+    )  # Младшова's group went, Старшова's follows
+    assert f'id="proposed-group-{senior.pk}"' in curator_client.get(page).text
+
+
+def test_a_refused_edit_comes_back_to_the_form_that_was_sent(curator_client, draft):
+    proposal, senior, junior, eighth, *_ = draft
+    row = proposal.pairs.get(mentee=eighth)
+
+    change = post(curator_client, proposal, "change_mentor", row_id=row.pk, mentor_id=junior.pk)
+    add = post(curator_client, proposal, "add", mentor_id=junior.pk, mentee_id=eighth.pk)
+
+    assert change["Location"] == f"/proposals/{proposal.pk}/#proposed-pair-{row.pk}"
+    assert add["Location"] == f"/proposals/{proposal.pk}/#proposed-add"
+    assert 'id="proposed-add"' in curator_client.get(f"/proposals/{proposal.pk}/").text
+
+
+def test_those_left_without_a_pair_are_listed_under_each_reason_once(curator_client, draft):
+    proposal, senior, junior, eighth, sixth, fifth = draft
+    proposal.pairs.exclude(mentee=eighth).delete()
+
+    page = text(curator_client.get(f"/proposals/{proposal.pk}/"))
+
+    unpaired = inside(page, "unpaired-title", "</section>")
+    assert unpaired.count(matching.FREE_MENTOR_LEFT.capitalize()) == 1
+    assert f"{matching.FREE_MENTOR_LEFT.capitalize()} — 2" in unpaired
+    assert "Пятова Анна Сергеевна (5 «Б»);" in unpaired and "Шестова Анна Сергеевна (6 «Б»)" in unpaired
 
 
 # Accepting.

@@ -1,5 +1,7 @@
 """Both stages of monitoring: figures against hand-computed examples, the small-group rule, who sees what."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,7 +9,7 @@ from django.urls import reverse
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, Role
-from monitoring import stages
+from monitoring import charts, stages
 from monitoring.models import Question, Questionnaire, Survey
 from programs.models import RoleModel
 from tests.factories import (
@@ -425,3 +427,27 @@ def test_the_same_open_answer_is_shown_once_with_how_many_wrote_it(programme, st
     threats = dict(report.sections[0].swot)["Угрозы"][0]
     assert threats.shown == [("Мало времени", 3), ("Далеко ездить", 1)]
     assert threats.total == 4
+
+
+# The charts keep their text legible: drawn for a phone's column, every word inside the drawing.
+
+
+def test_a_long_label_wraps_onto_lines_inside_the_chart_instead_of_running_off_it():
+    long = "Очень нравится: наставник всегда находит время и помогает разобраться в трудной теме"
+
+    svg = charts.distribution("Вопрос", [(long, 3), ("Не нравится", 1)], 4)
+
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert " ".join(lines[:-1]) == long and lines[-1] == "Не нравится"
+    assert len(lines) > 2 and all(len(line) <= charts.CHARS for line in lines)
+    assert 'viewBox="0 0 360 ' in svg and 'font-size="13"' in svg
+
+
+def test_the_legend_goes_onto_a_new_line_where_the_width_ends():
+    legend = ("Ожидали в начале учебного года", "Получили к концу учебного года")
+
+    svg = charts.paired_bars("Ожидания", [charts.Paired("Польза", 6, 8, 1, 10)], legend)
+
+    swatches = re.findall(r'<rect x="(\d+)" y="(\d+)" width="12" height="12"', svg)
+    assert swatches == [("0", "2"), ("0", str(2 + charts.LINE))]
+    assert all(text in svg for text in legend)

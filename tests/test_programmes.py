@@ -17,7 +17,15 @@ from programs import services
 from programs.models import MentoringForm, Programme, ProgrammeRisk
 from programs.seed_texts import PROGRAMME_TEMPLATES
 
-from .factories import PairFactory, ProgrammeFactory, SchoolFactory
+from .factories import (
+    MenteeEntryFactory,
+    PairFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    SchoolFactory,
+    TeacherFactory,
+    UserFactory,
+)
 
 S = Programme.Status
 READERS = [Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST]
@@ -552,6 +560,122 @@ def test_a_new_programme_always_goes_to_the_curators_own_school(curator_client, 
     )
 
     assert Programme.objects.get().school == school
+
+
+# The card of its mentors and mentees.
+
+
+def participant(client, pair: Pair, *, as_mentor: bool = False):
+    """A client logged in as the pair's mentor, or as a new mentee of the pair, with that role there."""
+    user = UserFactory()
+    if as_mentor:
+        pair.mentor.person.user = user
+        pair.mentor.person.save()
+    else:
+        person = PersonFactory(school=pair.school, user=user)
+        pair.members.create(mentee=MenteeEntryFactory(person=person), programme=pair.programme)
+    role = Role.MENTOR if as_mentor else Role.MENTEE
+    user.memberships.create(organisation=pair.school, role=role)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def running(school):
+    """A running programme with its curator and a pair at work."""
+    curator = UserFactory(
+        last_name="Юдина", first_name="Оксана", patronymic="Сергеевна", email="yudina@school.ru"
+    )
+    TeacherFactory(school=school, user=curator, position="Заместитель директора", phone="+7 917 559-70-54")
+    programme = ProgrammeFactory(
+        school=school,
+        curator=curator,
+        tasks="Повысить мотивацию к учёбе.\nРаскрыть потенциал.",
+        expected_results="Рост успеваемости.",
+    )
+    return PairFactory(programme=programme, role_model=programme.form.role_models.first())
+
+
+@pytest.mark.parametrize("as_mentor", [True, False], ids=["mentor", "mentee"])
+def test_the_mentor_and_the_mentee_read_their_programmes_card_without_the_schools_business(
+    client, running, as_mentor
+):
+    programme = running.programme
+    PairFactory(programme=programme, mentor__person__last_name="Чужакова")
+    ProgrammeRisk.objects.create(programme=programme, risk="Выгорание наставников")
+
+    response = participant(client, running, as_mentor=as_mentor).get(f"/programmes/{programme.pk}/")
+
+    page = text(response)
+    assert response.status_code == 200
+    assert response.templates[0].name == "programs/programme_card.html"
+    assert programme.title in page and programme.form.name in page
+    assert running.role_model.name in page
+    assert f"{programme.starts_on:%d.%m.%Y} – {programme.ends_on:%d.%m.%Y}" in page
+    assert programme.goal in page and "<li>Раскрыть потенциал.</li>" in page and "Рост успеваемости." in page
+    assert "Юдина Оксана Сергеевна, заместитель директора" in page
+    assert "+7 917 559-70-54" in page and "yudina@school.ru" in page
+    main = page.split("<main", 1)[1]
+    assert "Чужакова" not in main and "Выгорание наставников" not in main  # other pairs, the risks
+    assert 'method="post"' not in main and f"/programmes/{programme.pk}/" not in main  # no edit, no matching
+    assert (
+        f"?programme={programme.pk}" not in main and "/monitoring/" not in main and "/documents/" not in main
+    )
+
+
+def test_a_mentee_of_another_pair_of_the_same_programme_reads_the_card_too(client, running):
+    other = PairFactory(programme=running.programme)
+
+    assert participant(client, other).get(f"/programmes/{running.programme_id}/").status_code == 200
+
+
+def test_the_pair_pages_link_to_the_programme_opens_the_card_for_its_mentee(client, running):
+    client = participant(client, running)
+    link = f'href="/programmes/{running.programme_id}/"'
+
+    assert link in client.get(f"/pairs/{running.pk}/").text
+    assert client.get(f"/programmes/{running.programme_id}/").status_code == 200
+
+
+def test_a_participant_reads_the_card_while_it_works_in_another_school(client, running, other_school):
+    client = participant(client, running, as_mentor=True)
+    user = running.mentor.person.user
+    user.memberships.create(organisation=other_school, role=Role.CURATOR)
+    session = client.session
+    session["organisation_id"] = other_school.pk
+    session.save()
+
+    response = client.get(f"/programmes/{running.programme_id}/")
+
+    assert response.wsgi_request.organisation == other_school
+    assert response.status_code == 200 and "programs/programme_card.html" in [
+        t.name for t in response.templates
+    ]
+
+
+def test_a_mentee_of_another_programme_gets_a_404(client, running):
+    elsewhere = PairFactory(programme=ProgrammeFactory(school=running.school))
+
+    assert participant(client, elsewhere).get(f"/programmes/{running.programme_id}/").status_code == 404
+
+
+def test_a_participant_of_another_schools_programme_gets_a_404(client, running, other_school):
+    theirs = PairFactory(programme=ProgrammeFactory(school=other_school))
+
+    client = participant(client, running, as_mentor=True)
+
+    assert client.get(f"/programmes/{theirs.programme_id}/").status_code == 404
+    assert client.get(f"/programmes/{running.programme_id}/").status_code == 200
+
+
+def test_the_mentor_of_a_pair_still_only_proposed_gets_a_404(client, running):
+    running.status = Pair.Status.PROPOSED
+    running.save()
+
+    assert (
+        participant(client, running, as_mentor=True).get(f"/programmes/{running.programme_id}/").status_code
+        == 404
+    )
 
 
 # The list.

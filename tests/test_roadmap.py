@@ -16,6 +16,7 @@ from roadmap import services
 from roadmap.documents import DEPARTMENT_ROADMAP, ROADMAP
 from roadmap.models import Activity, Roadmap, Stage
 from roadmap.templates_data import TEMPLATES
+from roadmap.timeline import term_label
 from tests.documents import pdf_text
 from tests.factories import PairFactory, ProgrammeFactory, SurveyFactory
 
@@ -279,9 +280,44 @@ def test_the_timeline_draws_a_bar_per_activity_without_style_attributes(client, 
 
     page = login(client, curator).get(reverse("roadmap_timeline", args=[roadmap.pk]))
 
-    assert page.text.count("<rect") == Activity.objects.filter(stage__roadmap=roadmap).count()
-    assert 'fill="#dc3545"' in page.text, "overdue bars are red"
-    assert "style=" not in page.text.split("<svg", 1)[1].split("</svg>")[0]
+    chart = page.text.split('<svg class="timeline-chart"', 1)[1].split("</svg>")[0]
+    activities = Activity.objects.filter(stage__roadmap=roadmap).count()
+    assert chart.count("<rect") == activities
+    assert 'fill="#dc3545"' in chart, "overdue bars are red"
+    assert "style=" not in page.text.split("<main", 1)[1]
+
+
+def test_the_timeline_scales_to_its_column_with_labels_it_keeps_legible(client, school, curator):
+    roadmap = services.roadmap_create_from_template(
+        organisation=school, template=SCHOOL, year=AcademicYear.starting(2020), by=curator
+    )
+
+    page = login(client, curator).get(reverse("roadmap_timeline", args=[roadmap.pk])).text
+
+    svg = page.split("<svg", 1)[1].split(">", 1)[0]
+    assert 'viewBox="0 0 1000 ' in svg and 'width="100%"' in svg and 'font-size="13"' in svg
+    assert 'class="timeline-chart"' in svg  # not «chart», whose max-width drew it at 640 px
+    assert 'role="region" aria-label="График по месяцам: сентябрь 2020 – август 2021"' in page
+    assert 'tabindex="0"' in page.split('class="timeline-wide', 1)[1].split(">", 1)[0]
+
+
+def test_a_narrow_screen_gets_each_activity_with_its_whole_title_term_and_bar(client, school, curator):
+    roadmap = services.roadmap_create_from_template(
+        organisation=school, template=SCHOOL, year=AcademicYear.starting(2020), by=curator
+    )
+    activity = Activity.objects.filter(stage__roadmap=roadmap).order_by("ends_on").last()
+
+    page = login(client, curator).get(reverse("roadmap_timeline", args=[roadmap.pk])).text
+
+    listed = page.split('<div class="timeline-list', 1)[1]
+    assert (
+        listed.count('<li class="timeline-item">') == Activity.objects.filter(stage__roadmap=roadmap).count()
+    )
+    assert f"<div>{activity.title}</div>" in listed and term_label(activity) in listed
+    assert (
+        'viewBox="0 0 12 1"' in listed
+        and "," not in listed.split('viewBox="0 0 12 1"', 1)[1].split("</svg>")[0]
+    )
 
 
 # Access ---------------------------------------------------------------------------------------------------

@@ -238,7 +238,6 @@ def test_the_mentees_home_is_read_only_and_shows_no_other_pupil_of_the_group(cli
     assert "Соседова" not in text and "8 «А»" not in text
     assert "Записать встречу" not in text
     assert f"/meetings/{meeting.pk}/edit/" not in text
-    assert "/calendar/" not in text
 
 
 def test_a_pair_not_yet_approved_is_not_shown_to_the_mentee(client, school, mentee):
