@@ -151,14 +151,15 @@ def login_codes_void(*, user: User) -> int:
 def person_login_revoke(*, person: Person) -> None:
     """An archived person loses its participant's roles in the school and its codes at once; an account left
     with no role anywhere is switched off. A teacher who also works as a curator keeps that login."""
-    if person.user_id is None:
+    user = User.objects.filter(person__pk=person.pk).first()  # the account as it is now, not as read before
+    if user is None:
         return
-    login_codes_void(user=person.user)
-    memberships = Membership.objects.filter(user_id=person.user_id)
+    login_codes_void(user=user)
+    memberships = Membership.objects.filter(user=user)
     for membership in memberships.filter(organisation_id=person.school_id, role__in=CODE_ROLES):
         membership.delete()  # one by one, so that the audit trail records each
     if not memberships.exists():
-        User.objects.filter(pk=person.user_id).update(is_active=False)
+        User.objects.filter(pk=user.pk).update(is_active=False)
 
 
 def login_code_find(username: str, code: str) -> LoginCode | None:
