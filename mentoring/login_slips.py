@@ -140,7 +140,7 @@ def login_page_url() -> str:
 
 def qr_code(url: str) -> SafeString:
     label = f"QR-код страницы входа {url}"
-    svg = segno.make(url, error="m").svg_inline(scale=3, omitsize=True, svgclass="slip-qr")
+    svg = segno.make(url, error="m").svg_inline(scale=3, omitsize=True, svgclass="slip-qr", title=label)
     # An image with a name, as the charts are: a tagged PDF gives it to a screen reader.
     return mark_safe(svg.replace("<svg ", format_html('<svg role="img" aria-label="{}" ', label), 1))  # noqa: S308
 
