@@ -26,6 +26,7 @@ class MentoringConfig(AppConfig):
             m2m_fields={"forms", "categories"},
         )
         auditlog.register(models.Membership)
+        auditlog.register(models.LoginCode, exclude_fields=["code_hash"])
         auditlog.register(models.Organisation, include_fields=["public_slug", "public_contacts"])
         auditlog.register(
             models.Document,
@@ -35,4 +36,6 @@ class MentoringConfig(AppConfig):
         # Each app describes its documents in its documents.py, and adds its parts of the pages that
         # gather several apps (the home page) in its parts.py.
         autodiscover_modules("documents")
+        from . import login_slips  # noqa: F401  the core's own kind of document
+
         autodiscover_modules("parts")

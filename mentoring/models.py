@@ -673,3 +673,53 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school}: {self.get_register_display()}, {self.year}, последний № {self.last}"
+
+
+class LoginCodeQuerySet(models.QuerySet):
+    def live(self) -> LoginCodeQuerySet:
+        """Neither used nor replaced nor voided; it may still have expired."""
+        return self.filter(used_at__isnull=True, voided_at__isnull=True)
+
+
+class LoginCode(models.Model):
+    """A one-time code printed on a login slip, for a person without e-mail: with the login it lets the person
+    in once, to set a password. Only its hash is kept, like a password's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="учётная запись", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField("хеш кода", max_length=256)
+    valid_until = models.DateField("действует по")
+    issued_at = models.DateTimeField("выдан", auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="выдал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    used_at = models.DateTimeField("использован", null=True, blank=True)
+    voided_at = models.DateTimeField("аннулирован", null=True, blank=True)
+
+    objects = LoginCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "код входа"
+        verbose_name_plural = "коды входа"
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(used_at__isnull=True, voided_at__isnull=True),
+                name="one_live_login_code_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Код входа по {self.valid_until:%d.%m.%Y}"
+
+    @property
+    def expired(self) -> bool:
+        return self.valid_until < timezone.localdate()

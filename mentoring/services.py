@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from .login_codes import person_login_revoke
 from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person, User
 from .signals import consent_revoked, entry_archiving
 
@@ -112,6 +113,7 @@ def person_archive(*, person: Person) -> None:
             entry.save(update_fields=["archived_at", "updated_at"])
     person.archived_at = moment
     person.save(update_fields=["archived_at", "updated_at"])
+    person_login_revoke(person=person)
 
 
 @transaction.atomic

@@ -99,6 +99,7 @@ AUTH_USER_MODEL = "mentoring.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "mentoring.login_codes.LoginCodeBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -139,6 +140,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 # Not reset on success: a successful login deletes every attempt of its address, so with a reset an attacker
 # holding any one account could clear the count between guesses at someone else's password.
 AXES_RESET_ON_SUCCESS = False
+# A login slip's code counts as a password does, and is never written into the attempts' log.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # rendered with status 429 (AXES_HTTP_RESPONSE_CODE)
 
 # Sessions end on logout and after half an hour without a request.

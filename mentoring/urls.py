@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
+    path("", include("mentoring.login_code_views")),  # code_login, code_password
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # People and the two bases
