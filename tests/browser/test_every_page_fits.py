@@ -32,6 +32,8 @@ from tests.url_patterns import model_of, patterns
 
 from .conftest import watched_page
 
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
 SIZES = {
     "phone": {"width": 390, "height": 844},
     "laptop": {"width": 1366, "height": 900},
@@ -191,7 +193,7 @@ def problems_of(page: Page, axe: Axe, size: str) -> list[str]:
 
 
 @pytest.fixture
-def demo_data(transactional_db) -> dict:
+def demo_data() -> dict:
     call_command("demo", stdout=io.StringIO())
     return demo_objects()
 
