@@ -26,6 +26,7 @@ class MentoringConfig(AppConfig):
             m2m_fields={"forms", "categories"},
         )
         auditlog.register(models.Membership)
+        auditlog.register(models.RoleInvitation)
         auditlog.register(models.Organisation, include_fields=["public_slug", "public_contacts"])
         auditlog.register(
             models.Document,

@@ -206,6 +206,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # The site's own address, for the links that leave it without a request to ask: e-mail, printed login slips.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long an invitation's link and a password reset link stay valid.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_HOURS", "24")) * 3600
 
 # E-mail: SMTP when EMAIL_HOST is set (production), the console otherwise (`make run`); the tests use locmem.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
