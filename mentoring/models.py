@@ -176,6 +176,49 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()}, {self.organisation}"
 
 
+class RoleInvitation(models.Model):
+    """An invitation by e-mail to take a role in an organisation. Its link is signed and expires (see
+    mentoring/accounts.py); once accepted it is spent. A mentor's or mentee's invitation names the person
+    of the bases whose account it becomes."""
+
+    email = models.EmailField("электронная почта")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="организация", on_delete=models.CASCADE, related_name="role_invitations"
+    )
+    role = models.CharField("роль", max_length=20, choices=Role.choices)
+    person = models.ForeignKey(
+        "Person", verbose_name="участник", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        User, verbose_name="пригласил", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("отправлено", auto_now_add=True)
+    accepted_at = models.DateTimeField("принято", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, verbose_name="принял", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "приглашение"
+        verbose_name_plural = "приглашения"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["mentor", "mentee"], person__isnull=False)
+                | (~Q(role__in=["mentor", "mentee"]) & Q(person__isnull=True)),
+                name="invitation_person_for_participants_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True, accepted_by__isnull=True)
+                | Q(accepted_at__isnull=False),
+                name="invitation_accepted_by_only_when_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()}, {self.organisation}"
+
+
 class SchoolOwnedQuerySet(models.QuerySet):
     """The one scoping rule of school-owned rows: what a user may read, and what it may change."""
 

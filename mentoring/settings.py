@@ -208,7 +208,10 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # The site's own address, for the links that leave it without a request to ask: e-mail, printed login slips.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# How long an invitation's link and a password reset link stay valid.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_HOURS", "24")) * 3600
 
 # E-mail: SMTP when EMAIL_HOST is set (production), the console otherwise (`make run`); the tests use locmem.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -224,7 +227,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Наставничество <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Наставничество <no-reply@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -4,14 +4,22 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views
+from .account_forms import PasswordResetByMailForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("", include("mentoring.login_code_views")),  # code_login, code_password
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetByMailForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    # Schools, roles and invitations
+    path("", include("mentoring.account_views")),  # school_create, director_invite, staff, …
     # People and the two bases
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),

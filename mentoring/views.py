@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from . import parts, services
 from .access import SESSION_KEY, allow, allow_any_user, may_write, reading_organisation, writing_school
+from .account_forms import ParticipantAccountForm
+from .accounts import PARTICIPANT_ROLES, STAFF_MANAGERS, roles_given_by
 from .audit import audit_trail
 from .filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet, PersonFilterSet
 from .forms import BaseEntryForm, ConsentForm, ConsentRevokeForm, MenteeEntryForm, MentorEntryForm, PersonForm
@@ -167,8 +169,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consent": next((c for c in consents if c.in_force), None),
         "can_write": may_write(request, person.school_id),
         "history": audit_trail(person, *consents, *entries),
+        "account_form": participant_account_form(request, person),
     }
     return render(request, "mentoring/person_detail.html", context)
+
+
+def participant_account_form(request: HttpRequest, person: Person) -> ParticipantAccountForm | None:
+    """The form that makes the person a mentor or a mentee, for whoever may give those roles here."""
+    roles = roles_given_by(request.roles) & PARTICIPANT_ROLES
+    if not roles or person.is_archived or not may_write(request, person.school_id, STAFF_MANAGERS):
+        return None
+    return ParticipantAccountForm(roles=roles)
 
 
 @allow(BASE_WRITERS)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from mentoring.access import declared_roles, names_an_object
-from mentoring.models import Document, Organisation, Role
+from mentoring.models import Document, Membership, Organisation, Role
 from pairs.models import Proposal
 from roadmap.models import Activity, Indicator, Roadmap, Stage
 
@@ -26,6 +26,7 @@ from .factories import (
     ResponseFactory,
     SchoolFactory,
     SurveyFactory,
+    UserFactory,
 )
 from .url_patterns import model_of, patterns
 
@@ -37,9 +38,10 @@ OTHER_ARGUMENTS = {
     "token": "f" * 32,  # an import's token lives in the curator's session: any other is unknown
     "slug": "their-school",  # the public page's address of the other school
 }
-# Tokens that are keys, not ids: a personal survey link or calendar feed opens for whoever holds it, by
-# design; an import's token is looked up only in the curator's own session, where no other school's can be.
-KEYS_NOT_IDS = {"respond_link", "calendar_feed", "import_preview", "import_confirm"}
+# Tokens that are keys, not ids: a personal survey link, a calendar feed or an invitation to take a role opens
+# for whoever holds it, by design; an import's token is looked up only in the curator's own session, where no
+# other school's can be.
+KEYS_NOT_IDS = {"respond_link", "calendar_feed", "import_preview", "import_confirm", "invitation_accept"}
 ROLES = [Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST, Role.MENTOR, Role.MENTEE, Role.TEACHER]
 
 
@@ -94,6 +96,7 @@ def theirs(db) -> dict:
             stage=stage, order=1, title="Мероприятие", starts_on=day, ends_on=day
         ),
         "indicator": Indicator.objects.create(department=school.department, code="1", wording="Доля"),
+        "membership": Membership.objects.create(user=UserFactory(), organisation=school, role=Role.TEACHER),
         "document": Document.objects.create(
             school=school, kind="order_pairs", year=2026, date=day, title="Приказ", status="queued"
         ),

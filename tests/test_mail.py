@@ -13,8 +13,9 @@ def write_templates(tmp_path, settings):
     (tmp_path / "mail" / "note.html").write_text(
         '{% extends "mail/base.html" %}{% block body %}<p>Встреча завтра.</p>{% endblock %}'
     )
-    # A new list, not the old one changed in place: the template engines are rebuilt only for a new setting.
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    # A new value, not the old one changed in place: the template engines are rebuilt, and restored after.
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}, *settings.TEMPLATES[1:]]
 
 
 def test_a_message_is_plain_text_and_html_signed_with_the_schools_name(db, tmp_path, settings):

@@ -99,7 +99,15 @@ def test_the_scanner_recognises_every_kind_of_inline_code():
 
 def test_no_template_has_inline_script_style_or_event_handlers():
     folders = project_template_dirs()
-    templates = [path for folder in folders for path in folder.rglob("*") if path.suffix in {".html", ".svg"}]
+    # Letters are read in mail programs, which drop <style> and know nothing of the site's CSP: their
+    # styles are inline by necessity.
+    letters = BASE_DIR / "templates" / "mail"
+    templates = [
+        path
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.suffix in {".html", ".svg"} and not path.is_relative_to(letters)
+    ]
     assert BASE_DIR / "templates" in folders
     assert templates, "no templates found"
 

@@ -27,6 +27,7 @@ MODEL_OF = {
     "activity": "activity",
     "indicator": "indicator",
     "document": "document",
+    "membership": "membership",
 }
 
 

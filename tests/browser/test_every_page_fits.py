@@ -19,8 +19,19 @@ from playwright.sync_api import Page
 
 from mentoring import demo
 from mentoring.academic_year import AcademicYear
+from mentoring.accounts import invitation_token
 from mentoring.documents import SPECS
-from mentoring.models import Consent, Document, MenteeEntry, MentorEntry, Organisation, User
+from mentoring.models import (
+    Consent,
+    Document,
+    Membership,
+    MenteeEntry,
+    MentorEntry,
+    Organisation,
+    Role,
+    RoleInvitation,
+    User,
+)
 from monitoring.models import Question, Questionnaire, Response, Survey
 from monitoring.responses import my_open_surveys
 from pairs.matching import Weights
@@ -105,6 +116,10 @@ def demo_objects() -> dict:
         "indicator": Indicator.objects.filter(department=department).first(),
         "document": Document.objects.filter(school=school).first(),
         "invitation": invitation,
+        "membership": Membership.objects.filter(organisation=school, role=Role.TEACHER).first(),
+        "role_invitation": RoleInvitation.objects.create(
+            organisation=school, role=Role.TEACHER, email="teacher2@example.ru"
+        ),
     }
 
 
@@ -142,7 +157,11 @@ def arguments_of(pattern: URLPattern, objects: dict) -> list[dict]:
         "school_pk": lambda: objects["school"].pk,
         "year": lambda: AcademicYear.current().start.year,
         "slug": lambda: objects["school"].public_slug,
-        "token": lambda: objects["invitation"].token,
+        "token": lambda: (
+            invitation_token(objects["role_invitation"])
+            if pattern.name == "invitation_accept"
+            else objects["invitation"].token
+        ),
     }
     return [{name: values[name]() for name in converters}]
 

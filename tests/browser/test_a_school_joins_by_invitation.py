@@ -1,0 +1,78 @@
+"""A school joins from nothing: the coordinator adds it and invites its director, the director follows the
+link in the letter, creates an account and invites the curator, who joins the same way."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from mentoring.models import Membership, Role
+from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+
+from .conftest import log_in, log_out
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Ключ-от-школы-2026"
+
+
+def follow_the_letter(page: Page, to: str) -> None:
+    letter = next(m for m in reversed(mail.outbox) if m.to == [to])
+    page.goto(re.search(r"https?://[^/\s]+(/invitation/\S+/)", letter.body).group(1))
+
+
+def create_account(page: Page, username: str, last_name: str, first_name: str) -> None:
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Фамилия").fill(last_name)
+    page.get_by_label("Имя*", exact=True).fill(first_name)
+    page.get_by_label("Пароль*", exact=True).fill(PASSWORD)
+    page.get_by_label("Подтверждение пароля").fill(PASSWORD)
+    page.get_by_role("button", name="Создать учётную запись и принять").click()
+
+
+def test_the_coordinator_adds_a_school_whose_director_joins_and_invites_the_curator(page: Page):
+    department = DepartmentFactory()
+    MembershipFactory(
+        user=UserFactory(username="coordinator"), organisation=department, role=Role.COORDINATOR
+    )
+
+    log_in(page, "coordinator")
+    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Школы").click()
+    page.get_by_role("link", name="Добавить школу").click()
+    page.get_by_label("Полное наименование").fill(
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 7»"
+    )
+    page.get_by_label("Краткое наименование").fill("МБОУ «СОШ № 7»")
+    page.get_by_label("ФИО директора").fill("Кузнецова Ирина Павловна")
+    page.get_by_label("Электронная почта директора").fill("kuznetsova@example.ru")
+    page.get_by_role("button", name="Добавить и пригласить директора").click()
+    expect(page.get_by_text("Приглашение отправлено на адрес kuznetsova@example.ru.")).to_be_visible()
+    log_out(page)
+
+    follow_the_letter(page, "kuznetsova@example.ru")
+    expect(page.get_by_text("МБОУ «СОШ № 7»")).to_be_visible()
+    create_account(page, "kuznetsova", "Кузнецова", "Ирина")
+    expect(page.get_by_text("Приглашение принято: директор, МБОУ «СОШ № 7».")).to_be_visible()
+
+    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Сотрудники и доступ").click()
+    page.get_by_label("Электронная почта").fill("yudina@example.ru")
+    page.get_by_label("Роль").select_option(label="Куратор")
+    page.get_by_role("button", name="Пригласить").click()
+    expect(page.get_by_role("rowheader", name="yudina@example.ru")).to_be_visible()
+    log_out(page)
+
+    follow_the_letter(page, "yudina@example.ru")
+    create_account(page, "yudina", "Юдина", "Ольга")
+    expect(page.get_by_text("Приглашение принято: куратор, МБОУ «СОШ № 7».")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Разделы").get_by_role("link", name="База наставляемых")
+    ).to_be_visible()
+    assert set(
+        Membership.objects.filter(organisation__short_name="МБОУ «СОШ № 7»").values_list(
+            "user__username", "role"
+        )
+    ) == {
+        ("kuznetsova", Role.DIRECTOR),
+        ("yudina", Role.CURATOR),
+    }
