@@ -36,3 +36,5 @@ class MentoringConfig(AppConfig):
         # gather several apps (the home page) in its parts.py.
         autodiscover_modules("documents")
         autodiscover_modules("parts")
+        # ...and what its objects wait for from people (mentoring/notifications.py) in its notices.py.
+        autodiscover_modules("notices")
