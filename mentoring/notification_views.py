@@ -59,7 +59,7 @@ def mail_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         found = signing.loads(token, salt=notifications.UNSUBSCRIBE_SALT)
         kind = Notification.Kind(found["kind"])
     except (signing.BadSignature, KeyError, ValueError, TypeError):
-        return render(request, "mentoring/mail_unsubscribe.html", {"broken": True}, status=400)
+        return render(request, "mentoring/mail_unsubscribe.html", {"broken": True}, status=404)
     done = request.method == "POST"
     if done:
         notifications.mail_unsubscribe(token=token)

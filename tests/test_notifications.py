@@ -274,7 +274,7 @@ def test_a_broken_unsubscribe_link_says_so_and_changes_nothing(client, waiting):
 
     response = client.post(f"/unsubscribe/{token}/")
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "Ссылка для отписки повреждена." in response.text
     assert not MailOptOut.objects.exists()
 
