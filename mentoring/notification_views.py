@@ -18,8 +18,8 @@ from .models import MailOptOut, Notification
 class MailKindsForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label="Присылать по электронной почте",
-        choices=Notification.Kind.choices,
         required=False,
+        error_messages={"invalid_choice": "Такого напоминания у вас нет: обновите страницу."},
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -27,12 +27,13 @@ class MailKindsForm(forms.Form):
 @allow_any_user
 def notification_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
+    offered = notifications.kinds_for(user)
     off = set(MailOptOut.objects.filter(user=user).values_list("kind", flat=True))
-    form = MailKindsForm(
-        request.POST or None, initial={"kinds": [k for k in Notification.Kind.values if k not in off]}
-    )
+    form = MailKindsForm(request.POST or None, initial={"kinds": [k for k, _ in offered if k not in off]})
+    form.fields["kinds"].choices = offered
     if request.method == "POST" and form.is_valid():
-        notifications.mail_kinds_set(user=user, kinds=form.cleaned_data["kinds"])
+        offered_kinds = [kind for kind, _ in offered]
+        notifications.mail_kinds_set(user=user, kinds=form.cleaned_data["kinds"], offered=offered_kinds)
         messages.success(request, "Настройки уведомлений сохранены.")
         return redirect("notification_settings")
     return render(request, "mentoring/notification_settings.html", {"form": form})

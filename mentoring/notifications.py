@@ -26,10 +26,30 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .mail import mail_send
-from .models import MailOptOut, Membership, Notification, Organisation, User
+from .models import MailOptOut, Membership, Notification, Organisation, Role, User
 
 log = logging.getLogger(__name__)
 Kind = Notification.Kind
+# Whose reminders each kind is; a questionnaire waits for anyone.
+KIND_ROLES: dict[str, frozenset[str]] = {
+    Kind.PAIRS_TO_APPROVE: frozenset({Role.DIRECTOR}),
+    Kind.PROGRAMME_TO_APPROVE: frozenset({Role.DIRECTOR}),
+    Kind.DOCUMENT_READY: frozenset({Role.DIRECTOR}),
+    Kind.PAIR_AT_RISK: frozenset({Role.CURATOR}),
+    Kind.SURVEY_LOW_RESPONSE: frozenset({Role.CURATOR}),
+    Kind.ACTIVITY_DUE: frozenset({Role.CURATOR}),
+    Kind.MEETING_TOMORROW: frozenset({Role.MENTOR}),
+    Kind.PLAN_ITEM_DUE: frozenset({Role.MENTOR}),
+    Kind.NO_MEETING: frozenset({Role.MENTOR}),
+    Kind.QUESTIONNAIRE_WAITING: frozenset(Role.values),
+    Kind.SCHOOL_OVERDUE: frozenset({Role.COORDINATOR}),
+}
+
+
+def kinds_for(user: User) -> list[tuple[str, str]]:
+    """The kinds of reminder the user may get, by the roles it holds anywhere."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return [(kind, label) for kind, label in Kind.choices if KIND_ROLES[kind] & roles]
 
 
 @dataclass(frozen=True)
@@ -220,13 +240,13 @@ def reminders_send(
 # Preferences ---------------------------------------------------------------------------------------------
 
 
-def mail_kinds_set(*, user: User, kinds: Iterable[str]) -> None:
-    """The kinds the user wants by e-mail; every other kind is switched off."""
-    wanted = set(kinds)
+def mail_kinds_set(*, user: User, kinds: Iterable[str], offered: Iterable[str]) -> None:
+    """Of the kinds offered to the user, those it wants by e-mail; the other offered ones are switched off."""
+    wanted, offered = set(kinds), set(offered)
     with transaction.atomic():
         MailOptOut.objects.filter(user=user, kind__in=wanted).delete()
         MailOptOut.objects.bulk_create(
-            [MailOptOut(user=user, kind=kind) for kind in Kind.values if kind not in wanted],
+            [MailOptOut(user=user, kind=kind) for kind in offered - wanted],
             ignore_conflicts=True,
         )
 

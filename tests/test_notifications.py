@@ -342,14 +342,30 @@ def test_the_preferences_page_turns_kinds_off_and_on(client, waiting):
     client.force_login(waiting)
     page = client.get("/notifications/")
     assert "Письма приходят на адрес" in page.text
-    assert set(page.context["form"].initial["kinds"]) == set(Kind.values)
+    offered = {
+        Kind.PAIRS_TO_APPROVE,
+        Kind.PROGRAMME_TO_APPROVE,
+        Kind.DOCUMENT_READY,
+        Kind.QUESTIONNAIRE_WAITING,
+    }
+    assert set(page.context["form"].initial["kinds"]) == offered
+    assert {kind for kind, _ in page.context["form"].fields["kinds"].choices} == offered
 
     client.post("/notifications/", {"kinds": [Kind.PROGRAMME_TO_APPROVE]})
 
-    assert Kind.PAIRS_TO_APPROVE in set(MailOptOut.objects.values_list("kind", flat=True))
+    assert set(MailOptOut.objects.values_list("kind", flat=True)) == offered - {Kind.PROGRAMME_TO_APPROVE}
     notifications.reminders_send()
     assert [m.subject.split(" — ")[0] for m in mail.outbox] == ["Программы ждут утверждения"]
-    client.post("/notifications/", {"kinds": Kind.values})
+    client.post("/notifications/", {"kinds": list(offered)})
+    assert not MailOptOut.objects.exists()
+
+
+def test_a_kind_not_offered_is_refused_and_nothing_changes(client, waiting):
+    client.force_login(waiting)
+
+    response = client.post("/notifications/", {"kinds": [Kind.MEETING_TOMORROW]})
+
+    assert "Такого напоминания у вас нет: обновите страницу." in response.text
     assert not MailOptOut.objects.exists()
 
 
