@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,10 +15,10 @@ from mentoring.models import Membership, Role
 from mentoring.notifications import Kind, Notice, holders, notices_of
 
 from .health import with_health
-from .models import Health, Meeting, Pair, PairMentee, PlanItem
+from .models import Health, Meeting, Pair, PlanItem
+from .views import MEMBERS
 
 PLAN_ITEM_WARNING_DAYS = 3
-MEMBERS = Prefetch("members", queryset=PairMentee.objects.select_related("mentee__person"))
 
 
 @notices_of(Role.DIRECTOR)

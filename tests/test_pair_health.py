@@ -243,3 +243,20 @@ def test_the_programme_form_wants_the_threat_after_the_attention():
 
     wanted = "Срок «под угрозой» должен быть больше срока «нужно внимание»."
     assert form.errors["threat_after_days"] == [wanted]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("threatened", [1, 5])
+def test_the_curators_home_costs_the_same_queries_for_one_and_five_pairs_at_risk(
+    client_as, django_assert_num_queries, threatened
+):
+    school = SchoolFactory()
+    for _ in range(threatened):
+        pair_met(90, school=school)
+    client = client_as(Role.CURATOR, school)
+
+    with django_assert_num_queries(CURATOR_HOME_QUERIES):
+        client.get("/")
+
+
+CURATOR_HOME_QUERIES = 25
