@@ -40,3 +40,5 @@ class MentoringConfig(AppConfig):
         from . import login_slips  # noqa: F401  the core's own kind of document
 
         autodiscover_modules("parts")
+        # ...and what its objects wait for from people (mentoring/notifications.py) in its notices.py.
+        autodiscover_modules("notices")

@@ -766,3 +766,58 @@ class LoginCode(models.Model):
     @property
     def expired(self) -> bool:
         return self.valid_until < timezone.localdate()
+
+
+class Notification(models.Model):
+    """One event for one recipient: what waits for its decision or action. The key names the event, so a
+    rerun of the reminders job finds the row and neither creates nor mails it twice."""
+
+    class Kind(models.TextChoices):
+        PAIRS_TO_APPROVE = "pairs_to_approve", "Пары и группы ждут утверждения"
+        PROGRAMME_TO_APPROVE = "programme_to_approve", "Программы ждут утверждения"
+        DOCUMENT_READY = "document_ready", "Документ сформирован"
+        PAIR_AT_RISK = "pair_at_risk", "Пара под угрозой"
+        SURVEY_LOW_RESPONSE = "survey_low_response", "Анкетирование заканчивается, ответили немногие"
+        ACTIVITY_DUE = "activity_due", "Срок мероприятия дорожной карты"
+        MEETING_TOMORROW = "meeting_tomorrow", "Встреча завтра"
+        PLAN_ITEM_DUE = "plan_item_due", "Срок пункта плана"
+        NO_MEETING = "no_meeting", "Давно не было встречи"
+        QUESTIONNAIRE_WAITING = "questionnaire_waiting", "Ждёт анкета"
+        SCHOOL_OVERDUE = "school_overdue", "Школа просрочила мероприятия"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField("событие", max_length=200)
+    kind = models.CharField("вид", max_length=30, choices=Kind.choices)
+    text = models.CharField("текст", max_length=500)
+    url = models.CharField("ссылка", max_length=300)
+    created = models.DateTimeField("создано", default=timezone.now)
+    read_at = models.DateTimeField("скрыто", null=True, blank=True)
+    mailed_at = models.DateTimeField("отправлено письмом", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "уведомление"
+        verbose_name_plural = "уведомления"
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["mailed_at", "created"])]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_event")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MailOptOut(models.Model):
+    """A kind of reminder the user does not want by e-mail: every kind comes by default."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_opt_outs")
+    kind = models.CharField("вид", max_length=30, choices=Notification.Kind.choices)
+
+    class Meta:
+        verbose_name = "отказ от писем"
+        verbose_name_plural = "отказы от писем"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()}"

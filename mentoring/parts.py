@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
+from . import notifications
 from .models import BASE_READERS, MenteeEntry, MentorEntry, Person, Role, consent_in_force
 from .public_page import department_school_pages
 
@@ -69,6 +70,19 @@ def school_bases(request: HttpRequest) -> dict | None:
 
 
 register(PagePart(HOME, 30, "mentoring/partials/home_bases.html", school_bases))
+
+
+def attention(request: HttpRequest) -> dict | None:
+    """«Требует внимания»: what waits for the user's decision or action, first on the page."""
+    if request.organisation is None:
+        return None
+    roles = request.roles | request.personal_roles
+    waiting = notifications.waiting_for(request.user, request.organisation, roles)
+    return {"attention": waiting[:ATTENTION_SHOWN], "attention_more": max(0, len(waiting) - ATTENTION_SHOWN)}
+
+
+ATTENTION_SHOWN = 15
+register(PagePart(HOME, 10, "mentoring/partials/home_attention.html", attention))
 
 
 def own_school_page(request: HttpRequest) -> dict | None:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -250,6 +251,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Scheduled work (Celery beat; `manage.py run_scheduled` runs every job once). Every job is idempotent and
+# bounded: the reminders mail in batches and stop well within the task time limit, leaving the rest to the
+# next run.
+REMINDERS_BATCH_SIZE = int(os.environ.get("REMINDERS_BATCH_SIZE", "200"))
+REMINDERS_TIME_LIMIT = min(
+    int(os.environ.get("REMINDERS_TIME_LIMIT", "300")), CELERY_TASK_SOFT_TIME_LIMIT - 30
+)
+REMINDERS_MAIL_WITHIN_DAYS = 3  # an older notification is not mailed late, only shown
+CELERY_BEAT_SCHEDULE = {
+    "reminders_send": {
+        "task": "mentoring.tasks.reminders_send_task",
+        "schedule": crontab(minute=0, hour="8,16"),
+    },
+    "surveys_close": {"task": "monitoring.tasks.surveys_close_task", "schedule": crontab(minute=5, hour=0)},
+    "purge_stale_uploads": {
+        "task": "mentoring.tasks.purge_stale_uploads_task",
+        "schedule": crontab(minute=30, hour=3),
+    },
+}
 
 CACHES = {
     "default": (

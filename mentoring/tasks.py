@@ -1,9 +1,14 @@
 """Background work. Tasks take ids and call a service; the service decides whether anything is left to do."""
 
+import logging
+from smtplib import SMTPException
+
 from celery import Task, shared_task
 from django.db import OperationalError as DatabaseUnavailable
 
-from . import documents
+from . import documents, imports, notifications
+
+log = logging.getLogger(__name__)
 
 GAVE_UP = "Документ не удалось сформировать. Сформируйте его заново или сообщите администратору."
 
@@ -25,3 +30,23 @@ class DocumentTask(Task):
 )
 def document_render_task(document_id: int) -> None:
     documents.document_render(document_id=document_id)
+
+
+@shared_task(
+    autoretry_for=(DatabaseUnavailable, OSError, SMTPException),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def reminders_send_task() -> dict:
+    """Builds and mails the reminders; a failed letter is retried, the letters sent before it are marked
+    mailed in their batch's transaction and never sent again."""
+    run = notifications.reminders_send()
+    return {"created": run.created, "mailed": run.mailed, "finished": run.finished}
+
+
+@shared_task(autoretry_for=(DatabaseUnavailable, OSError), retry_backoff=True, max_retries=5)
+def purge_stale_uploads_task() -> int:
+    purged = imports.purge_stale_uploads()
+    log.info("Удалено забытых загрузок: %s", purged)
+    return purged

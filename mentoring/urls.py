@@ -50,6 +50,8 @@ urlpatterns = [
     path("", include("roadmap.urls")),
     # Orders, reports and certificates
     path("", include("mentoring.document_views")),
+    # «Требует внимания», e-mail preferences, unsubscribe
+    path("", include("mentoring.notification_views")),
     # The school's public «Наставничество» page
     path("", include("mentoring.public_views")),
 ]

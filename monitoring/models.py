@@ -177,6 +177,12 @@ class Survey(models.Model):
     phase = models.CharField("этап мониторинга", max_length=10, choices=Phase.choices, blank=True)
     opens_on = models.DateField("начало")
     closes_on = models.DateField("окончание")
+    closed_at = models.DateTimeField(
+        "закрыто",
+        null=True,
+        blank=True,
+        help_text="Когда плановая работа закрыла анкетирование после окончания.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Role, User
@@ -115,6 +116,19 @@ def survey_create(
 def survey_close(*, survey: Survey, today: datetime.date) -> None:
     survey.closes_on = today
     survey.save(update_fields=["closes_on"])
+
+
+def surveys_close_due(*, today: datetime.date, batch_size: int = 500) -> int:
+    """Closes the surveys past their end date that are not closed yet: from now on they take no answer
+    (monitoring/responses.py refuses by the date) and count as finished. Returns how many were closed."""
+    closed = 0
+    while due := list(
+        Survey.objects.filter(closes_on__lt=today, closed_at__isnull=True).values_list("pk", flat=True)[
+            :batch_size
+        ]
+    ):
+        closed += Survey.objects.filter(pk__in=due, closed_at__isnull=True).update(closed_at=timezone.now())
+    return closed
 
 
 def with_status(surveys: QuerySet[Survey], today: datetime.date) -> QuerySet[Survey]:

@@ -10,7 +10,7 @@ from mentoring.filters import ColumnOrdering, PeopleFilterSet
 from mentoring.models import Organisation, Person
 from programs.models import MentoringForm, Programme
 
-from .models import Pair, PairMentee
+from .models import Health, Pair, PairMentee
 
 MENTOR_NAME = ("mentor__person__last_name", "mentor__person__first_name", "mentor__person__patronymic")
 
@@ -30,6 +30,7 @@ class PairFilterSet(django_filters.FilterSet):
         label="Программа", queryset=Programme.objects.none(), empty_label="Все"
     )
     status = django_filters.ChoiceFilter(label="Статус", choices=Pair.Status.choices, empty_label="Все")
+    health = django_filters.ChoiceFilter(label="Состояние", choices=Health.choices, empty_label="Все")
     form = django_filters.ModelChoiceFilter(
         label="Форма наставничества",
         field_name="programme__form",

@@ -59,6 +59,14 @@ def mentee_is(user) -> Q:
     return Q(pk__in=own) & ~Q(status=Pair.Status.PROPOSED)
 
 
+class Health(models.TextChoices):
+    """How a pair at work goes (pairs/health.py computes it)."""
+
+    WORKING = "working", "В работе"
+    ATTENTION = "attention", "Нужно внимание"
+    THREAT = "threat", "Под угрозой"
+
+
 class Pair(models.Model):
     """One mentor and one mentee (a pair) or several (a group) in a programme."""
 
@@ -167,6 +175,27 @@ class Pair(models.Model):
     @property
     def awaits_order(self) -> bool:
         return self.status == self.Status.PROPOSED or self.lacks_order
+
+    @property
+    def health_label(self) -> str:
+        """For a pair annotated by `pairs.health.with_health`."""
+        return Health(self.health).label if self.health else ""
+
+    @property
+    def health_reasons(self) -> list[str]:
+        """Why a pair annotated by `pairs.health.with_health` is not simply «в работе»."""
+        if not self.health:
+            return []
+        reasons = []
+        if self.silent:
+            reasons.append(f"нет встреч с {self.last_contact:%d.%m.%Y}")
+        if self.consent_ending:
+            reasons.append("согласие наставляемого закончилось или скоро закончится")
+        if self.plan_overdue:
+            reasons.append("просрочены пункты плана")
+        if self.negative_feedback:
+            reasons.append("низкая оценка в анкете обратной связи")
+        return reasons
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS[self.Status(self.status)]

@@ -1,11 +1,18 @@
 """The mentor's and the mentee's pairs on the home page, whatever organisation the user works in now:
 the pairs are the person's, not the school's."""
 
+from django.db.models import Count
 from django.http import HttpRequest
 
+from mentoring.models import Role
 from mentoring.parts import HOME, PagePart, register
 
+from .health import with_health
 from .meetings import mentee_overview, mentor_overview
+from .models import Health, Pair
+from .views import MEMBERS
+
+THREATENED_SHOWN = 5
 
 
 def mentored(request: HttpRequest) -> dict | None:
@@ -20,3 +27,26 @@ def mentored_as_mentee(request: HttpRequest) -> dict | None:
 
 register(PagePart(HOME, 50, "pairs/partials/home_mentor.html", mentored))
 register(PagePart(HOME, 60, "pairs/partials/home_mentee.html", mentored_as_mentee))
+
+
+def pairs_health(request: HttpRequest) -> dict | None:
+    """The curator's board of the school's pairs at work: how many go well, need attention, are under threat,
+    and the threatened ones by name."""
+    school = request.organisation
+    if school is None or not school.is_school or Role.CURATOR not in request.roles:
+        return None
+    at_work = with_health(Pair.objects.filter(school=school, status=Pair.Status.ACTIVE))
+    counts = dict(at_work.values_list("health").annotate(n=Count("pk")).order_by())
+    threatened = (
+        at_work.filter(health=Health.THREAT)
+        .select_related("mentor__person")
+        .prefetch_related(MEMBERS)
+        .order_by("last_contact", "pk")[:THREATENED_SHOWN]
+    )
+    return {
+        "pairs_health": [(health, label, counts.get(health, 0)) for health, label in Health.choices],
+        "threatened_pairs": threatened,
+    }
+
+
+register(PagePart(HOME, 40, "pairs/partials/home_health.html", pairs_health))

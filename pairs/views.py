@@ -26,6 +26,7 @@ from monitoring.models import Response
 from . import proposals, services
 from .filters import PairFilterSet
 from .forms import STATUS_ACTIONS, PairStatusForm, PlanItemForm, PlanItemMarkForm, StatusAction
+from .health import with_health
 from .models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem, ProposedPair
 
 READING_ROLES = BASE_READERS | {Role.COORDINATOR}
@@ -39,6 +40,7 @@ PAIR_COLUMNS = (
     Column("Программа"),
     Column("Ролевая модель"),
     Column("Статус", "status"),
+    Column("Состояние"),
     Column("Сроки", "started"),
     Column("План выполнен"),
     Column("Встреч проведено"),
@@ -65,7 +67,8 @@ def counted(model: type[PlanItem] | type[Meeting], **conditions) -> Coalesce:
 
 def with_columns(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
     return (
-        pairs.select_related("school", "programme", "mentor__person", "role_model")
+        with_health(pairs)
+        .select_related("school", "programme", "mentor__person", "role_model")
         .prefetch_related(MEMBERS)
         .annotate(
             plan_total=counted(PlanItem),
@@ -84,6 +87,7 @@ class PairResource(resources.Resource):
     programme = Field(column_name="Программа")
     role_model = Field(column_name="Ролевая модель")
     status = Field(column_name="Статус")
+    health = Field(column_name="Состояние")
     started_on = Field(column_name="Начало работы")
     ends_on = Field(column_name="Окончание (план)")
     ended_on = Field(column_name="Завершена")
@@ -111,6 +115,9 @@ class PairResource(resources.Resource):
 
     def dehydrate_status(self, pair: Pair) -> str:
         return pair.get_status_display()
+
+    def dehydrate_health(self, pair: Pair) -> str:
+        return "; ".join((pair.health_label, *pair.health_reasons)) if pair.health else ""
 
     def dehydrate_started_on(self, pair: Pair) -> str:
         return f"{pair.started_on:%d.%m.%Y}" if pair.started_on else ""

@@ -30,6 +30,9 @@ class ProgrammeForm(forms.ModelForm):
             "curator",
             "style",
             "mode",
+            "attention_after_days",
+            "threat_after_days",
+            "consent_warning_days",
         ]
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 3}),
@@ -52,6 +55,12 @@ class ProgrammeForm(forms.ModelForm):
             Fieldset("Программа", "form", "title", "goal", "tasks", "expected_results"),
             Fieldset("Срок реализации", "starts_on", "ends_on"),
             Fieldset("Как организована работа", "curator", "style", "mode"),
+            Fieldset(
+                "Когда пара требует внимания",
+                "attention_after_days",
+                "threat_after_days",
+                "consent_warning_days",
+            ),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -59,6 +68,11 @@ class ProgrammeForm(forms.ModelForm):
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on <= starts_on:
             self.add_error("ends_on", "Окончание реализации должно быть позже её начала.")
+        attention, threat = cleaned.get("attention_after_days"), cleaned.get("threat_after_days")
+        if attention is not None and threat is not None and threat <= attention:
+            self.add_error(
+                "threat_after_days", "Срок «под угрозой» должен быть больше срока «нужно внимание»."
+            )
         return cleaned
 
     def programme_data(self) -> dict[str, Any]:

@@ -105,6 +105,21 @@ class Programme(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField("утверждена", null=True, blank=True)
+    attention_after_days = models.PositiveSmallIntegerField(
+        "«нужно внимание» без встреч, дней",
+        default=30,
+        help_text="Пара без проведённой встречи дольше этого срока требует внимания куратора.",
+    )
+    threat_after_days = models.PositiveSmallIntegerField(
+        "«под угрозой» без встреч, дней",
+        default=60,
+        help_text="Пара без проведённой встречи дольше этого срока под угрозой.",
+    )
+    consent_warning_days = models.PositiveSmallIntegerField(
+        "предупреждать об окончании согласия за, дней",
+        default=30,
+        help_text="Согласие родителя действует до совершеннолетия наставляемого.",
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     updated_at = models.DateTimeField("изменена", auto_now=True)
 
@@ -118,7 +133,11 @@ class Programme(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")), name="programme_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(threat_after_days__gt=models.F("attention_after_days")),
+                name="programme_threat_after_attention",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,8 @@ from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, User, consent_in_force
 from monitoring.models import Survey
 from monitoring.stages import measured_values, verdict
-from pairs.models import Meeting, Pair
+from pairs.health import with_health
+from pairs.models import Health, Meeting, Pair
 from programs.models import Programme
 
 from .indicators import department_schools
@@ -37,6 +38,7 @@ class SchoolRow:
     mentees: int = 0
     mentees_without_consent: int = 0
     pairs: dict[str, int] = field(default_factory=dict)
+    health: dict[str, int] = field(default_factory=dict)  # pairs at work by their health
     meetings: int = 0
     surveys: int = 0
     invited: int = 0
@@ -57,6 +59,10 @@ class SchoolRow:
     @property
     def programmes_total(self) -> int:
         return sum(n for _, _, n in self.programmes)
+
+    @property
+    def health_rows(self) -> list[tuple[str, str, int]]:
+        return [(health, label, self.health.get(health, 0)) for health, label in Health.choices]
 
     @property
     def pair_rows(self) -> list[tuple[str, str, int]]:
@@ -106,7 +112,7 @@ def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
 
 
 def schools_table(department: Organisation, year: AcademicYear | None = None) -> SchoolsTable:
-    """The department's schools side by side for the academic year (the current one): ten queries."""
+    """The department's schools side by side for the academic year (the current one): eleven queries."""
     year = year or AcademicYear.current()
     schools = department_schools(department)
     rows = {school.pk: SchoolRow(school) for school in schools}
@@ -127,6 +133,9 @@ def schools_table(department: Organisation, year: AcademicYear | None = None) ->
     )
     for row in pairs:
         rows[row["school"]].pairs[row["status"]] = row["n"]
+    at_work = with_health(Pair.objects.filter(school__in=schools, status=Pair.Status.ACTIVE))
+    for row in at_work.values("school", "health").annotate(n=Count("pk")).order_by():
+        rows[row["school"]].health[row["health"]] = row["n"]
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     meetings = Meeting.objects.filter(
         school__in=schools, status=Meeting.Status.HELD, starts_at__gte=since, starts_at__lte=timezone.now()

@@ -1,0 +1,119 @@
+"""Pair health: whether a pair at work goes well, needs the curator's attention or is under threat.
+
+One selector annotates every pair in the same query, so a list of any length costs no more queries; the
+thresholds are the programme's own (`attention_after_days`, `threat_after_days`, `consent_warning_days`).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils import timezone
+
+from mentoring.models import Consent
+from monitoring.models import Answer, Question, Questionnaire
+
+from .models import Health, Meeting, Pair, PairMentee, PlanItem
+
+COMING_OF_AGE = 18
+
+
+class DaysBefore(Func):
+    """A date some days (a column of the row) before another: `date - integer` in PostgreSQL."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s || ' days')", arg_joiner=", '-' || "
+        )
+
+
+def days_before(day: datetime.date, field: str) -> DaysBefore:
+    return DaysBefore(Value(day, output_field=DateField()), F(field))
+
+
+def last_contact() -> Coalesce:
+    """The day of the pair's last held meeting, or its start when it has held none yet."""
+    held = (
+        Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.HELD)
+        .order_by()
+        .values("pair")
+        .annotate(last=Max("starts_at"))
+        .values("last")
+    )
+    return Coalesce(TruncDate(Subquery(held)), F("started_on"), Cast(TruncDate("created_at"), DateField()))
+
+
+def plan_overdue(today: datetime.date) -> Exists:
+    return Exists(PlanItem.objects.filter(pair=OuterRef("pk"), done_on__isnull=True, due_on__lt=today))
+
+
+def negative_feedback() -> Exists:
+    """A submitted feedback questionnaire about the pair with a scale answer in the lowest third of it."""
+    return Exists(
+        Answer.objects.filter(
+            response__invitation__pair=OuterRef("pk"),
+            response__submitted_at__isnull=False,
+            response__invitation__survey__questionnaire__purpose=Questionnaire.Purpose.FEEDBACK,
+            question__kind=Question.Kind.SCALE,
+            number__lte=F("question__scale_min") + (F("question__scale_max") - F("question__scale_min")) / 3,
+        )
+    )
+
+
+def consent_ending(today: datetime.date) -> Exists:
+    """A mentee with no consent in force, or whose parent's consent ends soon: it holds until the mentee
+    comes of age, then the mentee must give its own."""
+    in_force = Consent.objects.filter(person=OuterRef("mentee__person"), revoked_at__isnull=True)
+    born_by = today.replace(year=today.year - COMING_OF_AGE)  # comes of age today or earlier
+    parents = in_force.filter(given_by=Consent.GivenBy.REPRESENTATIVE)
+    mentees = (
+        PairMentee.objects.filter(pair=OuterRef("pk"))
+        .alias(warned_from=DaysBefore(F("mentee__person__birth_date"), F("programme__consent_warning_days")))
+        .filter(~Exists(in_force) | (Exists(parents) & Q(warned_from__lte=born_by)))
+    )
+    return Exists(mentees)
+
+
+def with_health(pairs: QuerySet[Pair], today: datetime.date | None = None) -> QuerySet[Pair]:
+    """Annotates `health` (a Health value; empty for a pair not at work) and its reasons as flags."""
+    today = today or timezone.localdate()
+    at_work = Q(status=Pair.Status.ACTIVE)
+    return pairs.annotate(
+        last_contact=last_contact(),
+        plan_overdue=plan_overdue(today),
+        negative_feedback=negative_feedback(),
+        consent_ending=consent_ending(today),
+    ).annotate(
+        silent_long=Q(last_contact__lt=days_before(today, "programme__threat_after_days")),
+        silent=Q(last_contact__lt=days_before(today, "programme__attention_after_days")),
+        health=Case(
+            When(~at_work, then=Value("")),
+            When(Q(silent_long=True) | Q(consent_ending=True), then=Value(Health.THREAT)),
+            When(
+                Q(silent=True) | Q(plan_overdue=True) | Q(negative_feedback=True),
+                then=Value(Health.ATTENTION),
+            ),
+            default=Value(Health.WORKING),
+            output_field=CharField(),
+        ),
+    )

@@ -1,0 +1,130 @@
+"""What pairs wait for: the director's approval, the curator's care of a pair at risk, the mentor's meeting
+tomorrow, plan item due and a meeting not logged for long."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from django.db.models import Count, Max, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring.declension import plural_ru
+from mentoring.models import Membership, Role
+from mentoring.notifications import Kind, Notice, holders, notices_of
+
+from .health import with_health
+from .models import Health, Meeting, Pair, PlanItem
+from .views import MEMBERS
+
+PLAN_ITEM_WARNING_DAYS = 3
+
+
+@notices_of(Role.DIRECTOR)
+def pairs_to_approve(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """One notice per school while pairs wait for the pairs order; a newly proposed pair is a new event."""
+    directors = holders(memberships, Role.DIRECTOR)
+    waiting = (
+        Pair.objects.filter(school__in=list(directors))
+        .awaiting_order()
+        .values("school")
+        .annotate(n=Count("pk"), newest=Max("pk"))
+        .order_by()
+    )
+    for row in waiting:
+        n = row["n"]
+        pairs = plural_ru(n, "пара или группа ждёт", "пары или группы ждут", "пар и групп ждут")
+        for user in directors[row["school"]]:
+            yield Notice(
+                user_id=user,
+                kind=Kind.PAIRS_TO_APPROVE,
+                key=f"pairs_to_approve:{row['school']}:{row['newest']}",
+                text=f"{n} {pairs} утверждения приказом.",
+                url=reverse("pair_list"),
+                organisation_id=row["school"],
+            )
+
+
+@notices_of(Role.CURATOR)
+def pairs_at_risk(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    curators = holders(memberships, Role.CURATOR)
+    pairs = (
+        with_health(Pair.objects.filter(school__in=list(curators), status=Pair.Status.ACTIVE), today)
+        .filter(health=Health.THREAT)
+        .select_related("mentor__person")
+        .prefetch_related(MEMBERS)
+    )
+    for pair in pairs:
+        for user in curators[pair.school_id]:
+            yield Notice(
+                user_id=user,
+                kind=Kind.PAIR_AT_RISK,
+                key=f"pair_at_risk:{pair.pk}:{pair.last_contact:%Y-%m-%d}",
+                text=f"Пара под угрозой: {pair} ({'; '.join(pair.health_reasons)}).",
+                url=reverse("pair_detail", args=[pair.pk]),
+                organisation_id=pair.school_id,
+            )
+
+
+def mentors_of(memberships: QuerySet[Membership]) -> QuerySet[Pair]:
+    """The current pairs the users of the memberships mentor, in whatever school."""
+    return Pair.objects.filter(
+        status__in=Pair.ORDERED, mentor__person__user__in=memberships.values("user")
+    ).select_related("mentor__person")
+
+
+@notices_of(Role.MENTOR)
+def meetings_tomorrow(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    tomorrow = today + datetime.timedelta(days=1)
+    meetings = Meeting.objects.filter(
+        pair__in=mentors_of(memberships),
+        status=Meeting.Status.PLANNED,
+        starts_at__date=tomorrow,
+    ).select_related("pair__mentor__person")
+    for meeting in meetings:
+        yield Notice(
+            user_id=meeting.pair.mentor.person.user_id,
+            kind=Kind.MEETING_TOMORROW,
+            key=f"meeting_tomorrow:{meeting.pk}:{tomorrow:%Y-%m-%d}",
+            text=f"Завтра в {timezone.localtime(meeting.starts_at):%H:%M} встреча «{meeting.topic}».",
+            url=reverse("pair_detail", args=[meeting.pair_id]),
+            organisation_id=meeting.school_id,
+        )
+
+
+@notices_of(Role.MENTOR)
+def plan_items_due(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """Plan items due in the next days or overdue, not marked done."""
+    items = PlanItem.objects.filter(
+        pair__in=mentors_of(memberships),
+        done_on__isnull=True,
+        due_on__lte=today + datetime.timedelta(days=PLAN_ITEM_WARNING_DAYS),
+    ).select_related("pair__mentor__person")
+    for item in items:
+        overdue = item.due_on < today
+        yield Notice(
+            user_id=item.pair.mentor.person.user_id,
+            kind=Kind.PLAN_ITEM_DUE,
+            key=f"plan_item_due:{item.pk}:{item.due_on:%Y-%m-%d}:{'overdue' if overdue else 'soon'}",
+            text=f"{'Просрочен' if overdue else 'Подходит срок'} пункт плана «{item.activity[:120]}» "
+            f"(до {item.due_on:%d.%m.%Y}).",
+            url=reverse("pair_detail", args=[item.pair_id]),
+            organisation_id=item.pair.school_id,
+        )
+
+
+@notices_of(Role.MENTOR)
+def meetings_not_logged(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """A pair at work that has logged no meeting for longer than its programme allows."""
+    pairs = with_health(mentors_of(memberships).filter(status=Pair.Status.ACTIVE), today).filter(silent=True)
+    for pair in pairs:
+        yield Notice(
+            user_id=pair.mentor.person.user_id,
+            kind=Kind.NO_MEETING,
+            key=f"no_meeting:{pair.pk}:{pair.last_contact:%Y-%m-%d}",
+            text=f"С {pair.last_contact:%d.%m.%Y} у пары не отмечено ни одной встречи: внесите прошедшие "
+            "или запланируйте следующую.",
+            url=reverse("pair_detail", args=[pair.pk]),
+            organisation_id=pair.school_id,
+        )
