@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.urls import reverse
 
 from .mail import mail_send
@@ -102,6 +102,14 @@ class AccountForm(UserCreationForm):
 
     def account_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class LoginForm(AuthenticationForm):
+    """The login form names the username as a login slip does («Логин»), and as staff know it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Логин (имя пользователя)"
 
 
 class PasswordResetByMailForm(PasswordResetForm):

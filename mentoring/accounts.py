@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from .declension import days_in_words
 from .mail import mail_send
 from .models import Membership, Organisation, Person, Role, RoleInvitation, User
 
@@ -106,7 +107,7 @@ def invitation_mail(invitation_id: int) -> None:
             "invitation": invitation,
             "role": Role(invitation.role).label.lower(),
             "url": invitation_url(invitation),
-            "days": settings.INVITATION_DAYS,
+            "valid_for": days_in_words(settings.INVITATION_DAYS),
         },
         organisation=invitation.organisation,
     )

@@ -213,3 +213,8 @@ def plural_ru(number: int, one: str, few: str, many: str) -> str:
     if 2 <= last_two % 10 <= 4 and not 12 <= last_two <= 14:
         return few
     return many
+
+
+def days_in_words(days: int) -> str:
+    """«1 день», «3 дня», «7 дней»."""
+    return f"{days} {plural_ru(days, 'день', 'дня', 'дней')}"

@@ -4,12 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views
-from .account_forms import PasswordResetByMailForm
+from .account_forms import LoginForm, PasswordResetByMailForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
-    path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
+    path(
+        "accounts/login/",
+        login_not_required(auth_views.LoginView.as_view(authentication_form=LoginForm)),
+        name="login",
+    ),
     path("", include("mentoring.login_code_views")),  # code_login, code_password
     path(
         "accounts/password_reset/",

@@ -86,6 +86,18 @@ def test_the_coordinator_adds_a_school_to_its_department_and_its_director_gets_a
     assert "List-Unsubscribe" not in message.extra_headers and "Не получать" not in message.body
 
 
+@pytest.mark.parametrize(("days", "in_words"), [(7, "7 дней"), (3, "3 дня"), (1, "1 день")])
+def test_the_invitation_letter_says_in_words_how_many_days_its_link_works(
+    invitation, settings, days, in_words
+):
+    settings.INVITATION_DAYS = days
+    accounts.invitation_mail(invitation.pk)
+
+    (message,) = mail.outbox
+    assert f"Ссылка действует {in_words} и только один раз." in message.body
+    assert f"Ссылка действует {in_words} и только один раз." in message.alternatives[0][0]
+
+
 def test_a_school_without_a_name_is_refused_in_russian_and_nothing_is_made(client_as):
     client = client_as(Role.COORDINATOR, DepartmentFactory())
     response = client.post(reverse("school_create"), {"director_email": "не адрес"})

@@ -193,6 +193,12 @@ def test_the_first_login_with_a_code_asks_for_a_password_and_signs_in_only_then(
     assert password_login("ivanova.m.5a") == "ivanova.m.5a"
 
 
+def test_the_login_page_asks_for_the_login_by_the_word_printed_on_the_slip(client):
+    page = client.get(reverse("login")).text
+
+    assert re.search(r'for="id_username"[^>]*>\s*Логин \(имя пользователя\)', page)
+
+
 def test_a_used_code_is_refused_with_a_clear_message(curator_client, school):
     client = Client()  # the pupil's browser; the curator's is another
     pupil(school)

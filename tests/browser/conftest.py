@@ -1,9 +1,11 @@
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.celery_worker import celery_workers, skip_without_broker
@@ -64,6 +66,25 @@ def log_in(page: Page, username: str, password: str = "demo") -> None:
 
 def log_out(page: Page) -> None:
     page.context.clear_cookies()
+
+
+ACCOUNT_PASSWORD = "Ключ-от-школы-2026"
+
+
+def follow_the_letter(page: Page, to: str) -> None:
+    """Opens the invitation link of the last letter sent to the address."""
+    letter = next(m for m in reversed(mail.outbox) if m.to == [to])
+    page.goto(re.search(r"https?://[^/\s]+(/invitation/\S+/)", letter.body).group(1))
+
+
+def create_account(page: Page, username: str, last_name: str, first_name: str) -> None:
+    """Fills the invitation page's form of a new account and accepts the invitation."""
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Фамилия").fill(last_name)
+    page.get_by_label("Имя*", exact=True).fill(first_name)
+    page.get_by_label("Пароль*", exact=True).fill(ACCOUNT_PASSWORD)
+    page.get_by_label("Подтверждение пароля").fill(ACCOUNT_PASSWORD)
+    page.get_by_role("button", name="Создать учётную запись и принять").click()
 
 
 @pytest.fixture

@@ -1,34 +1,15 @@
 """A school joins from nothing: the coordinator adds it and invites its director, the director follows the
 link in the letter, creates an account and invites the curator, who joins the same way."""
 
-import re
-
 import pytest
-from django.core import mail
 from playwright.sync_api import Page, expect
 
 from mentoring.models import Membership, Role
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 
-from .conftest import log_in, log_out
+from .conftest import create_account, follow_the_letter, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Ключ-от-школы-2026"
-
-
-def follow_the_letter(page: Page, to: str) -> None:
-    letter = next(m for m in reversed(mail.outbox) if m.to == [to])
-    page.goto(re.search(r"https?://[^/\s]+(/invitation/\S+/)", letter.body).group(1))
-
-
-def create_account(page: Page, username: str, last_name: str, first_name: str) -> None:
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Фамилия").fill(last_name)
-    page.get_by_label("Имя*", exact=True).fill(first_name)
-    page.get_by_label("Пароль*", exact=True).fill(PASSWORD)
-    page.get_by_label("Подтверждение пароля").fill(PASSWORD)
-    page.get_by_role("button", name="Создать учётную запись и принять").click()
 
 
 def test_the_coordinator_adds_a_school_whose_director_joins_and_invites_the_curator(page: Page):
