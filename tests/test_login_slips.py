@@ -358,3 +358,9 @@ def test_codes_are_limited_like_passwords(curator_client, school):
     assert "login_code" not in client.session
     assert LoginCode.objects.get().used_at is None
     assert code.replace("-", "") not in str(list(AccessAttempt.objects.values()))
+
+
+def test_the_base_lists_lead_to_the_login_slips_of_the_class_they_show(curator_client):
+    page = curator_client.get("/mentees/", {"school_class": "7Б"}).content.decode()
+    assert "/documents/new/login_slips/?base=mentees&amp;school_class=7%D0%91" in page
+    assert "/documents/new/login_slips/?base=mentors" in curator_client.get("/mentors/").content.decode()
