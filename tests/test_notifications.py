@@ -6,6 +6,7 @@ import re
 from smtplib import SMTPException
 
 import pytest
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core import mail, signing
 from django.core.management import call_command
@@ -358,6 +359,29 @@ def test_the_preferences_page_turns_kinds_off_and_on(client, waiting):
     assert [m.subject.split(" — ")[0] for m in mail.outbox] == ["Программы ждут утверждения"]
     client.post("/notifications/", {"kinds": list(offered)})
     assert not MailOptOut.objects.exists()
+
+
+def test_the_audit_trail_records_who_switched_which_letters_off_and_on(client, waiting):
+    client.force_login(waiting)
+
+    client.post("/notifications/", {"kinds": [Kind.PROGRAMME_TO_APPROVE]})
+    client.post("/notifications/", {"kinds": [Kind.PROGRAMME_TO_APPROVE, Kind.DOCUMENT_READY]})
+
+    entries = LogEntry.objects.get_for_model(MailOptOut)
+    switched_off = entries.filter(action=LogEntry.Action.CREATE)
+    assert switched_off.count() == 3
+    assert set(switched_off.values_list("actor", flat=True)) == {waiting.pk}
+    switched_on = entries.get(action=LogEntry.Action.DELETE)
+    assert switched_on.changes_dict["kind"][0] == Kind.DOCUMENT_READY
+
+
+def test_an_unsubscribe_link_is_in_the_audit_trail(client, waiting):
+    link = notifications.unsubscribe_url(waiting, Kind.DOCUMENT_READY)
+
+    client.post(link.removeprefix(settings.SITE_URL))
+
+    entry = LogEntry.objects.get_for_model(MailOptOut).get()
+    assert entry.action == LogEntry.Action.CREATE and entry.changes_dict["kind"][1] == Kind.DOCUMENT_READY
 
 
 def test_a_kind_not_offered_is_refused_and_nothing_changes(client, waiting):
