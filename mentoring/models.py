@@ -784,6 +784,7 @@ class Notification(models.Model):
         NO_MEETING = "no_meeting", "Давно не было встречи"
         QUESTIONNAIRE_WAITING = "questionnaire_waiting", "Ждёт анкета"
         SCHOOL_OVERDUE = "school_overdue", "Школа просрочила мероприятия"
+        SCHOOL_NO_STAGE_2 = "school_no_stage_2", "Нет данных этапа 2 мониторинга"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     organisation = models.ForeignKey(

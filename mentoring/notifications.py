@@ -43,6 +43,7 @@ KIND_ROLES: dict[str, frozenset[str]] = {
     Kind.NO_MEETING: frozenset({Role.MENTOR}),
     Kind.QUESTIONNAIRE_WAITING: frozenset(Role.values),
     Kind.SCHOOL_OVERDUE: frozenset({Role.COORDINATOR}),
+    Kind.SCHOOL_NO_STAGE_2: frozenset({Role.COORDINATOR}),
 }
 
 

@@ -192,6 +192,63 @@ def test_the_coordinator_sees_its_schools_with_overdue_activities(client):
     assert home_texts(client, coordinator) == ["СОШ № 7: 1 просроченное мероприятие дорожной карты."]
 
 
+def stage_2_notices(coordinator, today: datetime.date) -> list[str]:
+    notices = notifications.collected(coordinator.memberships.all(), today, {Role.COORDINATOR})
+    return [n.text for n in notices if n.kind == Kind.SCHOOL_NO_STAGE_2]
+
+
+def stage_2_answered(school, phase: str, on: datetime.date) -> None:
+    programme = ProgrammeFactory(school=school, status=Programme.Status.RUNNING)
+    survey = SurveyFactory(
+        questionnaire__school=school, programme=programme, phase=phase, opens_on=on, closes_on=on
+    )
+    ResponseFactory(invitation__survey=survey)
+
+
+def test_as_the_year_ends_the_coordinator_hears_of_its_schools_without_exit_answers_this_year(db):
+    department = DepartmentFactory()
+    coordinator = with_role(Role.COORDINATOR, department)
+    ProgrammeFactory(school=SchoolFactory(department=department, short_name="СОШ № 1"))
+    only_entry = SchoolFactory(department=department, short_name="СОШ № 2")
+    stage_2_answered(only_entry, Survey.Phase.ENTRY, datetime.date(2026, 10, 1))
+    last_year = SchoolFactory(department=department, short_name="СОШ № 3")
+    stage_2_answered(last_year, Survey.Phase.EXIT, datetime.date(2026, 5, 10))
+    answered = SchoolFactory(department=department, short_name="СОШ № 4")
+    stage_2_answered(answered, Survey.Phase.EXIT, datetime.date(2027, 5, 10))
+    draft_only = SchoolFactory(department=department, short_name="СОШ № 5")
+    ProgrammeFactory(school=draft_only, status=Programme.Status.DRAFT)
+    ProgrammeFactory(school=SchoolFactory())  # another department's
+
+    texts = stage_2_notices(coordinator, datetime.date(2027, 6, 1))
+
+    assert texts == [
+        f"СОШ № {n}: нет данных этапа 2 мониторинга (анкет по итогам программы) за 2026/2027 учебный год, "
+        "а до его конца меньше 16 недель."
+        for n in (1, 2, 3)
+    ]
+
+
+def test_months_before_the_year_ends_no_school_is_told_of_for_stage_2(db):
+    department = DepartmentFactory()
+    coordinator = with_role(Role.COORDINATOR, department)
+    ProgrammeFactory(school=SchoolFactory(department=department))
+
+    assert stage_2_notices(coordinator, datetime.date(2027, 5, 1)) == []
+    assert len(stage_2_notices(coordinator, datetime.date(2027, 5, 12))) == 1
+
+
+def test_a_school_without_stage_2_is_mailed_to_the_coordinator_once_a_year(db):
+    department = DepartmentFactory()
+    coordinator = with_role(Role.COORDINATOR, department, email="coordinator@uo.ru")
+    ProgrammeFactory(school=SchoolFactory(department=department))
+
+    notifications.reminders_send(today=datetime.date(2027, 6, 1))
+    notifications.reminders_send(today=datetime.date(2027, 6, 2))
+
+    assert [m.subject.split(" — ")[0] for m in mail.outbox] == ["Нет данных этапа 2 мониторинга"]
+    assert Notification.objects.get(user=coordinator).key.endswith(":2026")
+
+
 def test_a_hidden_notice_leaves_the_home_and_another_users_key_is_refused(client):
     school = SchoolFactory()
     director = with_role(Role.DIRECTOR, school)
