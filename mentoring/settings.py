@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.tasks.purge_stale_uploads_task",
         "schedule": crontab(minute=30, hour=3),
     },
+    "slips_files_remove": {
+        "task": "mentoring.tasks.slips_files_remove_task",
+        "schedule": crontab(minute=40, hour=3),
+    },
 }
 
 CACHES = {

@@ -472,13 +472,14 @@ def test_surveys_past_their_end_are_closed_once(db):
     assert Survey.objects.get(pk=running.pk).closed_at is None
 
 
-def test_beat_schedules_the_reminders_the_survey_closing_and_the_upload_cleanup():
+def test_beat_schedules_the_reminders_the_survey_closing_the_upload_and_the_slips_cleanup():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert tasks == {
         "mentoring.tasks.reminders_send_task",
         "monitoring.tasks.surveys_close_task",
         "mentoring.tasks.purge_stale_uploads_task",
+        "mentoring.tasks.slips_files_remove_task",
     }
 
 
@@ -487,5 +488,5 @@ def test_run_scheduled_runs_every_job_once(waiting, capsys):
 
     out = capsys.readouterr().out
     assert "reminders_send: {'created': 2, 'mailed': 2, 'finished': True}" in out
-    assert "surveys_close: 0" in out and "purge_stale_uploads: 0" in out
+    assert "surveys_close: 0" in out and "purge_stale_uploads: 0" in out and "slips_files_remove: 0" in out
     assert len(mail.outbox) == 2
