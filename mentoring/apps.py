@@ -28,6 +28,7 @@ class MentoringConfig(AppConfig):
         auditlog.register(models.Membership)
         auditlog.register(models.LoginCode, exclude_fields=["code_hash"])
         auditlog.register(models.RoleInvitation)
+        auditlog.register(models.MailOptOut)
         auditlog.register(models.Organisation, include_fields=["public_slug", "public_contacts"])
         auditlog.register(
             models.Document,

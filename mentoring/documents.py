@@ -293,7 +293,10 @@ def document_render(*, document_id: int) -> None:
         document.file.save(name, ContentFile(pdf), save=False)
         document.file_version, document.status = version, Status.READY
         document.failure, document.rendered_at = "", timezone.now()
-        document.save(update_fields=["file", "file_version", "status", "failure", "rendered_at"])
+        document.file_removed = Document.FileRemoved.KEPT
+        document.save(
+            update_fields=["file", "file_version", "status", "failure", "rendered_at", "file_removed"]
+        )
         if previous and previous != document.file.name:
             transaction.on_commit(lambda: storage.delete(previous))
 

@@ -3,6 +3,8 @@ one-time code, and the codes are printed, one slip per person, to be cut and han
 
 The request makes the accounts; the codes are made while the PDF renders and go straight into the file: the
 document's row keeps only who and for how many days, and making the file again gives everyone a new code.
+A file of codes is not kept past them: once they have expired, or none of them can let anyone in any more,
+the scheduled job deletes it and the document's page says why.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from programs.models import Programme
 from .documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
 from .filters import MenteeEntryFilterSet, MentorEntryFilterSet, SchoolClassField
 from .login_codes import code_printed, login_code_issue, opened_by_codes, person_account_ensure
-from .models import Document, MenteeEntry, MentorEntry, Organisation, Person
+from .models import Document, LoginCode, MenteeEntry, MentorEntry, Organisation, Person
 
 LOGIN_SLIPS = "login_slips"
 BASES = {
@@ -165,6 +167,53 @@ def slips_context(document: Document) -> dict[str, Any]:
         slips.append(Slip(name=person.full_name, login=person.user.username, code=code_printed(code)))
     url = login_page_url()
     return {"slips": slips, "valid_until": valid_until, "login_url": url, "qr": qr_code(url)}
+
+
+def codes_valid_until(document: Document) -> datetime.date:
+    """The last day the file's codes let in: the codes are made while the file renders."""
+    return timezone.localdate(document.rendered_at) + datetime.timedelta(days=document.params["days"])
+
+
+def codes_live_in(document: Document) -> bool:
+    """Whether a code printed in the file may still let someone in: a code made while it rendered that is
+    neither used nor replaced by newer slips."""
+    return (
+        LoginCode.objects.live()
+        .filter(
+            school=document.school_id,
+            user__person__in=document.params["people"],
+            issued_at__range=(document.started_at, document.rendered_at),
+        )
+        .exists()
+    )
+
+
+def slips_file_remove(*, document_id: int, today: datetime.date) -> str:
+    """Deletes the slips' file if its codes can no longer let anyone in; returns why, or "" if it is kept.
+    A file being made again is left to its render."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.status != Document.Status.READY or not document.file:
+            return ""
+        if codes_valid_until(document) < today:
+            document.file_removed = Document.FileRemoved.CODES_EXPIRED
+        elif not codes_live_in(document):
+            document.file_removed = Document.FileRemoved.CODES_USED
+        else:
+            return ""
+        name, storage = document.file.name, document.file.storage
+        document.file = ""
+        document.save(update_fields=["file", "file_removed"])
+        transaction.on_commit(lambda: storage.delete(name))
+    return document.file_removed
+
+
+def slips_files_remove(*, today: datetime.date, limit: int = 500) -> int:
+    """The scheduled job: the slips' files whose codes can no longer let anyone in, at most `limit` a run
+    (the rest go with the next). Returns how many files were deleted."""
+    ready = Document.objects.filter(kind=LOGIN_SLIPS, status=Document.Status.READY).exclude(file="")
+    ids = list(ready.order_by("rendered_at").values_list("pk", flat=True)[:limit])
+    return sum(bool(slips_file_remove(document_id=pk, today=today)) for pk in ids)
 
 
 register(

@@ -604,6 +604,13 @@ class Document(models.Model):
         READY = "ready", "Готов"
         FAILED = "failed", "Ошибка"
 
+    class FileRemoved(models.TextChoices):
+        """Why a ready document has no file any more: a file of live login codes is not kept past them."""
+
+        KEPT = "", "Файл на месте"
+        CODES_EXPIRED = "codes_expired", "Файл удалён: срок действия кодов истёк"
+        CODES_USED = "codes_used", "Файл удалён: все коды из него использованы или заменены новыми"
+
     school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("вид документа", max_length=30, validators=[validate_document_kind])
     year = models.PositiveSmallIntegerField("год")
@@ -624,6 +631,9 @@ class Document(models.Model):
     version = models.PositiveSmallIntegerField("версия", default=1)
     file = models.FileField("файл", upload_to=document_upload_to, blank=True)
     file_version = models.PositiveSmallIntegerField("версия файла", default=0)
+    file_removed = models.CharField(
+        "файл удалён", max_length=20, choices=FileRemoved.choices, blank=True, default=FileRemoved.KEPT
+    )
     enqueued_at = models.DateTimeField("отправлен на формирование", null=True, blank=True)
     started_at = models.DateTimeField("начато формирование", null=True, blank=True)
     rendered_at = models.DateTimeField("сформирован", null=True, blank=True)
@@ -659,7 +669,8 @@ class Document(models.Model):
                 name="number_unique_per_register_and_year",
             ),
             models.CheckConstraint(
-                condition=~Q(status="ready") | ~Q(file=""), name="ready_document_has_a_file"
+                condition=~Q(status="ready") | ~Q(file="") | ~Q(file_removed=""),
+                name="ready_document_has_a_file_unless_removed",
             ),
         ]
 
@@ -784,6 +795,7 @@ class Notification(models.Model):
         NO_MEETING = "no_meeting", "Давно не было встречи"
         QUESTIONNAIRE_WAITING = "questionnaire_waiting", "Ждёт анкета"
         SCHOOL_OVERDUE = "school_overdue", "Школа просрочила мероприятия"
+        SCHOOL_NO_STAGE_2 = "school_no_stage_2", "Нет данных этапа 2 мониторинга"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     organisation = models.ForeignKey(

@@ -43,6 +43,7 @@ KIND_ROLES: dict[str, frozenset[str]] = {
     Kind.NO_MEETING: frozenset({Role.MENTOR}),
     Kind.QUESTIONNAIRE_WAITING: frozenset(Role.values),
     Kind.SCHOOL_OVERDUE: frozenset({Role.COORDINATOR}),
+    Kind.SCHOOL_NO_STAGE_2: frozenset({Role.COORDINATOR}),
 }
 
 
@@ -241,14 +242,14 @@ def reminders_send(
 
 
 def mail_kinds_set(*, user: User, kinds: Iterable[str], offered: Iterable[str]) -> None:
-    """Of the kinds offered to the user, those it wants by e-mail; the other offered ones are switched off."""
+    """Of the kinds offered to the user, those it wants by e-mail; the other offered ones are switched off.
+    Row by row, not in bulk, so that the audit trail records each change (a dozen kinds at most)."""
     wanted, offered = set(kinds), set(offered)
     with transaction.atomic():
-        MailOptOut.objects.filter(user=user, kind__in=wanted).delete()
-        MailOptOut.objects.bulk_create(
-            [MailOptOut(user=user, kind=kind) for kind in offered - wanted],
-            ignore_conflicts=True,
-        )
+        for opt_out in MailOptOut.objects.filter(user=user, kind__in=wanted):
+            opt_out.delete()
+        for kind in offered - wanted:
+            MailOptOut.objects.get_or_create(user=user, kind=kind)
 
 
 def mail_unsubscribe(*, token: str) -> tuple[User, str]:

@@ -260,15 +260,25 @@ REMINDERS_TIME_LIMIT = min(
     int(os.environ.get("REMINDERS_TIME_LIMIT", "300")), CELERY_TASK_SOFT_TIME_LIMIT - 30
 )
 REMINDERS_MAIL_WITHIN_DAYS = 3  # an older notification is not mailed late, only shown
+# Twice a day (8:00 and 16:00) unless set: a test with a real beat runs the job every few seconds.
+REMINDERS_EVERY_SECONDS = int(os.environ.get("REMINDERS_EVERY_SECONDS", "0"))
 CELERY_BEAT_SCHEDULE = {
     "reminders_send": {
         "task": "mentoring.tasks.reminders_send_task",
-        "schedule": crontab(minute=0, hour="8,16"),
+        "schedule": (
+            datetime.timedelta(seconds=REMINDERS_EVERY_SECONDS)
+            if REMINDERS_EVERY_SECONDS
+            else crontab(minute=0, hour="8,16")
+        ),
     },
     "surveys_close": {"task": "monitoring.tasks.surveys_close_task", "schedule": crontab(minute=5, hour=0)},
     "purge_stale_uploads": {
         "task": "mentoring.tasks.purge_stale_uploads_task",
         "schedule": crontab(minute=30, hour=3),
+    },
+    "slips_files_remove": {
+        "task": "mentoring.tasks.slips_files_remove_task",
+        "schedule": crontab(minute=40, hour=3),
     },
 }
 

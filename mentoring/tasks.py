@@ -5,8 +5,9 @@ from smtplib import SMTPException
 
 from celery import Task, shared_task
 from django.db import OperationalError as DatabaseUnavailable
+from django.utils import timezone
 
-from . import documents, imports, notifications
+from . import documents, imports, login_slips, notifications
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +51,10 @@ def purge_stale_uploads_task() -> int:
     purged = imports.purge_stale_uploads()
     log.info("Удалено забытых загрузок: %s", purged)
     return purged
+
+
+@shared_task(autoretry_for=(DatabaseUnavailable, OSError), retry_backoff=True, max_retries=5)
+def slips_files_remove_task() -> int:
+    removed = login_slips.slips_files_remove(today=timezone.localdate())
+    log.info("Удалено файлов листов входа с недействующими кодами: %s", removed)
+    return removed

@@ -1,5 +1,5 @@
-"""Roadmap activities due or overdue for the school's curator; schools with overdue activities for the
-department's coordinator."""
+"""Roadmap activities due or overdue for the school's curator; for the department's coordinator, schools with
+overdue activities and, as the academic year ends, schools with no stage 2 data."""
 
 from __future__ import annotations
 
@@ -9,13 +9,19 @@ from collections.abc import Iterator
 from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 
+from mentoring.academic_year import AcademicYear
 from mentoring.declension import plural_ru
 from mentoring.models import Membership, Organisation, Role
 from mentoring.notifications import Kind, Notice, holders, notices_of
+from monitoring.models import Response, Survey
+from programs.models import Programme
 
 from .models import Activity
 
 DUE_WITHIN_DAYS = 7
+# The academic year ends on 31 August, but lessons end in late May: the exit surveys of stage 2 are due by
+# then, so the coordinator hears of a school without them from mid-May.
+STAGE_2_WEEKS_LEFT = 16
 
 
 def not_done() -> QuerySet[Activity]:
@@ -70,4 +76,38 @@ def schools_overdue(memberships: QuerySet[Membership], today: datetime.date) -> 
                 text=f"{row['name']}: {n} {activities} дорожной карты.",
                 url=reverse("roadmap_list") + f"?school={school}",
                 organisation_id=row["stage__roadmap__organisation__department"],
+            )
+
+
+@notices_of(Role.COORDINATOR)
+def schools_without_stage_2(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """A school with a programme at work and no exit answers of stage 2 this academic year, in its last
+    weeks: once a year per school."""
+    year = AcademicYear.containing(today)
+    if year.end - today >= datetime.timedelta(weeks=STAGE_2_WEEKS_LEFT):
+        return
+    coordinators = holders(memberships, Role.COORDINATOR)
+    answered = Response.objects.filter(
+        submitted_at__isnull=False,
+        invitation__survey__phase=Survey.Phase.EXIT,
+        invitation__survey__opens_on__range=year.span,
+    ).values("invitation__survey__school")
+    at_work = Programme.objects.filter(
+        status__in=(Programme.Status.APPROVED, Programme.Status.RUNNING)
+    ).values("school")
+    schools = (
+        Organisation.objects.filter(department__in=list(coordinators), pk__in=at_work)
+        .exclude(pk__in=answered)
+        .order_by("short_name")
+    )
+    for school in schools:
+        for user in coordinators[school.department_id]:
+            yield Notice(
+                user_id=user,
+                kind=Kind.SCHOOL_NO_STAGE_2,
+                key=f"school_no_stage_2:{school.pk}:{year.start_year}",
+                text=f"{school.short_name}: нет данных этапа 2 мониторинга (анкет по итогам программы) "
+                f"за {year.label} учебный год, а до его конца меньше {STAGE_2_WEEKS_LEFT} недель.",
+                url=reverse("department_schools"),
+                organisation_id=school.department_id,
             )

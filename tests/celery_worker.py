@@ -1,5 +1,6 @@
-"""A real Celery worker for the tests that need one: a subprocess of `celery -A mentoring worker` on the
-test's own database, media folder and Redis, which the test may kill as a machine or the kernel would."""
+"""A real Celery worker (and beat) for the tests that need one: a subprocess of `celery -A mentoring worker`
+on the test's own database, media folder and Redis, which the test may kill as a machine or the kernel
+would."""
 
 from __future__ import annotations
 
@@ -49,11 +50,15 @@ def skip_without_broker() -> None:
         pytest.skip("Воркер в другом процессе не видит тестовую базу SQLite в памяти: нужен DATABASE_URL.")
 
 
-class Worker:
-    """`celery -A mentoring worker` in a session of its own: killing the session takes its pool processes."""
+class CeleryProcess:
+    """A `celery -A mentoring …` subprocess in a session of its own (killing the session takes its children),
+    on the test's database, media folder and Redis, writing its log to a file."""
 
-    def __init__(self, log: Path, *, concurrency: int = 1, **environ: str):
-        self.log, self.concurrency = log, concurrency
+    title = ""  # in Russian, for the test's failure
+    ready_mark = b""  # what its log says once it works
+
+    def __init__(self, log: Path, **environ: str):
+        self.log = log
         self.environ = {
             **os.environ,
             "DATABASE_URL": worker_database_url(),
@@ -63,45 +68,34 @@ class Worker:
         }
         self.process: subprocess.Popen | None = None
 
+    def arguments(self) -> list[str]:
+        raise NotImplementedError
+
     def start(self, timeout: float = 60) -> None:
         offset = self.log.stat().st_size if self.log.exists() else 0
-        command = [str(CELERY), "-A", "mentoring", "worker", "--pool=prefork", "-l", "info"]
-        command += [f"--concurrency={self.concurrency}", "--without-gossip", "--without-mingle"]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command,
+                [str(CELERY), "-A", "mentoring", *self.arguments(), "-l", "info"],
                 cwd=PROJECT,
                 env=self.environ,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_for(lambda: self.started(offset), timeout=timeout, what="воркер Celery готов", every=0.2)
+        wait_for(lambda: self.started(offset), timeout=timeout, what=f"{self.title} готов", every=0.2)
 
     def started(self, offset: int) -> bool:
         if self.process.poll() is not None:
-            pytest.fail(f"Воркер Celery завершился при запуске:\n{self.output()}")
+            pytest.fail(f"{self.title} завершился при запуске:\n{self.output()}")
         with self.log.open("rb") as log:
             log.seek(offset)
-            return b" ready." in log.read()
+            return self.ready_mark in log.read()
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
-    def succeeded(self) -> int:
-        return self.output().count(" succeeded in ")
-
-    def pool_processes(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
-        return [int(pid) for pid in children.split()]
-
-    def kill_pool_processes(self) -> None:
-        """What the OOM killer does to a render: the main process lives on and sees its child lost."""
-        for pid in self.pool_processes():
-            os.kill(pid, signal.SIGKILL)
-
     def kill(self) -> None:
-        """The whole worker dies at once, as with a machine that is switched off: nothing is acknowledged."""
+        """The whole process dies at once, as with a machine that is switched off: nothing is acknowledged."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
@@ -115,23 +109,68 @@ class Worker:
             self.kill()
 
 
-@contextmanager
-def celery_workers(log_dir: Path) -> Iterator[Callable[..., Worker]]:
-    """Starts real workers, stopped at the end. The Redis database of the tests starts empty, so that no
-    message of an earlier test reaches them; the test process only sends tasks, as the web process does."""
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    started: list[Worker] = []
+class Worker(CeleryProcess):
+    """`celery -A mentoring worker`: runs the tasks the test (as the web process) or beat sends."""
 
-    def start(**options) -> Worker:
-        worker = Worker(log_dir / f"worker-{len(started)}.log", **options)
-        started.append(worker)
-        worker.start()
-        return worker
+    title = "Воркер Celery"
+    ready_mark = b" ready."
+
+    def __init__(self, log: Path, *, concurrency: int = 1, **environ: str):
+        super().__init__(log, **environ)
+        self.concurrency = concurrency
+
+    def arguments(self) -> list[str]:
+        return [
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={self.concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+
+    def succeeded(self, task: str = "") -> int:
+        """How many tasks (named `task`, if given) have succeeded."""
+        return sum(task in line for line in self.output().splitlines() if " succeeded in " in line)
+
+    def pool_processes(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        return [int(pid) for pid in children.split()]
+
+    def kill_pool_processes(self) -> None:
+        """What the OOM killer does to a render: the main process lives on and sees its child lost."""
+        for pid in self.pool_processes():
+            os.kill(pid, signal.SIGKILL)
+
+
+class Beat(CeleryProcess):
+    """`celery -A mentoring beat`: sends the scheduled jobs of CELERY_BEAT_SCHEDULE when they are due; its
+    schedule file (when each job last ran) beside its log."""
+
+    title = "Celery beat"
+    ready_mark = b"beat: Starting..."
+
+    def arguments(self) -> list[str]:
+        return ["beat", f"--schedule={self.log.with_suffix('.schedule')}"]
+
+
+@contextmanager
+def celery_workers(log_dir: Path) -> Iterator[Callable[..., CeleryProcess]]:
+    """Starts real workers (and beat: `start(Beat)`), stopped at the end. The Redis database of the tests
+    starts empty, so that no message of an earlier test reaches them; the test process only sends tasks, as
+    the web process does."""
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    started: list[CeleryProcess] = []
+
+    def start[P: CeleryProcess](kind: type[P] = Worker, **options) -> P:
+        process = kind(log_dir / f"{kind.__name__.lower()}-{len(started)}.log", **options)
+        started.append(process)
+        process.start()
+        return process
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(app.conf, "task_always_eager", False)
         try:
             yield start
         finally:
-            for worker in started:
-                worker.stop()
+            for process in started:
+                process.stop()

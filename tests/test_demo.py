@@ -5,6 +5,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -235,6 +236,18 @@ def test_every_demo_account_logs_in_with_demo_and_has_its_role(demo_department, 
         assert user.last_name and user.first_name and user.patronymic
         expected = {"coordinator": demo_department, "curator2": second}.get(username, first)
         assert list(user.memberships.values_list("organisation", "role")) == [(expected.pk, role)]
+
+
+def test_the_demo_accounts_have_addresses_at_a_domain_reserved_for_examples(demo_department):
+    addresses = dict(User.objects.filter(username__in=DEMO_ACCOUNTS).values_list("username", "email"))
+
+    assert addresses == {username: f"{username}@example.org" for username in DEMO_ACCOUNTS}
+
+
+def test_the_scheduled_jobs_on_the_demo_mail_real_letters_to_the_demo_accounts(demo_department):
+    call_command("run_scheduled", stdout=io.StringIO())
+
+    assert {"director@example.org", "mentor@example.org"} <= {m.to[0] for m in mail.outbox}
 
 
 def test_the_demo_accounts_are_linked_to_fitting_people(demo_department):

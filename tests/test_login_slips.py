@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring import documents, login_codes
+from mentoring import documents, login_codes, login_slips
 from mentoring.login_slips import LOGIN_SLIPS
 from mentoring.models import Document, LoginCode, Membership, Role, User
 from mentoring.services import person_archive
@@ -167,6 +167,69 @@ def test_making_the_file_again_gives_everyone_a_new_code(curator_client, school)
 
     assert slips(document)["ivanova.m.5a"] != first
     assert LoginCode.objects.live().count() == 1
+
+
+def removed(document: Document, days_later: int) -> str:
+    """Runs the scheduled job `days_later` days on; says why the document's file went, or "" if kept."""
+    login_slips.slips_files_remove(today=timezone.localdate() + datetime.timedelta(days=days_later))
+    document.refresh_from_db()
+    return document.file_removed
+
+
+def test_once_its_codes_have_expired_the_slips_file_is_deleted_and_its_page_says_so(curator_client, school):
+    pupil(school)
+    document = issue(curator_client, school_class="5А", days=3)
+    name, storage = document.file.name, document.file.storage
+
+    assert removed(document, days_later=3) == ""
+    assert removed(document, days_later=4) == Document.FileRemoved.CODES_EXPIRED
+
+    assert not storage.exists(name) and not document.file
+    assert document.status == Document.Status.READY
+    page = curator_client.get(reverse("document_detail", args=[document.pk]))
+    assert "Файл удалён: срок действия кодов истёк." in page.text
+    assert "Скачать PDF" not in page.text
+    assert curator_client.get(reverse("document_file", args=[document.pk])).status_code == 404
+
+
+def test_once_every_code_of_the_file_is_used_the_file_is_deleted(curator_client, school):
+    pupil(school)
+    pupil(school, last_name="Петрова", first_name="Анна")
+    document = issue(curator_client, school_class="5А")
+    codes = slips(document)
+
+    for number, login in enumerate(("ivanova.m.5a", "petrova.a.5a")):
+        assert removed(document, days_later=0) == ""
+        pupil_client = Client()
+        enter_code(pupil_client, login, codes[login], address=f"10.0.0.{number + 1}")
+        set_password(pupil_client)
+
+    assert removed(document, days_later=0) == Document.FileRemoved.CODES_USED
+    page = curator_client.get(reverse("document_detail", args=[document.pk]))
+    assert "Файл удалён: все коды из него использованы или заменены новыми." in page.text
+
+
+def test_new_slips_for_the_same_people_leave_the_old_file_with_no_code_and_it_is_deleted(
+    curator_client, school
+):
+    pupil(school)
+    old = issue(curator_client, school_class="5А")
+    new = issue(curator_client, school_class="5А")
+
+    assert removed(old, days_later=0) == Document.FileRemoved.CODES_USED
+    assert removed(new, days_later=0) == ""
+
+
+def test_making_a_deleted_file_again_gives_new_codes_in_a_new_file(curator_client, school):
+    pupil(school)
+    document = issue(curator_client, school_class="5А", days=1)
+    removed(document, days_later=2)
+
+    documents.document_regenerate(document=document)
+
+    document.refresh_from_db()
+    assert document.file and document.file_removed == Document.FileRemoved.KEPT
+    assert "ivanova.m.5a" in slips(document)
 
 
 def test_the_first_login_with_a_code_asks_for_a_password_and_signs_in_only_then(

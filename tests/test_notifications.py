@@ -6,6 +6,7 @@ import re
 from smtplib import SMTPException
 
 import pytest
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core import mail, signing
 from django.core.management import call_command
@@ -191,6 +192,63 @@ def test_the_coordinator_sees_its_schools_with_overdue_activities(client):
     assert home_texts(client, coordinator) == ["СОШ № 7: 1 просроченное мероприятие дорожной карты."]
 
 
+def stage_2_notices(coordinator, today: datetime.date) -> list[str]:
+    notices = notifications.collected(coordinator.memberships.all(), today, {Role.COORDINATOR})
+    return [n.text for n in notices if n.kind == Kind.SCHOOL_NO_STAGE_2]
+
+
+def stage_2_answered(school, phase: str, on: datetime.date) -> None:
+    programme = ProgrammeFactory(school=school, status=Programme.Status.RUNNING)
+    survey = SurveyFactory(
+        questionnaire__school=school, programme=programme, phase=phase, opens_on=on, closes_on=on
+    )
+    ResponseFactory(invitation__survey=survey)
+
+
+def test_as_the_year_ends_the_coordinator_hears_of_its_schools_without_exit_answers_this_year(db):
+    department = DepartmentFactory()
+    coordinator = with_role(Role.COORDINATOR, department)
+    ProgrammeFactory(school=SchoolFactory(department=department, short_name="СОШ № 1"))
+    only_entry = SchoolFactory(department=department, short_name="СОШ № 2")
+    stage_2_answered(only_entry, Survey.Phase.ENTRY, datetime.date(2026, 10, 1))
+    last_year = SchoolFactory(department=department, short_name="СОШ № 3")
+    stage_2_answered(last_year, Survey.Phase.EXIT, datetime.date(2026, 5, 10))
+    answered = SchoolFactory(department=department, short_name="СОШ № 4")
+    stage_2_answered(answered, Survey.Phase.EXIT, datetime.date(2027, 5, 10))
+    draft_only = SchoolFactory(department=department, short_name="СОШ № 5")
+    ProgrammeFactory(school=draft_only, status=Programme.Status.DRAFT)
+    ProgrammeFactory(school=SchoolFactory())  # another department's
+
+    texts = stage_2_notices(coordinator, datetime.date(2027, 6, 1))
+
+    assert texts == [
+        f"СОШ № {n}: нет данных этапа 2 мониторинга (анкет по итогам программы) за 2026/2027 учебный год, "
+        "а до его конца меньше 16 недель."
+        for n in (1, 2, 3)
+    ]
+
+
+def test_months_before_the_year_ends_no_school_is_told_of_for_stage_2(db):
+    department = DepartmentFactory()
+    coordinator = with_role(Role.COORDINATOR, department)
+    ProgrammeFactory(school=SchoolFactory(department=department))
+
+    assert stage_2_notices(coordinator, datetime.date(2027, 5, 1)) == []
+    assert len(stage_2_notices(coordinator, datetime.date(2027, 5, 12))) == 1
+
+
+def test_a_school_without_stage_2_is_mailed_to_the_coordinator_once_a_year(db):
+    department = DepartmentFactory()
+    coordinator = with_role(Role.COORDINATOR, department, email="coordinator@uo.ru")
+    ProgrammeFactory(school=SchoolFactory(department=department))
+
+    notifications.reminders_send(today=datetime.date(2027, 6, 1))
+    notifications.reminders_send(today=datetime.date(2027, 6, 2))
+
+    assert [m.subject.split(" — ")[0] for m in mail.outbox] == ["Нет данных этапа 2 мониторинга"]
+    assert Notification.objects.get(user=coordinator).key.endswith(":2026")
+
+
 def test_a_hidden_notice_leaves_the_home_and_another_users_key_is_refused(client):
     school = SchoolFactory()
     director = with_role(Role.DIRECTOR, school)
@@ -360,6 +418,29 @@ def test_the_preferences_page_turns_kinds_off_and_on(client, waiting):
     assert not MailOptOut.objects.exists()
 
 
+def test_the_audit_trail_records_who_switched_which_letters_off_and_on(client, waiting):
+    client.force_login(waiting)
+
+    client.post("/notifications/", {"kinds": [Kind.PROGRAMME_TO_APPROVE]})
+    client.post("/notifications/", {"kinds": [Kind.PROGRAMME_TO_APPROVE, Kind.DOCUMENT_READY]})
+
+    entries = LogEntry.objects.get_for_model(MailOptOut)
+    switched_off = entries.filter(action=LogEntry.Action.CREATE)
+    assert switched_off.count() == 3
+    assert set(switched_off.values_list("actor", flat=True)) == {waiting.pk}
+    switched_on = entries.get(action=LogEntry.Action.DELETE)
+    assert switched_on.changes_dict["kind"][0] == Kind.DOCUMENT_READY
+
+
+def test_an_unsubscribe_link_is_in_the_audit_trail(client, waiting):
+    link = notifications.unsubscribe_url(waiting, Kind.DOCUMENT_READY)
+
+    client.post(link.removeprefix(settings.SITE_URL))
+
+    entry = LogEntry.objects.get_for_model(MailOptOut).get()
+    assert entry.action == LogEntry.Action.CREATE and entry.changes_dict["kind"][1] == Kind.DOCUMENT_READY
+
+
 def test_a_kind_not_offered_is_refused_and_nothing_changes(client, waiting):
     client.force_login(waiting)
 
@@ -391,13 +472,14 @@ def test_surveys_past_their_end_are_closed_once(db):
     assert Survey.objects.get(pk=running.pk).closed_at is None
 
 
-def test_beat_schedules_the_reminders_the_survey_closing_and_the_upload_cleanup():
+def test_beat_schedules_the_reminders_the_survey_closing_the_upload_and_the_slips_cleanup():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert tasks == {
         "mentoring.tasks.reminders_send_task",
         "monitoring.tasks.surveys_close_task",
         "mentoring.tasks.purge_stale_uploads_task",
+        "mentoring.tasks.slips_files_remove_task",
     }
 
 
@@ -406,5 +488,5 @@ def test_run_scheduled_runs_every_job_once(waiting, capsys):
 
     out = capsys.readouterr().out
     assert "reminders_send: {'created': 2, 'mailed': 2, 'finished': True}" in out
-    assert "surveys_close: 0" in out and "purge_stale_uploads: 0" in out
+    assert "surveys_close: 0" in out and "purge_stale_uploads: 0" in out and "slips_files_remove: 0" in out
     assert len(mail.outbox) == 2
