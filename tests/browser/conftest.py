@@ -104,6 +104,7 @@ PHONE = {"width": 390, "height": 844}
 
 def assert_fits_the_window(page: Page) -> None:
     """Nothing of the page lies beyond the window's right edge: no sideways scrolling."""
+    page.wait_for_load_state()
     width = page.evaluate("document.documentElement.scrollWidth")
     window = page.evaluate("window.innerWidth")
     assert width <= window, f"{page.url} is {width} px wide in a {window} px window"

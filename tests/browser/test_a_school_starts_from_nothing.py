@@ -161,6 +161,7 @@ def test_a_school_starts_from_nothing_and_its_pupil_answers_on_a_phone(
 
     # The questionnaire waits for her on her home; she answers it there.
     phone.get_by_role("link", name="Анкета наставляемого, 7 «Б»").first.click()
+    expect(phone.get_by_role("button", name="Отправить ответы")).to_be_visible()
     assert_fits_the_window(phone)
     phone.get_by_role("textbox").first.fill("Хочу подготовиться к олимпиаде по математике")
     phone.get_by_label("Раскрыть свои способности, подготовиться к олимпиадам и конкурсам").check()
