@@ -182,7 +182,9 @@ def participant_account_give(
 def invitation_accept(*, invitation: RoleInvitation, user: User) -> Membership:
     """The user takes the invited role; the invitation is spent. Accepting twice (two tabs, two clicks)
     finds it spent the second time."""
-    invitation = RoleInvitation.objects.select_for_update(of=("self",)).select_related("person").get(pk=invitation.pk)
+    invitation = (
+        RoleInvitation.objects.select_for_update(of=("self",)).select_related("person").get(pk=invitation.pk)
+    )
     refuse_accepted(invitation)
     person = invitation.person
     if person is not None:
