@@ -70,6 +70,14 @@ def validate_order_number_format(value: str) -> None:
         raise ValidationError("Формат номера приказа должен содержать {n} ровно один раз, например «{n}-о».")
 
 
+class MentorPayRule(models.TextChoices):
+    """How the school pays a teacher for mentoring (Трудовой кодекс, ст. 351.8): the school decides."""
+
+    PER_HOUR = "per_hour", "За час работы с наставляемыми"
+    PER_PAIR_MONTH = "per_pair_month", "За каждую пару (группу) в месяц"
+    FIXED = "fixed", "Фиксированная доплата в месяц"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", "Орган управления образованием"
@@ -123,6 +131,25 @@ class Organisation(models.Model):
         max_length=20,
         choices=PublicContacts.choices,
         default=PublicContacts.SCHOOL,
+    )
+
+    mentor_consent_required = models.BooleanField(
+        "педагог становится наставником только с письменного согласия",
+        default=True,
+        help_text="Трудовой кодекс, ст. 351.8. Снимите отметку, если наставники школы — добровольцы "
+        "не из числа её работников.",
+    )
+    mentor_pay_rule = models.CharField(
+        "порядок оплаты наставничества", max_length=20, choices=MentorPayRule.choices, blank=True
+    )
+    mentor_pay_rate = models.DecimalField(
+        "размер оплаты, руб.",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="За час, за пару в месяц или в месяц — смотря по порядку оплаты.",
     )
 
     objects = OrganisationQuerySet.as_manager()
@@ -309,6 +336,13 @@ class Person(models.Model):
     qualification_category = models.CharField(
         "квалификационная категория", max_length=20, choices=Category.choices, blank=True
     )
+    homeroom_grade = models.PositiveSmallIntegerField(
+        "классное руководство (номер класса)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(11)],
+    )
+    homeroom_letter = models.CharField("классное руководство (буква класса)", max_length=1, blank=True)
     organisation_name = models.CharField(
         "место учёбы или работы", max_length=300, blank=True, help_text="Для студентов и работодателей."
     )
@@ -340,6 +374,10 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=11), name="person_grade_1_to_11"
             ),
+            models.CheckConstraint(
+                condition=Q(homeroom_grade__isnull=True) | Q(homeroom_grade__gte=1, homeroom_grade__lte=11),
+                name="person_homeroom_grade_1_to_11",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -352,6 +390,11 @@ class Person(models.Model):
     @property
     def school_class(self) -> str:
         return format_school_class(self.grade, self.class_letter)
+
+    @property
+    def homeroom_class(self) -> str:
+        """The class a teacher leads as its class teacher (классный руководитель), «7 «Б»»."""
+        return format_school_class(self.homeroom_grade, self.homeroom_letter)
 
     def age_on(self, day: datetime.date) -> int | None:
         if not self.birth_date:
