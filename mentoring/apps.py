@@ -29,10 +29,29 @@ class MentoringConfig(AppConfig):
         auditlog.register(models.LoginCode, exclude_fields=["code_hash"])
         auditlog.register(models.RoleInvitation)
         auditlog.register(models.MailOptOut)
-        auditlog.register(models.Organisation, include_fields=["public_slug", "public_contacts"])
+        auditlog.register(
+            models.Organisation,
+            include_fields=[
+                "public_slug",
+                "public_contacts",
+                "mentor_consent_required",
+                "mentor_pay_rule",
+                "mentor_pay_rate",
+            ],
+        )
         auditlog.register(
             models.Document,
-            include_fields=["status", "number", "version", "title", "published_at", "published_by"],
+            include_fields=[
+                "status",
+                "number",
+                "version",
+                "title",
+                "published_at",
+                "published_by",
+                "signed_on",
+                "signed_scan",
+                "signed_by",
+            ],
         )
 
         # Each app describes its documents in its documents.py, and adds its parts of the pages that

@@ -36,6 +36,7 @@ NAVIGATION = [
     (NavItem("Дорожные карты", "roadmap_list", "roadmaps"), BASE_VIEWERS),
     (NavItem("Мои ответы", "my_answers", "answers"), {Role.MENTOR, Role.MENTEE, Role.TEACHER}),
     (NavItem("Сотрудники и доступ", "staff", "staff"), {Role.DIRECTOR, Role.CURATOR}),
+    (NavItem("Наставники из числа педагогов", "mentor_terms", "mentor_terms"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR}),
     (NavItem("Мои документы", "my_documents", "my_documents"), {Role.MENTOR, Role.MENTEE}),
 ]

@@ -1,6 +1,9 @@
-"""The school's documents: asking for one, watching it render, the archive, downloads that check access."""
+"""The school's documents: asking for one, watching it render, the archive, downloads that check access,
+and the mark of a document signed on paper with its scan."""
 
 from __future__ import annotations
+
+from pathlib import PurePosixPath
 
 import django_filters
 from django import forms
@@ -10,10 +13,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import documents
 from .access import allow, allow_any_user, in_organisation
+from .forms import DateInput, checked_scan, fieldless_helper, not_in_future
 from .models import Document, Organisation, Role
 
 SECTION = "documents"
@@ -139,15 +145,91 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and document.status == Document.Status.QUEUED and document.enqueued_at is None:
         documents.documents_enqueue([document.pk])
         document.refresh_from_db()
+    return document_page(request, document)
+
+
+def document_page(
+    request: HttpRequest, document: Document, sign_form: SignedForm | None = None
+) -> HttpResponse:
+    spec = documents.SPECS.get(document.kind)
+    signable = spec is not None and spec.signed_outside and may_request(request, document.kind)
     context = {
         "section": SECTION,
         "document": document,
-        "may_regenerate": may_request(request, document.kind),
+        "may_regenerate": may_request(request, document.kind) and not document.is_signed,
         "may_publish": bool(request.roles & PUBLISHERS),
         "publication_refusal": documents.publication_refusal(document),
+        "sign_form": (sign_form or SignedForm()) if signable else None,
     }
     template = "documents/partials/document_status.html" if request.htmx else "documents/document_detail.html"
     return render(request, template, context)
+
+
+class SignedForm(forms.Form):
+    """«Подписано»: the day the paper copy was signed and its scan."""
+
+    signed_on = forms.DateField(
+        label="Дата подписания", widget=DateInput(), error_messages={"required": "Укажите дату подписания."}
+    )
+    scan = forms.FileField(
+        label="Скан подписанного документа",
+        help_text="PDF, JPG или PNG, не больше 10 МБ.",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        error_messages={"required": documents.SCAN_REQUIRED},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"signed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.helper = fieldless_helper()
+
+    def clean_signed_on(self):
+        return not_in_future(self.cleaned_data["signed_on"], "Дата подписания не может быть в будущем.")
+
+    def clean_scan(self):
+        return checked_scan(self.cleaned_data.get("scan"), "Скан подписанного документа")
+
+
+@allow(documents.REQUESTERS)
+@require_POST
+def document_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Marks the document signed on paper; a mark without a scan, or with a bad one, changes nothing."""
+    document = in_organisation(
+        request, Document.objects.select_related("requested_by"), with_schools=False, pk=pk
+    )
+    documents_school(request)
+    if not may_request(request, document.kind):
+        raise PermissionDenied(refusal(documents.SPECS[document.kind]))
+    form = SignedForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            documents.document_mark_signed(
+                document=document,
+                signed_on=form.cleaned_data["signed_on"],
+                scan=form.cleaned_data["scan"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Документ отмечен подписанным, скан сохранён.")
+            return redirect("document_detail", pk=document.pk)
+    return document_page(request, document, sign_form=form)
+
+
+@allow(documents.REQUESTERS)
+@never_cache
+def document_signed_scan(request: HttpRequest, pk: int) -> FileResponse:
+    """The scan of the signed copy: the school's director and curator only, after the access check."""
+    document = in_organisation(request, Document.objects.exclude(signed_scan=""), with_schools=False, pk=pk)
+    documents_school(request)
+    try:
+        scan = document.signed_scan.open("rb")
+    except FileNotFoundError:
+        raise Http404("Файл скана не найден в хранилище.") from None
+    stem = documents.download_name(document).removesuffix(".pdf")
+    name = f"{stem} (подписан){PurePosixPath(scan.name).suffix}"
+    return FileResponse(scan, as_attachment=True, filename=name)
 
 
 @allow(KEEPERS)
@@ -160,8 +242,12 @@ def document_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     if document.in_progress:
         messages.info(request, "Документ уже формируется.")
     else:
-        documents.document_regenerate(document=document)
-        messages.success(request, "Документ формируется заново: номер и дата остаются прежними.")
+        try:
+            documents.document_regenerate(document=document)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "Документ формируется заново: номер и дата остаются прежними.")
     return redirect("document_detail", pk=document.pk)
 
 
@@ -227,4 +313,6 @@ urlpatterns = [
     path("documents/<int:pk>/file/", document_file, name="document_file"),
     path("documents/<int:pk>/publish/", document_publish, name="document_publish"),
     path("documents/<int:pk>/unpublish/", document_unpublish, name="document_unpublish"),
+    path("documents/<int:pk>/sign/", document_sign, name="document_sign"),
+    path("documents/<int:pk>/signed-scan/", document_signed_scan, name="document_signed_scan"),
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
@@ -95,6 +96,9 @@ class DocumentSpec:
     publishable: bool = False
     # The register that numbers it besides the orders, which are all numbered in the orders' register.
     numbered_in: str = ""
+    # Signed on paper outside the product (a consent, an agreement): its page takes the date of the
+    # signatures and the scan of the signed copy.
+    signed_outside: bool = False
 
     @property
     def register(self) -> str:
@@ -220,10 +224,46 @@ def documents_request(
     return made
 
 
+SIGNED_IS_FINAL = (
+    "Документ уже подписан: его текст должен совпадать с подписанным экземпляром, поэтому заново он "
+    "не формируется. Если условия изменились, сформируйте новый документ."
+)
+SCAN_REQUIRED = "Приложите скан подписанного документа: без скана отметить документ подписанным нельзя."
+
+
+@transaction.atomic
+def document_mark_signed(*, document: Document, signed_on: datetime.date, scan: File, by: User) -> Document:
+    """«Подписано»: the date of the signatures and the scan of the signed paper copy, together or not at all.
+    A later mark replaces the scan of an earlier one (a page was missing, a wrong file was sent)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    spec = SPECS.get(document.kind)
+    if spec is None or not spec.signed_outside:
+        raise ValidationError(
+            "Этот документ не подписывается на бумаге: отметка о подписании для него не нужна."
+        )
+    if document.status != Status.READY:
+        raise ValidationError("Отметить подписанным можно только сформированный документ: дождитесь его.")
+    if not scan:
+        raise ValidationError(SCAN_REQUIRED)
+    if signed_on > timezone.localdate():
+        raise ValidationError("Дата подписания не может быть в будущем.")
+    if signed_on < document.date:
+        raise ValidationError(f"Дата подписания раньше даты документа ({document.date:%d.%m.%Y}).")
+    previous, storage = document.signed_scan.name, document.signed_scan.storage
+    document.signed_scan.save(scan.name, scan, save=False)
+    document.signed_on, document.signed_by = signed_on, by
+    document.save(update_fields=["signed_on", "signed_scan", "signed_by"])
+    if previous and previous != document.signed_scan.name:
+        transaction.on_commit(lambda: storage.delete(previous))
+    return document
+
+
 @transaction.atomic
 def document_regenerate(*, document: Document) -> Document:
     """A new version under the same number; the previous file is served until the new one is ready."""
     document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.is_signed:
+        raise ValidationError(SIGNED_IS_FINAL)
     document.version += 1
     document.status, document.failure, document.enqueued_at = Status.QUEUED, "", None
     document.save(update_fields=["version", "status", "failure", "enqueued_at"])

@@ -41,6 +41,17 @@ def fieldless_helper(*layout: Any) -> FormHelper:
     return helper
 
 
+def checked_scan(scan, what: str):
+    """A scan of a paper document as the school may keep it: PDF, JPG or PNG of up to 10 MB."""
+    if not scan:
+        return scan
+    if Path(scan.name).suffix.lower() not in SCAN_EXTENSIONS:
+        raise ValidationError(f"{what} принимается в формате PDF, JPG или PNG.")
+    if scan.size > SCAN_MAX_BYTES:
+        raise ValidationError("Файл скана больше 10 МБ: уменьшите его или отсканируйте с меньшим качеством.")
+    return scan
+
+
 def not_in_future(value, message: str):
     if value and value > timezone.localdate():
         raise ValidationError(message)
@@ -235,16 +246,7 @@ class ConsentForm(forms.ModelForm):
         return not_in_future(self.cleaned_data["date"], "Дата согласия не может быть в будущем.")
 
     def clean_scan(self):
-        scan = self.cleaned_data.get("scan")
-        if not scan:
-            return scan
-        if Path(scan.name).suffix.lower() not in SCAN_EXTENSIONS:
-            raise ValidationError("Скан согласия принимается в формате PDF, JPG или PNG.")
-        if scan.size > SCAN_MAX_BYTES:
-            raise ValidationError(
-                "Файл скана больше 10 МБ: уменьшите его или отсканируйте с меньшим качеством."
-            )
-        return scan
+        return checked_scan(self.cleaned_data.get("scan"), "Скан согласия")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

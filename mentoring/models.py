@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -162,7 +163,12 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="department", department__isnull=True) | Q(kind="school"),
                 name="department_has_no_parent",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(mentor_pay_rule="", mentor_pay_rate__isnull=True)
+                | (~Q(mentor_pay_rule="") & Q(mentor_pay_rate__isnull=False)),
+                name="mentor_pay_rule_with_rate",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -593,6 +599,11 @@ def document_upload_to(document: Document, filename: str) -> str:
     return f"documents/{document.school_id}/{document.year}/{document.pk}-v{document.version}.pdf"
 
 
+def signed_scan_path(document: Document, filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"signed/{document.school_id}/{document.year}/{document.pk}-signed{suffix}"
+
+
 def document_specs() -> dict[str, DocumentSpec]:
     # The registry imports the models, and the apps fill it as they load: it is looked up when needed.
     from .documents import SPECS
@@ -697,6 +708,17 @@ class Document(models.Model):
         blank=True,
         related_name="+",
     )
+    # Signed on paper outside the product: the date of the signatures and the scan of the signed copy.
+    signed_on = models.DateField("подписан", null=True, blank=True)
+    signed_scan = models.FileField("скан подписанного документа", upload_to=signed_scan_path, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="отметил подписание",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -714,6 +736,11 @@ class Document(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="ready") | ~Q(file="") | ~Q(file_removed=""),
                 name="ready_document_has_a_file_unless_removed",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True, signed_scan="")
+                | (Q(signed_on__isnull=False) & ~Q(signed_scan="")),
+                name="signed_document_has_a_scan",
             ),
         ]
 
@@ -750,6 +777,10 @@ class Document(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_on is not None
 
 
 class DocumentCounter(models.Model):

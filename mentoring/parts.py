@@ -103,3 +103,14 @@ def schools_pages(request: HttpRequest) -> dict | None:
 
 register(PagePart(HOME, 80, "mentoring/partials/home_school_page.html", own_school_page))
 register(PagePart(HOME, 80, "mentoring/partials/home_schools_pages.html", schools_pages))
+
+
+def mentor_terms(request: HttpRequest) -> dict | None:
+    """The director's way to the school's rules for teacher-mentors: consent and pay (ТК РФ, ст. 351.8)."""
+    school = request.organisation
+    if school is None or not school.is_school or Role.DIRECTOR not in request.roles:
+        return None
+    return {"mentor_terms_school": school}
+
+
+register(PagePart(HOME, 85, "mentoring/partials/home_mentor_terms.html", mentor_terms))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -170,3 +171,28 @@ def consent_revoke(*, consent: Consent, note: str, by: User | None = None) -> li
     consent.save(update_fields=["revoked_at", "revocation_note"])
     responses = consent_revoked.send(sender=Consent, consent=consent, by=by)
     return [left for _, lefts in responses for left in lefts]
+
+
+RATE_WITHOUT_RULE = (
+    "Выберите порядок оплаты: без него непонятно, за что платится эта сумма — за час, за пару в месяц "
+    "или ежемесячно."
+)
+RULE_WITHOUT_RATE = "Укажите размер оплаты в рублях: порядок оплаты без размера не действует."
+
+
+@transaction.atomic
+def organisation_mentor_terms_update(
+    *, school: Organisation, consent_required: bool, pay_rule: str, pay_rate: Decimal | None
+) -> Organisation:
+    """The school's rules for its teacher-mentors (Трудовой кодекс, ст. 351.8): a rule and its rate are set
+    together or not at all."""
+    if pay_rule and pay_rate is None:
+        raise ValidationError({"mentor_pay_rate": RULE_WITHOUT_RATE})
+    if pay_rate is not None and not pay_rule:
+        raise ValidationError({"mentor_pay_rule": RATE_WITHOUT_RULE})
+    school = Organisation.objects.select_for_update().get(pk=school.pk)
+    school.mentor_consent_required = consent_required
+    school.mentor_pay_rule, school.mentor_pay_rate = pay_rule, pay_rate
+    school.full_clean(exclude=["department"], validate_unique=False, validate_constraints=False)
+    school.save(update_fields=["mentor_consent_required", "mentor_pay_rule", "mentor_pay_rate"])
+    return school

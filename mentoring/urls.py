@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Schools, roles and invitations
     path("", include("mentoring.account_views")),  # school_create, director_invite, staff, …
+    path("", include("mentoring.school_settings_views")),  # mentor_terms
     # People and the two bases
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),

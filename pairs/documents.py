@@ -19,6 +19,7 @@ from monitoring.models import Answer, Invitation, Questionnaire
 from programs.documents import regulation_order
 from programs.models import Programme
 
+from . import agreements  # noqa: F401  the teacher-mentor's consent and agreement register themselves
 from .models import Meeting, Pair
 from .services import pair_change_status, pair_name_order
 

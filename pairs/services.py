@@ -16,7 +16,7 @@ from mentoring.models import MenteeEntry, MentorEntry, Person, User
 from programs.models import Programme
 from programs.seed_texts import plan_rows
 
-from . import rules
+from . import agreements, rules
 from .models import Pair, PairMentee, PairStatusChange, PlanItem, Proposal
 
 S = Pair.Status
@@ -183,6 +183,8 @@ def pair_change_status(
     if on > today:
         raise ValidationError("Дата не может быть в будущем.")
     if to == S.ACTIVE:
+        if refusal := agreements.start_refusal(pair):
+            raise ValidationError(refusal)
         if pair.ends_on and on >= pair.ends_on:
             raise ValidationError(
                 f"Дата начала работы должна быть раньше окончания работы пары ({pair.ends_on:%d.%m.%Y})."

@@ -23,7 +23,7 @@ from mentoring.tables import EXPORT_FORMATS, Column, table_page
 from monitoring import answers
 from monitoring.models import Response
 
-from . import proposals, services
+from . import agreements, proposals, services
 from .filters import PairFilterSet
 from .forms import STATUS_ACTIONS, PairStatusForm, PlanItemForm, PlanItemMarkForm, StatusAction
 from .health import with_health
@@ -218,9 +218,21 @@ def status_actions(pair: Pair, held: set[str]) -> list[StatusAction]:
     return [action for action in steps if action.role in held]
 
 
+def mentor_papers(request: HttpRequest, pair: Pair) -> agreements.Checklist | None:
+    """The teacher-mentor's consent and agreement, for the director and the curator of the pair's school."""
+    in_school = request.organisation is not None and request.organisation.pk == pair.school_id
+    if not in_school or not request.roles & {Role.DIRECTOR, Role.CURATOR}:
+        return None
+    return agreements.checklist(pair)
+
+
 def pair_page(request: HttpRequest, pair: Pair, bound: PairStatusForm | None = None) -> HttpResponse:
     user = request.user
+    papers = mentor_papers(request, pair)
     actions = status_actions(pair, powers(request, pair))
+    if papers and papers.blocks_start:
+        # The start is refused until the consent is signed: the papers' section says what to do instead.
+        actions = [action for action in actions if action.to != Pair.Status.ACTIVE]
     items = pair.plan_items.all()
     context = {
         "section": "pairs",
@@ -241,6 +253,7 @@ def pair_page(request: HttpRequest, pair: Pair, bound: PairStatusForm | None = N
         "meetings": pair.meetings.all(),
         "history": pair.status_changes.all(),
         "mentee_responses": mentee_responses(request, pair),
+        "papers": papers,
     }
     return render(request, "pairs/pair_detail.html", context)
 

@@ -283,3 +283,27 @@ class AnswerFactory(factory.django.DjangoModelFactory):
         QuestionFactory, questionnaire=factory.SelfAttribute("..response.invitation.survey.questionnaire")
     )
     number = 7
+
+
+class SignedMentorConsentFactory(factory.django.DjangoModelFactory):
+    """The written consent of a pair's teacher-mentor (Трудовой кодекс, ст. 351.8), rendered, signed on paper
+    and marked signed with its scan: what the law asks before such a pair starts work."""
+
+    class Meta:
+        model = Document
+
+    pair = factory.SubFactory(PairFactory, status=Pair.Status.APPROVED, started_on=None)
+    school = factory.SelfAttribute("pair.school")
+    person = factory.SelfAttribute("pair.mentor.person")
+    kind = "mentor_consent"
+    date = datetime.date(2026, 9, 1)
+    year = factory.SelfAttribute("date.year")
+    title = factory.LazyAttribute(
+        lambda document: f"Согласие на осуществление наставничества: {document.person.full_name}"
+    )
+    params = factory.LazyAttribute(lambda document: {"pair": document.pair.pk})
+    status = Document.Status.READY
+    file = factory.django.FileField(filename="soglasie.pdf", data=b"%PDF-1.4\n")
+    file_version = 1
+    signed_on = datetime.date(2026, 9, 2)
+    signed_scan = factory.django.FileField(filename="soglasie-podpisano.pdf", data=b"%PDF-1.4\n")

@@ -37,6 +37,7 @@ OTHER_ARGUMENTS = {
     "year": 2026,
     "token": "f" * 32,  # an import's token lives in the curator's session: any other is unknown
     "slug": "their-school",  # the public page's address of the other school
+    "kind": "mentor_consent",  # a teacher-mentor's paper made from the pair's page
 }
 # Tokens that are keys, not ids: a personal survey link, a calendar feed or an invitation to take a role opens
 # for whoever holds it, by design; an import's token is looked up only in the curator's own session, where no

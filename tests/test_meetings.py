@@ -13,7 +13,13 @@ from mentoring.models import MenteeEntry, MentorEntry, Role
 from pairs import meetings
 from pairs.models import Meeting, Pair, PairStatusChange
 
-from .factories import MeetingFactory, MenteeEntryFactory, PairFactory, PersonFactory
+from .factories import (
+    MeetingFactory,
+    MenteeEntryFactory,
+    PairFactory,
+    PersonFactory,
+    SignedMentorConsentFactory,
+)
 
 TODAY = timezone.localdate()
 
@@ -293,7 +299,9 @@ def test_the_service_itself_refuses_a_meeting_of_a_proposed_pair(school, mentor)
 
 @pytest.fixture
 def approved(school, mentor) -> Pair:
-    return make_pair(school, mentor, status=Pair.Status.APPROVED, started_on=None)
+    pair = make_pair(school, mentor, status=Pair.Status.APPROVED, started_on=None)
+    SignedMentorConsentFactory(pair=pair)  # the teacher-mentor's consent (Трудовой кодекс, ст. 351.8)
+    return pair
 
 
 def test_the_first_held_meeting_of_an_approved_pair_starts_its_work(mentor_client, approved, mentor):

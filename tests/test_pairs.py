@@ -23,6 +23,7 @@ from .factories import (
     PlanItemFactory,
     ProgrammeFactory,
     SchoolFactory,
+    SignedMentorConsentFactory,
     TeacherFactory,
 )
 
@@ -330,9 +331,9 @@ def test_a_mentor_does_not_see_the_scores_its_mentees_were_matched_by(client, ma
 
 
 # Session, user, memberships; the pair, its mentees, plan, meetings, who attended them, history; the user's
-# powers (curator, director, plan and meetings, reads the bases); the mentees' questionnaires; the session
-# saved (3).
-DETAIL_QUERIES = 16
+# powers (curator, director, plan and meetings, reads the bases); the mentees' questionnaires; the
+# teacher-mentor's consent and agreement; the session saved (3).
+DETAIL_QUERIES = 17
 
 
 @pytest.mark.parametrize("size", [1, 12])
@@ -360,7 +361,7 @@ def test_the_pair_page_runs_a_fixed_number_of_queries(
 
 
 def test_the_director_sees_approve_and_the_curator_sees_start_and_terminate(client_as, school):
-    pair = PairFactory(programme__school=school, status=S.APPROVED, started_on=None)
+    pair = SignedMentorConsentFactory(pair__programme__school=school).pair
 
     curator_page = client_as(Role.CURATOR, school).get(f"/pairs/{pair.pk}/").content.decode()
     director_page = (
@@ -377,7 +378,7 @@ def test_the_director_sees_approve_and_the_curator_sees_start_and_terminate(clie
 
 
 def test_the_curator_starts_and_completes_a_pair_with_dates(curator_client, school):
-    pair = PairFactory(programme__school=school, status=S.APPROVED, started_on=None)
+    pair = SignedMentorConsentFactory(pair__programme__school=school).pair
 
     curator_client.post(
         f"/pairs/{pair.pk}/status/", {"to": "active", "active-shown": "approved", "active-on": "2026-10-01"}
@@ -482,7 +483,7 @@ def test_a_start_date_in_the_future_is_refused(curator_client, school):
 
 def test_a_pair_goes_from_proposed_to_completed_and_every_step_is_recorded(make_user, school):
     curator = make_user(Role.CURATOR, school)
-    pair = PairFactory(programme__school=school, status=S.PROPOSED, started_on=None)
+    pair = SignedMentorConsentFactory(pair__programme__school=school, pair__status=S.PROPOSED).pair
 
     for to in (S.APPROVED, S.ACTIVE, S.COMPLETED):
         pair = services.pair_change_status(pair=pair, to=to, by=curator)
@@ -526,7 +527,7 @@ def test_terminating_needs_a_reason(make_user, school):
 
 
 def test_a_start_on_or_after_the_planned_end_is_refused(make_user, school):
-    pair = PairFactory(programme__school=school, status=S.APPROVED, started_on=None, ends_on=TODAY)
+    pair = SignedMentorConsentFactory(pair__programme__school=school, pair__ends_on=TODAY).pair
 
     with pytest.raises(ValidationError, match="раньше окончания работы пары"):
         services.pair_change_status(pair=pair, to=S.ACTIVE, by=make_user(Role.CURATOR, school))
