@@ -79,6 +79,12 @@ class MentorPayRule(models.TextChoices):
     FIXED = "fixed", "Фиксированная доплата в месяц"
 
 
+PAY_RULE_AND_RATE_TOGETHER = (
+    "Порядок оплаты наставничества и размер оплаты задаются вместе: выберите порядок и укажите размер "
+    "в рублях или очистите оба поля."
+)
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", "Орган управления образованием"
@@ -168,6 +174,7 @@ class Organisation(models.Model):
                 condition=Q(mentor_pay_rule="", mentor_pay_rate__isnull=True)
                 | (~Q(mentor_pay_rule="") & Q(mentor_pay_rate__isnull=False)),
                 name="mentor_pay_rule_with_rate",
+                violation_error_message=PAY_RULE_AND_RATE_TOGETHER,
             ),
         ]
 

@@ -11,7 +11,16 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from .login_codes import person_login_revoke
-from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person, User
+from .models import (
+    PAY_RULE_AND_RATE_TOGETHER,
+    Consent,
+    MenteeCategory,
+    MenteeEntry,
+    MentorEntry,
+    Organisation,
+    Person,
+    User,
+)
 from .signals import consent_revoked, entry_archiving
 
 CONSENT_IN_FORCE_MESSAGE = (
@@ -173,23 +182,14 @@ def consent_revoke(*, consent: Consent, note: str, by: User | None = None) -> li
     return [left for _, lefts in responses for left in lefts]
 
 
-RATE_WITHOUT_RULE = (
-    "Выберите порядок оплаты: без него непонятно, за что платится эта сумма — за час, за пару в месяц "
-    "или ежемесячно."
-)
-RULE_WITHOUT_RATE = "Укажите размер оплаты в рублях: порядок оплаты без размера не действует."
-
-
 @transaction.atomic
 def organisation_mentor_terms_update(
     *, school: Organisation, consent_required: bool, pay_rule: str, pay_rate: Decimal | None
 ) -> Organisation:
     """The school's rules for its teacher-mentors (Трудовой кодекс, ст. 351.8): a rule and its rate are set
     together or not at all."""
-    if pay_rule and pay_rate is None:
-        raise ValidationError({"mentor_pay_rate": RULE_WITHOUT_RATE})
-    if pay_rate is not None and not pay_rule:
-        raise ValidationError({"mentor_pay_rule": RATE_WITHOUT_RULE})
+    if bool(pay_rule) != (pay_rate is not None):
+        raise ValidationError(PAY_RULE_AND_RATE_TOGETHER)
     school = Organisation.objects.select_for_update().get(pk=school.pk)
     school.mentor_consent_required = consent_required
     school.mentor_pay_rule, school.mentor_pay_rate = pay_rule, pay_rate

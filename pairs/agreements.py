@@ -18,7 +18,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from pytrovich.enums import Gender
 
-from mentoring.declension import FullName, described_in, full_name_in, gender_of, in_sentence, plural_ru
+from mentoring.declension import (
+    FullName,
+    described_in,
+    full_name_in,
+    gender_of,
+    in_sentence,
+    phrase_in,
+    plural_ru,
+)
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
 from mentoring.models import Document, MentorPayRule, Organisation, Person
 from mentoring.reference import reference
@@ -236,7 +244,7 @@ def consent_context(document: Document) -> dict:
         "pair": pair,
         "mentor": mentor,
         "mentor_position": in_sentence(mentor.position, "nomn") if mentor.position else "",
-        "school_genitive": in_sentence(document.school.full_name, "gent"),
+        "school_genitive": phrase_in(document.school.full_name, "gent"),
         "mentees": mentees_of(pair),
         "term": mentoring_term(pair, document),
         "texts": texts,
