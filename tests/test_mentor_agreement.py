@@ -1,5 +1,6 @@
 """The teacher-mentor's papers (Трудовой кодекс, ст. 351.8): the school's rules, the consent and the
-additional agreement made from the pair, marked signed with a scan, and the pair that waits for the signed consent."""
+additional agreement made from the pair, marked signed with a scan, and the pair that waits for the signed
+consent."""
 
 import datetime
 from decimal import Decimal
