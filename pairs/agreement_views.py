@@ -20,11 +20,14 @@ from .models import Pair
 @require_POST
 def pair_paper_make(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Makes the document of the pair dated today, through the same form as the documents' page, so that
-    a mentor who is no employee, or a school without a pay rule, is refused the same way."""
+    a pair that has ended, or a school without a pay rule, is refused the same way."""
     if kind not in agreements.KINDS:
         raise Http404("Нет такого документа наставника.")
-    pair = in_organisation(request, Pair.objects.all(), with_schools=False, pk=pk)
+    pair = in_organisation(request, Pair.objects.select_related("mentor__person"), with_schools=False, pk=pk)
     school = writing_school(request, roles=documents.REQUESTERS)
+    if pair.mentor.person.kind not in agreements.EMPLOYEES:
+        messages.error(request, agreements.not_an_employee(pair.mentor.person))
+        return redirect("pair_detail", pk=pair.pk)
     spec = documents.SPECS[kind]
     form = spec.form({"date": timezone.localdate(), "pair": pair.pk}, school=school, user=request.user)
     if not form.is_valid():

@@ -52,6 +52,10 @@ def not_an_employee(person: Person) -> str:
     )
 
 
+NOT_OFFERED = (
+    "Выберите работающую или ожидающую начала работы пару, наставник которой — педагог или другой работник "
+    "школы: согласие и дополнительное соглашение оформляются только с работниками школы."
+)
 NO_PAY_RULE = (
     "Дополнительное соглашение не сформировано: в школе не установлен порядок оплаты наставничества. "
     f"Директор задаёт его на странице {SETTINGS_PAGE}."
@@ -129,9 +133,14 @@ def checklist(pair: Pair) -> Checklist | None:
 
 
 class MentorPaperForm(DocumentForm):
-    """The current pairs of the school; one whose mentor is no employee is refused with the reason."""
+    """The current pairs of the school whose mentor is its employee."""
 
-    pair = forms.ModelChoiceField(label="Наставническая пара (группа)", queryset=Pair.objects.none())
+    pair = forms.ModelChoiceField(
+        label="Наставническая пара (группа)",
+        queryset=Pair.objects.none(),
+        help_text="Пары и группы, наставник которых — педагог или другой работник школы.",
+        error_messages={"invalid_choice": NOT_OFFERED},
+    )
 
     title = ""
 
@@ -140,18 +149,13 @@ class MentorPaperForm(DocumentForm):
         pairs = (
             Pair.objects.for_school(self.school)
             .current()
+            .filter(mentor__person__kind__in=EMPLOYEES)
             .select_related("mentor__person", "programme")
             .prefetch_related("members__mentee__person")
             .order_by("mentor__person__last_name", "pk")
         )
         self.fields["pair"].queryset = pairs
         self.fields["pair"].label_from_instance = lambda pair: f"{pair} ({pair.programme.title})"
-
-    def clean_pair(self) -> Pair:
-        pair = self.cleaned_data["pair"]
-        if pair.mentor.person.kind not in EMPLOYEES:
-            raise ValidationError(not_an_employee(pair.mentor.person))
-        return pair
 
     def params(self) -> dict:
         return {}

@@ -11,14 +11,18 @@ pairs: one seed gives the same programmes and pairs together.
 from __future__ import annotations
 
 import datetime
+import io
 import random
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from auditlog.context import disable_auditlog
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from mentoring.academic_year import AcademicYear
 from mentoring.demo import (
@@ -39,6 +43,7 @@ from mentoring.models import (
     DocumentCounter,
     MenteeEntry,
     MentorEntry,
+    MentorPayRule,
     Organisation,
     Person,
     Register,
@@ -47,7 +52,8 @@ from programs.demo import CURRENT_PROGRAMMES, build_programmes
 from programs.models import Programme, RoleModel
 from programs.seed_texts import plan_rows
 
-from . import rules
+from . import agreements, rules
+from .agreements import MentorAgreementForm, MentorConsentForm
 from .documents import ORDER_PAIRS, PAIRS_ORDER_TITLE
 from .models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem
 from .rules import Candidate
@@ -847,3 +853,81 @@ def build_pairs(built: BuiltDepartment, seed: int) -> Counts:
 
 
 register(DemoPart("pairs", build_pairs))
+
+
+# The teacher-mentor's papers (Трудовой кодекс, ст. 351.8) of the demo's school: it pays for an hour of
+# mentoring; each of its pairs at work with a teacher-mentor has the consent and the additional agreement,
+# signed before the pair started, with a scan; one pair waiting to start has its consent made, not signed yet,
+# so that the pair page shows what is missing. The documents render when someone opens them.
+
+DEMO_PAY_RATE = Decimal("300")
+CONSENT_TITLE, AGREEMENT_TITLE = MentorConsentForm.title, MentorAgreementForm.title
+
+
+def scan_image() -> bytes:
+    """A small grey page with lines of «text» and a signature: what a phone photographs of a signed sheet."""
+    image = Image.new("L", (210, 297), 250)
+    draw = ImageDraw.Draw(image)
+    for y in range(40, 220, 12):
+        draw.line((25, y, 185, y), fill=120, width=2)
+    draw.line((120, 255, 170, 245), fill=30, width=2)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def paper(pair: Pair, kind: str, title: str, on: datetime.date, by, **params) -> Document:
+    return Document(
+        school_id=pair.school_id,
+        kind=kind,
+        year=on.year,
+        date=on,
+        title=f"{title}: {pair.mentor.person.full_name}",
+        params={"pair": pair.pk, **params},
+        pair=pair,
+        person=pair.mentor.person,
+        requested_by=by,
+    )
+
+
+def build_mentor_papers(built: BuiltDepartment, seed: int) -> Counts:
+    showcase = built.showcase
+    if showcase is None:
+        return {}
+    school = showcase.school
+    school.mentor_pay_rule, school.mentor_pay_rate = MentorPayRule.PER_HOUR, DEMO_PAY_RATE
+    school.save(update_fields=["mentor_pay_rule", "mentor_pay_rate"])
+    teachers = Pair.objects.filter(school=school, mentor__person__kind__in=agreements.EMPLOYEES)
+    teachers = teachers.select_related("mentor__person").order_by("pk")
+    by = showcase.curator_user
+    signed, made = [], []
+    for pair in teachers.filter(status=Pair.Status.ACTIVE):
+        # Both made and signed on a school day before the pair started.
+        day = school_day_from(pair.started_on - days(2), -1)
+        consent = paper(pair, agreements.MENTOR_CONSENT, CONSENT_TITLE, day, by)
+        agreement = paper(
+            pair,
+            agreements.MENTOR_AGREEMENT,
+            AGREEMENT_TITLE,
+            day,
+            by,
+            pay_rule=MentorPayRule.PER_HOUR,
+            pay_rate=str(DEMO_PAY_RATE),
+        )
+        signed += [consent, agreement]
+    waiting = teachers.filter(status__in=(Pair.Status.APPROVED, Pair.Status.PROPOSED)).first()
+    if waiting is not None:
+        made.append(paper(waiting, agreements.MENTOR_CONSENT, CONSENT_TITLE, timezone.localdate(), by))
+    with transaction.atomic(), disable_auditlog():
+        Document.objects.bulk_create(signed + made)
+        image = scan_image()
+        # The scan's name needs the row's id: the mark is put on the rows made.
+        for document in signed:
+            document.signed_scan.save("skan.png", ContentFile(image), save=False)
+            document.signed_on, document.signed_by = document.date, by
+        fields = ["signed_on", "signed_scan", "signed_by"]
+        Document.objects.bulk_update(signed, fields, batch_size=BATCH_SIZE)
+    return {"документов наставников-педагогов": len(signed) + len(made)}
+
+
+register(DemoPart("mentor_papers", build_mentor_papers, after=("pairs",)))
