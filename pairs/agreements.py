@@ -24,6 +24,7 @@ from mentoring.declension import (
     full_name_in,
     gender_of,
     in_sentence,
+    lower_first,
     phrase_in,
     plural_ru,
 )
@@ -235,9 +236,25 @@ def paper_pair(document: Document) -> Pair:
     return pair
 
 
+PUPIL_GENITIVE = {Gender.MALE: "обучающегося", Gender.FEMALE: "обучающейся"}
+
+
+def mentee_named(person: Person) -> str:
+    """A mentee as «в отношении» names it: «Пестова Степана Витальевича, обучающегося 8 «А» класса»,
+    «Соколовой Марии Викторовны, учителя математики»."""
+    if person.kind == Person.Kind.PUPIL and person.school_class:
+        pupil = PUPIL_GENITIVE.get(gender_of(FullName.of(person)), "обучающегося (обучающейся)")
+        return f"{full_name_in(person, 'gent')}, {pupil} {person.school_class} класса"
+    return described_in(person, "gent")
+
+
 def mentees_of(pair: Pair) -> list[str]:
-    """The mentees as «в отношении» names them: in the genitive, with their class or position."""
-    return [described_in(member.mentee.person, "gent") for member in pair.members.all() if member.is_current]
+    return [mentee_named(member.mentee.person) for member in pair.members.all() if member.is_current]
+
+
+def activity_line(activity: str) -> str:
+    """A plan's activity as an item of the agreement's list: lower case, without its full stop."""
+    return lower_first(" ".join(activity.split()).rstrip(".;"))
 
 
 def consent_context(document: Document) -> dict:
@@ -270,7 +287,7 @@ def agreement_context(document: Document) -> dict:
     pair = paper_pair(document)
     mentor = pair.mentor.person
     texts = TEXTS["соглашение"]
-    activities = [item.activity for item in pair.plan_items.all()]
+    activities = [activity_line(item.activity) for item in pair.plan_items.all()]
     more = len(activities) - DUTIES_LISTED
     consent = (
         Document.objects.filter(pair=pair, kind=MENTOR_CONSENT, signed_on__isnull=False)

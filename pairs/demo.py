@@ -895,8 +895,6 @@ def build_mentor_papers(built: BuiltDepartment, seed: int) -> Counts:
     if showcase is None:
         return {}
     school = showcase.school
-    school.mentor_pay_rule, school.mentor_pay_rate = MentorPayRule.PER_HOUR, DEMO_PAY_RATE
-    school.save(update_fields=["mentor_pay_rule", "mentor_pay_rate"])
     teachers = Pair.objects.filter(school=school, mentor__person__kind__in=agreements.EMPLOYEES)
     teachers = teachers.select_related("mentor__person").order_by("pk")
     by = showcase.curator_user
@@ -919,6 +917,8 @@ def build_mentor_papers(built: BuiltDepartment, seed: int) -> Counts:
     if waiting is not None:
         made.append(paper(waiting, agreements.MENTOR_CONSENT, CONSENT_TITLE, timezone.localdate(), by))
     with transaction.atomic(), disable_auditlog():
+        school.mentor_pay_rule, school.mentor_pay_rate = MentorPayRule.PER_HOUR, DEMO_PAY_RATE
+        school.save(update_fields=["mentor_pay_rule", "mentor_pay_rate"])
         Document.objects.bulk_create(signed + made)
         image = scan_image()
         # The scan's name needs the row's id: the mark is put on the rows made.

@@ -167,10 +167,7 @@ def test_the_curator_makes_the_consent_in_one_click_and_it_names_who_whom_and_th
         "Я, Белова Ирина Павловна, учитель математики Муниципального бюджетного общеобразовательного "
         "учреждения «Школа" in text
     )
-    assert (
-        "в отношении Соколовой Марии Викторовны, учителя математики, в рамках программы наставничества"
-        in text
-    )
+    assert "в отношении Соколовой Марии Викторовны, учителя математики, по программе наставничества" in text
     assert "«Учитель – учитель» 2026 (форма наставничества «Учитель – учитель»)" in text
     assert f"на срок с {timezone.localdate():%d.%m.%Y} по 30.06.2027" in text
     assert "ознакомлена" in text and "И. П. Белова" in text
@@ -188,7 +185,7 @@ def test_the_agreement_names_the_parties_duties_term_and_the_schools_pay(client_
     assert "и Белова Ирина Павловна, учитель математики (далее — Работник)" in text
     assert "в отношении Соколовой Марии Викторовны, учителя математики." in text
     assert "Согласие Работника подписано 02.11.2026." in text
-    assert "Посещение и взаимопосещение уроков" in text
+    assert "в том числе мероприятия: – посещение и взаимопосещение уроков;" in text
     assert "оплата в размере 300 рублей 00 копеек за час работы с наставляемыми" in text
     assert (
         "ИНН 6100001111" in text
@@ -232,6 +229,40 @@ def test_without_a_pay_rule_the_agreement_is_refused_naming_the_settings_page(cl
     text = response.content.decode()
     assert "не установлен порядок оплаты наставничества" in text and "Наставники из числа педагогов" in text
     assert not Document.objects.filter(kind=MENTOR_AGREEMENT).exists()
+
+
+def test_a_group_of_pupils_is_named_with_their_classes_in_the_genitive(client_as, paying_school):
+    mentees = [
+        MenteeEntryFactory(
+            person=PersonFactory(
+                school=paying_school, last_name=last, first_name=first, patronymic=patronymic, grade=8
+            ),
+            school=paying_school,
+        )
+        for last, first, patronymic in (
+            ("Пестов", "Степан", "Витальевич"),
+            ("Блохина", "Есения", "Анатольевна"),
+        )
+    ]
+    pair = PairFactory(programme__school=paying_school, mentees=mentees, status=S.PROPOSED, started_on=None)
+
+    make(client_as(Role.CURATOR, paying_school), pair, MENTOR_CONSENT)
+
+    text = pdf_text(Document.objects.get(kind=MENTOR_CONSENT))
+    assert "в отношении: Блохиной Есении Анатольевны, обучающейся 8 «Б» класса;" in text
+    assert "Пестова Степана Витальевича, обучающегося 8 «Б» класса по программе" in text
+
+
+def test_the_documents_page_offers_only_pairs_of_employee_mentors(client_as, pair, pupil_pair):
+    client = client_as(Role.DIRECTOR, pair.school)
+    url = reverse("document_new", args=[MENTOR_CONSENT])
+
+    offered = client.get(url).context["form"].fields["pair"].queryset
+    refused = client.post(url, {"date": TODAY.isoformat(), "pair": pupil_pair.pk})
+
+    assert list(offered) == [pair]
+    assert "оформляются только с работниками школы" in refused.content.decode()
+    assert not Document.objects.filter(kind=MENTOR_CONSENT).exists()
 
 
 @pytest.mark.parametrize("kind", [MENTOR_CONSENT, MENTOR_AGREEMENT])
