@@ -153,13 +153,15 @@ def document_page(
 ) -> HttpResponse:
     spec = documents.SPECS.get(document.kind)
     signable = spec is not None and spec.signed_outside and may_request(request, document.kind)
+    if signable and sign_form is None:
+        sign_form = SignedForm(initial={"signed_on": document.signed_on or timezone.localdate()})
     context = {
         "section": SECTION,
         "document": document,
         "may_regenerate": may_request(request, document.kind) and not document.is_signed,
         "may_publish": bool(request.roles & PUBLISHERS),
         "publication_refusal": documents.publication_refusal(document),
-        "sign_form": (sign_form or SignedForm()) if signable else None,
+        "sign_form": sign_form if signable else None,
     }
     template = "documents/partials/document_status.html" if request.htmx else "documents/document_detail.html"
     return render(request, template, context)
@@ -179,7 +181,6 @@ class SignedForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"signed_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.helper = fieldless_helper()
 
