@@ -15,6 +15,7 @@ from mentoring.academic_year import AcademicYear
 from mentoring.management.commands.build_municipality import Command as BuildMunicipality
 from mentoring.models import (
     Consent,
+    Document,
     Membership,
     MenteeCategory,
     MenteeEntry,
@@ -26,7 +27,7 @@ from mentoring.models import (
 )
 from monitoring.models import Answer, Invitation, Question, Response, Survey
 from monitoring.responses import my_open_surveys
-from pairs import rules
+from pairs import agreements, rules
 from pairs.demo import BENCH_PAIRS, school_day_from
 from pairs.models import (
     Meeting,
@@ -183,8 +184,27 @@ def test_the_reference_data_is_in_the_database_after_migrate(db):
 def test_each_app_contributes_its_part_of_the_demo_after_the_parts_it_builds_on():
     names = [part.name for part in demo.demo_parts()]
 
-    assert sorted(names) == ["pairs", "roadmaps", "surveys"]
+    assert sorted(names) == ["mentor_papers", "pairs", "roadmaps", "surveys"]
     assert names.index("pairs") < names.index("surveys")
+    assert names.index("pairs") < names.index("mentor_papers")
+
+
+def test_the_demo_schools_teacher_mentors_work_with_signed_consents_and_one_waits(first_school):
+    """Трудовой кодекс, ст. 351.8: every pair at work with a teacher-mentor has the consent and the agreement
+    signed, with a scan, before it started; one pair waiting to start shows a consent not signed yet."""
+    employees = Pair.objects.filter(school=first_school, mentor__person__kind__in=agreements.EMPLOYEES)
+    at_work = employees.filter(status=S.ACTIVE)
+    papers = Document.objects.filter(pair__in=at_work, signed_on__isnull=False).exclude(signed_scan="")
+
+    assert (first_school.mentor_pay_rule, first_school.mentor_pay_rate) == ("per_hour", Decimal("300"))
+    assert at_work.exists()
+    for kind in agreements.KINDS:
+        assert papers.filter(kind=kind).count() == at_work.count()
+    assert not papers.filter(signed_on__gt=F("pair__started_on")).exists()
+    with papers.first().signed_scan.open("rb") as scan:
+        assert scan.read().startswith(b"\x89PNG")
+    waiting = Document.objects.get(kind=agreements.MENTOR_CONSENT, signed_on__isnull=True)
+    assert waiting.pair.status in (S.PROPOSED, S.APPROVED) and waiting.pair in employees
 
 
 def test_the_demo_has_schools_with_pupils_and_teachers(demo_department):
