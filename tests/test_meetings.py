@@ -345,6 +345,19 @@ def test_a_planned_meeting_does_not_start_the_pair(mentor_client, approved):
     assert Meeting.objects.count() == 1
 
 
+def test_a_held_meeting_does_not_start_a_teacher_mentors_pair_without_the_signed_consent(
+    mentor_client, school, mentor
+):
+    waiting = make_pair(school, mentor, status=Pair.Status.APPROVED, started_on=None)
+    data = meeting_form(mentor_client, waiting, starts_at=moment(-3))
+
+    response = mentor_client.post(f"/pairs/{waiting.pk}/meetings/new/", data)
+
+    waiting.refresh_from_db()
+    assert "только с письменного согласия" in response.content.decode()
+    assert waiting.status == Pair.Status.APPROVED and not waiting.meetings.exists()
+
+
 def test_marking_a_planned_meeting_held_starts_the_pair(mentor_client, approved):
     meeting = MeetingFactory(
         pair=approved, status=Meeting.Status.PLANNED, starts_at=timezone.now() - datetime.timedelta(hours=2)
