@@ -264,7 +264,8 @@ def consent_context(document: Document) -> dict:
     return {
         "pair": pair,
         "mentor": mentor,
-        "mentor_position": in_sentence(mentor.position, "nomn") if mentor.position else "",
+        # «Я, …, учитель математики МБОУ …»; a worker whose position is not recorded is «работник МБОУ …».
+        "mentor_position": in_sentence(mentor.position, "nomn") if mentor.position else "работник",
         "school_genitive": phrase_in(document.school.full_name, "gent"),
         "mentees": mentees_of(pair),
         "term": mentoring_term(pair, document),

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mentoring.models import Document, MentorPayRule, Organisation, Role
 from pairs import services
-from pairs.agreements import MENTOR_AGREEMENT, MENTOR_CONSENT, rubles
+from pairs.agreements import MENTOR_AGREEMENT, MENTOR_CONSENT, director_words, rubles
 from pairs.models import Pair
 from tests.documents import pdf_text
 from tests.factories import (
@@ -212,6 +212,16 @@ def test_the_agreement_says_the_pay_as_the_schools_rule_has_it(client_as, pair, 
     make(client_as(Role.CURATOR, pair.school), pair, MENTOR_AGREEMENT)
 
     assert words in pdf_text(Document.objects.get(kind=MENTOR_AGREEMENT)).replace("\u00a0", " ")
+
+
+def test_a_director_is_named_in_the_genitive_and_the_participle_agrees_with_her():
+    school = Organisation(director_name="Юдина Оксана Сергеевна", director_position="Директор")
+
+    assert director_words(school) == {
+        "director_position_genitive": "директора",
+        "director_genitive": "Юдиной Оксаны Сергеевны",
+        "acting": "действующей",
+    }
 
 
 def test_sums_agree_with_their_numbers():
