@@ -101,6 +101,17 @@ def test_a_pair_is_formed_approved_and_works(page: Page):
     expect(page.get_by_role("table").get_by_text("Утверждена")).to_be_visible()
     pair.refresh_from_db()
     assert pair.order is not None
+
+    # The mentor is a teacher: it mentors with its written consent (Трудовой кодекс, ст. 351.8), made from
+    # the pair's page, signed on paper and marked signed with the scan.
+    page.goto(f"/pairs/{pair.pk}/")
+    page.get_by_role("button", name="Сформировать согласие").click()
+    expect(page.get_by_text("Готов", exact=True)).to_be_visible(timeout=60_000)
+    page.get_by_label("Скан подписанного документа").set_input_files(
+        files=[{"name": "soglasie.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}]
+    )
+    page.get_by_role("button", name="Отметить подписанным").click()
+    expect(page.get_by_text("Документ отмечен подписанным, скан сохранён.")).to_be_visible()
     log_out(page)
 
     # The mentor logs the organisational meeting, which starts the pair's work, then marks a plan item done.
