@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring import documents
 from mentoring.models import Document, MentorPayRule, Organisation, Role
 from pairs import services
 from pairs.agreements import MENTOR_AGREEMENT, MENTOR_CONSENT, director_words, rubles
@@ -331,6 +332,28 @@ def test_the_signed_mark_keeps_the_date_the_scan_and_who_marked_it(client_as, pa
     )
     regenerated = client.post(reverse("document_regenerate", args=[document.pk]), follow=True)
     assert "Документ уже подписан" in regenerated.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"status": Document.Status.QUEUED}, "только сформированный документ"),
+        ({"kind": "order_pairs"}, "не подписывается на бумаге"),
+        ({"signed_on": TODAY + datetime.timedelta(days=1)}, "не может быть в будущем"),
+        ({"signed_on": TODAY - datetime.timedelta(days=400)}, "раньше даты документа"),
+    ],
+)
+def test_a_mark_the_document_does_not_allow_is_refused(pair, make_user, change, message):
+    document = SignedMentorConsentFactory(pair=pair, signed_on=None, signed_scan="", date=TODAY)
+    signed_on = change.pop("signed_on", TODAY)
+    Document.objects.filter(pk=document.pk).update(**change)
+
+    with pytest.raises(ValidationError, match=message):
+        documents.document_mark_signed(
+            document=document, signed_on=signed_on, scan=scan(), by=make_user(Role.CURATOR, pair.school)
+        )
+
+    assert not Document.objects.get(pk=document.pk).is_signed
 
 
 def test_the_database_refuses_a_signed_mark_without_a_scan(pair):
