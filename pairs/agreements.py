@@ -42,7 +42,6 @@ EMPLOYEES = frozenset({Person.Kind.TEACHER, Person.Kind.STAFF})
 TEXTS = reference("mentor_agreement")
 # The plan's activities the agreement names; a longer plan is summed up after them.
 DUTIES_LISTED = 6
-SETTINGS_PAGE = "«Наставники из числа педагогов» (ссылка на главной странице директора)"
 
 
 def not_an_employee(person: Person) -> str:
@@ -59,7 +58,7 @@ NOT_OFFERED = (
 )
 NO_PAY_RULE = (
     "Дополнительное соглашение не сформировано: в школе не установлен порядок оплаты наставничества. "
-    f"Директор задаёт его на странице {SETTINGS_PAGE}."
+    "Директор задаёт его на странице «Наставники из числа педагогов» в меню."
 )
 
 
@@ -72,19 +71,17 @@ def ending(person: Person) -> str:
 # The rule: a pair with an employee mentor starts only with the mentor's consent marked signed.
 
 
-def signed_consent_of(pair_ref: str = "pk") -> Exists:
-    return Exists(
-        Document.objects.filter(pair=OuterRef(pair_ref), kind=MENTOR_CONSENT, signed_on__isnull=False)
-    )
-
-
 def start_refusal(pair: Pair) -> str | None:
     """Why the pair may not start work yet, or None."""
     row = (
         Pair.objects.filter(
             pk=pair.pk, school__mentor_consent_required=True, mentor__person__kind__in=EMPLOYEES
         )
-        .annotate(signed=signed_consent_of())
+        .annotate(
+            signed=Exists(
+                Document.objects.filter(pair=OuterRef("pk"), kind=MENTOR_CONSENT, signed_on__isnull=False)
+            )
+        )
         .select_related("mentor__person")
         .first()
     )
