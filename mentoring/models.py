@@ -869,6 +869,7 @@ class Notification(models.Model):
         PROGRAMME_TO_APPROVE = "programme_to_approve", "Программы ждут утверждения"
         DOCUMENT_READY = "document_ready", "Документ сформирован"
         PAIR_AT_RISK = "pair_at_risk", "Пара под угрозой"
+        MENTOR_CONSENT_WAITING = "mentor_consent_waiting", "Пары ждут согласия наставника-педагога"
         SURVEY_LOW_RESPONSE = "survey_low_response", "Анкетирование заканчивается, ответили немногие"
         ACTIVITY_DUE = "activity_due", "Срок мероприятия дорожной карты"
         MEETING_TOMORROW = "meeting_tomorrow", "Встреча завтра"

@@ -36,6 +36,7 @@ KIND_ROLES: dict[str, frozenset[str]] = {
     Kind.PROGRAMME_TO_APPROVE: frozenset({Role.DIRECTOR}),
     Kind.DOCUMENT_READY: frozenset({Role.DIRECTOR}),
     Kind.PAIR_AT_RISK: frozenset({Role.CURATOR}),
+    Kind.MENTOR_CONSENT_WAITING: frozenset({Role.CURATOR}),
     Kind.SURVEY_LOW_RESPONSE: frozenset({Role.CURATOR}),
     Kind.ACTIVITY_DUE: frozenset({Role.CURATOR}),
     Kind.MEETING_TOMORROW: frozenset({Role.MENTOR}),

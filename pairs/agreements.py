@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from pytrovich.enums import Gender
 
 from mentoring.declension import (
@@ -69,6 +69,16 @@ def ending(person: Person) -> str:
 
 
 # The rule: a pair with an employee mentor starts only with the mentor's consent marked signed.
+
+
+def without_signed_consent(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
+    """The pairs not yet at work whose employee mentor has not signed the consent the school asks for."""
+    signed = Document.objects.filter(pair=OuterRef("pk"), kind=MENTOR_CONSENT, signed_on__isnull=False)
+    return pairs.filter(
+        status__in=(Pair.Status.PROPOSED, Pair.Status.APPROVED),
+        school__mentor_consent_required=True,
+        mentor__person__kind__in=EMPLOYEES,
+    ).exclude(Exists(signed))
 
 
 def start_refusal(pair: Pair) -> str | None:

@@ -10,6 +10,7 @@ from mentoring.filters import ColumnOrdering, PeopleFilterSet
 from mentoring.models import Organisation, Person
 from programs.models import MentoringForm, Programme
 
+from . import agreements
 from .models import Health, Pair, PairMentee
 
 MENTOR_NAME = ("mentor__person__last_name", "mentor__person__first_name", "mentor__person__patronymic")
@@ -31,6 +32,12 @@ class PairFilterSet(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label="Статус", choices=Pair.Status.choices, empty_label="Все")
     health = django_filters.ChoiceFilter(label="Состояние", choices=Health.choices, empty_label="Все")
+    consent = django_filters.ChoiceFilter(
+        label="Согласие наставника-педагога",
+        choices=[("waiting", "Ждут подписанного согласия (ст. 351.8 ТК РФ)")],
+        empty_label="Все",
+        method="filter_consent",
+    )
     form = django_filters.ModelChoiceFilter(
         label="Форма наставничества",
         field_name="programme__form",
@@ -64,3 +71,6 @@ class PairFilterSet(django_filters.FilterSet):
         people = PeopleFilterSet.filter_name(self, Person.objects.all(), name, value)
         members = PairMentee.objects.filter(mentee__person__in=people).values("pair")
         return queryset.filter(Q(mentor__person__in=people) | Q(pk__in=members))
+
+    def filter_consent(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return agreements.without_signed_consent(queryset)

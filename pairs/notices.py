@@ -14,6 +14,7 @@ from mentoring.declension import plural_ru
 from mentoring.models import Membership, Role
 from mentoring.notifications import Kind, Notice, holders, notices_of
 
+from . import agreements
 from .health import with_health
 from .models import Health, Meeting, Pair, PlanItem
 from .views import MEMBERS
@@ -42,6 +43,32 @@ def pairs_to_approve(memberships: QuerySet[Membership], today: datetime.date) ->
                 key=f"pairs_to_approve:{row['school']}:{row['newest']}",
                 text=f"{n} {pairs} утверждения приказом.",
                 url=reverse("pair_list"),
+                organisation_id=row["school"],
+            )
+
+
+@notices_of(Role.CURATOR)
+def mentor_consents_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """One notice per school while pairs of teacher-mentors not yet at work lack the mentor's signed consent
+    (Трудовой кодекс, ст. 351.8); a newly waiting pair is a new event."""
+    curators = holders(memberships, Role.CURATOR)
+    waiting = (
+        agreements.without_signed_consent(Pair.objects.filter(school__in=list(curators)))
+        .values("school")
+        .annotate(n=Count("pk"), newest=Max("pk"))
+        .order_by()
+    )
+    for row in waiting:
+        n = row["n"]
+        pairs = plural_ru(n, "пара или группа ждёт", "пары или группы ждут", "пар и групп ждут")
+        for user in curators[row["school"]]:
+            yield Notice(
+                user_id=user,
+                kind=Kind.MENTOR_CONSENT_WAITING,
+                key=f"mentor_consent_waiting:{row['school']}:{row['newest']}",
+                text=f"{n} {pairs} подписанного согласия наставника-педагога (ст. 351.8 ТК РФ): "
+                "без него пара не начнёт работу.",
+                url=reverse("pair_list") + "?consent=waiting",
                 organisation_id=row["school"],
             )
 

@@ -473,3 +473,19 @@ def test_the_scan_is_only_for_the_director_and_the_curator_of_the_school(client_
 
     assert client.get(reverse("document_signed_scan", args=[document.pk])).status_code == 403
     assert client.post(reverse("pair_paper_make", args=[pair.pk, MENTOR_CONSENT])).status_code == 403
+
+
+# What waits for the curator
+
+
+def test_the_curator_is_told_which_pairs_wait_for_the_signed_consent_and_finds_them(
+    client_as, pair, pupil_pair
+):
+    client = client_as(Role.CURATOR, pair.school)
+    SignedMentorConsentFactory(pair=PairFactory(programme=pair.programme, status=S.APPROVED, started_on=None))
+
+    home = client.get("/").content.decode()
+    listed = client.get(reverse("pair_list"), {"consent": "waiting"}).context["page_obj"].object_list
+
+    assert "1 пара или группа ждёт подписанного согласия наставника-педагога" in home
+    assert list(listed) == [pair]
