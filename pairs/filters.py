@@ -34,7 +34,7 @@ class PairFilterSet(django_filters.FilterSet):
     health = django_filters.ChoiceFilter(label="Состояние", choices=Health.choices, empty_label="Все")
     consent = django_filters.ChoiceFilter(
         label="Согласие наставника-педагога",
-        choices=[("waiting", "Ждут подписанного согласия (ст. 351.8 ТК РФ)")],
+        choices=[("waiting", "Не подписано")],
         empty_label="Все",
         method="filter_consent",
     )
