@@ -22,55 +22,45 @@ from .views import MEMBERS
 PLAN_ITEM_WARNING_DAYS = 3
 
 
-@notices_of(Role.DIRECTOR)
-def pairs_to_approve(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
-    """One notice per school while pairs wait for the pairs order; a newly proposed pair is a new event."""
-    directors = holders(memberships, Role.DIRECTOR)
-    waiting = (
-        Pair.objects.filter(school__in=list(directors))
-        .awaiting_order()
-        .values("school")
-        .annotate(n=Count("pk"), newest=Max("pk"))
-        .order_by()
-    )
-    for row in waiting:
+def waiting_pairs(
+    pairs: QuerySet[Pair], users: dict[int, list[int]], kind: str, waits_for: str, url: str
+) -> Iterator[Notice]:
+    """One notice per school while some of its pairs wait for something; a newly waiting pair is a new
+    event: «2 пары или группы ждут <waits_for>»."""
+    rows = pairs.values("school").annotate(n=Count("pk"), newest=Max("pk")).order_by()
+    for row in rows:
         n = row["n"]
-        pairs = plural_ru(n, "пара или группа ждёт", "пары или группы ждут", "пар и групп ждут")
-        for user in directors[row["school"]]:
+        waiting = plural_ru(n, "пара или группа ждёт", "пары или группы ждут", "пар и групп ждут")
+        for user in users[row["school"]]:
             yield Notice(
                 user_id=user,
-                kind=Kind.PAIRS_TO_APPROVE,
-                key=f"pairs_to_approve:{row['school']}:{row['newest']}",
-                text=f"{n} {pairs} утверждения приказом.",
-                url=reverse("pair_list"),
+                kind=kind,
+                key=f"{kind}:{row['school']}:{row['newest']}",
+                text=f"{n} {waiting} {waits_for}",
+                url=url,
                 organisation_id=row["school"],
             )
+
+
+@notices_of(Role.DIRECTOR)
+def pairs_to_approve(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """While pairs wait for the pairs order."""
+    directors = holders(memberships, Role.DIRECTOR)
+    pairs = Pair.objects.filter(school__in=list(directors)).awaiting_order()
+    yield from waiting_pairs(
+        pairs, directors, Kind.PAIRS_TO_APPROVE, "утверждения приказом.", reverse("pair_list")
+    )
 
 
 @notices_of(Role.CURATOR)
 def mentor_consents_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
-    """One notice per school while pairs of teacher-mentors not yet at work lack the mentor's signed consent
-    (Трудовой кодекс, ст. 351.8); a newly waiting pair is a new event."""
+    """While pairs of teacher-mentors not yet at work lack the mentor's signed consent (Трудовой кодекс,
+    ст. 351.8)."""
     curators = holders(memberships, Role.CURATOR)
-    waiting = (
-        agreements.without_signed_consent(Pair.objects.filter(school__in=list(curators)))
-        .values("school")
-        .annotate(n=Count("pk"), newest=Max("pk"))
-        .order_by()
-    )
-    for row in waiting:
-        n = row["n"]
-        pairs = plural_ru(n, "пара или группа ждёт", "пары или группы ждут", "пар и групп ждут")
-        for user in curators[row["school"]]:
-            yield Notice(
-                user_id=user,
-                kind=Kind.MENTOR_CONSENT_WAITING,
-                key=f"mentor_consent_waiting:{row['school']}:{row['newest']}",
-                text=f"{n} {pairs} подписанного согласия наставника-педагога (ст. 351.8 ТК РФ): "
-                "без него пара не начнёт работу.",
-                url=reverse("pair_list") + "?consent=waiting",
-                organisation_id=row["school"],
-            )
+    pairs = agreements.without_signed_consent(Pair.objects.filter(school__in=list(curators)))
+    waits_for = "подписанного согласия наставника-педагога (ст. 351.8 ТК РФ): без него пара не начнёт работу."
+    url = reverse("pair_list") + "?consent=waiting"
+    yield from waiting_pairs(pairs, curators, Kind.MENTOR_CONSENT_WAITING, waits_for, url)
 
 
 @notices_of(Role.CURATOR)
