@@ -35,6 +35,7 @@ NAVIGATION = [
     (NavItem("Мониторинг", "stage1_school", "monitoring"), BASE_READERS),
     (NavItem("Дорожные карты", "roadmap_list", "roadmaps"), BASE_VIEWERS),
     (NavItem("Мои ответы", "my_answers", "answers"), {Role.MENTOR, Role.MENTEE, Role.TEACHER}),
+    (NavItem("Завершение учебного года", "year_closing", "school_year"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Сотрудники и доступ", "staff", "staff"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR}),
     (NavItem("Мои документы", "my_documents", "my_documents"), {Role.MENTOR, Role.MENTEE}),

@@ -357,6 +357,8 @@ class Person(models.Model):
         related_name="person",
     )
     archived_at = models.DateTimeField("в архиве с", null=True, blank=True)
+    # The day a pupil left the school with the end of its year: the retention period counts from it.
+    left_school_on = models.DateField("выбыл из школы", null=True, blank=True)
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
 
@@ -876,3 +878,51 @@ class MailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"
+
+
+class YearClosing(models.Model):
+    """The end of a school's academic year (mentoring/school_year.py): what it changed, so that it can be
+    undone until the school changes anything in the new year, and the year's summary."""
+
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
+    start_year = models.PositiveSmallIntegerField("учебный год (начало)")
+    closed_at = models.DateTimeField("завершён")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="завершил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    changes = models.JSONField("что изменено", default=dict)
+    summary = models.JSONField("итоги года", default=dict)
+    reverted_at = models.DateTimeField("отменено", null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="отменил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SchoolOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "завершение учебного года"
+        verbose_name_plural = "завершения учебного года"
+        ordering = ["-start_year", "-closed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "start_year"],
+                condition=Q(reverted_at__isnull=True),
+                name="one_closing_per_school_and_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Завершение {self.start_year}/{self.start_year + 1} учебного года"
+
+    @property
+    def is_reverted(self) -> bool:
+        return self.reverted_at is not None
