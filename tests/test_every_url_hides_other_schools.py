@@ -6,9 +6,10 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from mentoring.access import declared_roles, names_an_object
-from mentoring.models import Document, Membership, Organisation, Role
+from mentoring.models import Document, Membership, Organisation, Role, YearClosing
 from pairs.models import Proposal
 from roadmap.models import Activity, Indicator, Roadmap, Stage
 
@@ -100,6 +101,7 @@ def theirs(db) -> dict:
         "document": Document.objects.create(
             school=school, kind="order_pairs", year=2026, date=day, title="Приказ", status="queued"
         ),
+        "year_closing": YearClosing.objects.create(school=school, start_year=2026, closed_at=timezone.now()),
     }
 
 

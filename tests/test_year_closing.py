@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from mentoring import school_year
 from mentoring.academic_year import AcademicYear
-from mentoring.models import Document, MenteeCategory, MenteeEntry, MentorEntry, Person, Role, YearClosing
+from mentoring.models import Document, MenteeCategory, MenteeEntry, MentorEntry, Role, YearClosing
 from pairs.models import Pair, PairStatusChange
 from programs.models import MentoringForm, Programme
 from roadmap.models import Roadmap
@@ -288,9 +288,11 @@ def test_a_year_is_not_closed_while_a_document_of_the_school_renders(june, schoo
 def test_a_year_is_not_closed_while_an_import_of_the_school_runs(june, school):
     pupil = PersonFactory(school=school, grade=7)
     locked = mock.Mock(side_effect=DatabaseError("could not obtain lock on row"))
-    with mock.patch.object(school_year.Organisation.objects, "select_for_update", locked):
-        with pytest.raises(ValidationError, match="загружается список участников"):
-            close(school)
+    with (
+        mock.patch.object(school_year.Organisation.objects, "select_for_update", locked),
+        pytest.raises(ValidationError, match="загружается список участников"),
+    ):
+        close(school)
     assert reloaded(pupil).grade == 7
 
 

@@ -28,6 +28,7 @@ MODEL_OF = {
     "indicator": "indicator",
     "document": "document",
     "membership": "membership",
+    "year_closing": "year_closing",
 }
 
 
