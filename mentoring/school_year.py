@@ -69,6 +69,7 @@ class StepPreview:
     figures: list[tuple[str, int | str]] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     link: tuple[str, str] | None = None  # (text, url)
+    personal: bool = False  # the details name mentees: shown on the page, never printed
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +77,7 @@ class StepPreview:
             "figures": [list(figure) for figure in self.figures],
             "details": self.details,
             "link": list(self.link) if self.link else None,
+            "personal": self.personal,
         }
 
 
@@ -99,6 +101,10 @@ class YearStep:
     apply: Callable[[Closing], dict[str, Any]] | None = None  # returns the before-values its undo needs
     revert: Callable[[dict[str, Any]], None] | None = None
     changed_since: Callable[[Organisation, datetime.datetime], Change | None] = nothing_changed
+    # Where its part stands in the preview and the summary; the order of `order` is the one the data needs.
+    shown: int = 0
+    # The summary keeps what its preview says after the closing (what it made), not before.
+    summarised_after: bool = False
 
 
 STEPS: dict[str, YearStep] = {}
@@ -112,6 +118,10 @@ def register(step: YearStep) -> YearStep:
 def steps() -> list[YearStep]:
     autodiscover_modules("year_closing")
     return sorted(STEPS.values(), key=lambda step: step.order)
+
+
+def previews(closing: Closing) -> list[StepPreview]:
+    return [step.preview(closing) for step in sorted(steps(), key=lambda step: step.shown) if step.preview]
 
 
 # Which year, and whether it may be closed now ----------------------------------------------------------
@@ -200,7 +210,7 @@ def year_preview(*, school: Organisation, keep_in_school: frozenset[int] = froze
         year=year,
         opens_on=opens_on(year),
         refusal=refusal(school, year, today),
-        steps=[step.preview(closing) for step in steps() if step.preview],
+        steps=previews(closing),
         nine_graders=list(pupils(school).filter(grade=9).order_by("class_letter", *Person._meta.ordering)),
     )
 
@@ -222,15 +232,19 @@ def year_close(
     check_kept(school, keep_in_school)
     closing = Closing(school=school, year=year, today=today, keep_in_school=keep_in_school, by=by)
     ordered = steps()
-    summary = [step.preview(closing).as_json() for step in ordered if step.preview]
+    summary = {preview.title: preview.as_json() for preview in previews(closing)}
     changes = {step.name: step.apply(closing) for step in ordered if step.apply}
+    for step in ordered:
+        if step.summarised_after and step.preview:
+            after = step.preview(closing)
+            summary[after.title] = after.as_json()
     record = YearClosing(
         school=school,
         start_year=year.start_year,
         closed_at=timezone.now(),
         closed_by=by,
         changes=changes,
-        summary={"year": year.label, "steps": summary},
+        summary={"year": year.label, "steps": list(summary.values())},
     )
     try:
         with transaction.atomic():
@@ -477,7 +491,8 @@ def people_changed_since(school: Organisation, since: datetime.datetime) -> Chan
     )
 
 
-register(YearStep("people", 40, people_preview, people_apply, people_revert, people_changed_since))
+# After the steps that read who leaves and how long a teacher has worked from the year that ends.
+register(YearStep("people", 40, people_preview, people_apply, people_revert, people_changed_since, shown=10))
 
 
 def young_teacher_entries(closing: Closing) -> QuerySet[MenteeEntry]:
@@ -509,17 +524,21 @@ def categories_through(closing: Closing) -> QuerySet:
 def categories_preview(closing: Closing) -> StepPreview:
     rows = categories_through(closing).select_related("menteeentry__person", "menteecategory")
     rows = rows.order_by("menteeentry__person__last_name", "menteeentry__person__first_name", "pk")
-    details = [
-        f"{row.menteeentry.person.full_name}: снимается категория «{row.menteecategory.name}»" for row in rows
-    ]
-    entries = {row.menteeentry_id for row in rows}
+    removed: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        removed[row.menteeentry.person.full_name].append(f"«{row.menteecategory.name}»")
     return StepPreview(
         title="Категории наставляемых",
         figures=[
-            ("Наставляемые, у которых меняются категории", len(entries)),
-            ("Снимаемые категории", len(rows)),
+            ("Наставляемые, у которых меняются категории", len(removed)),
+            ("Снимаемые категории", sum(len(names) for names in removed.values())),
         ],
-        details=details,
+        details=[
+            f"{name}: {'снимается категория' if len(names) == 1 else 'снимаются категории'} "
+            + ", ".join(names)
+            for name, names in removed.items()
+        ],
+        personal=True,
     )
 
 
@@ -538,4 +557,4 @@ def categories_revert(record: dict[str, Any]) -> None:
     )
 
 
-register(YearStep("categories", 10, categories_preview, categories_apply, categories_revert))
+register(YearStep("categories", 10, categories_preview, categories_apply, categories_revert, shown=40))

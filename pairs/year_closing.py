@@ -216,4 +216,4 @@ def pairs_changed_since(school: Organisation, since: datetime.datetime) -> Chang
     )
 
 
-register(YearStep("pairs", 20, pairs_preview, pairs_apply, pairs_revert, pairs_changed_since))
+register(YearStep("pairs", 20, pairs_preview, pairs_apply, pairs_revert, pairs_changed_since, shown=20))

@@ -67,6 +67,12 @@ def programmes_changed_since(school: Organisation, since: datetime.datetime) -> 
 
 register(
     YearStep(
-        "programmes", 30, programmes_preview, programmes_apply, programmes_revert, programmes_changed_since
+        "programmes",
+        30,
+        programmes_preview,
+        programmes_apply,
+        programmes_revert,
+        programmes_changed_since,
+        shown=30,
     )
 )

@@ -31,7 +31,7 @@ def roadmap_preview(closing: Closing) -> StepPreview:
     if found is not None:
         return StepPreview(
             title="Дорожная карта нового года",
-            details=[f"Дорожная карта на {following.label} учебный год уже есть."],
+            details=[f"Дорожная карта на {following.label} учебный год: «{found.title}»."],
             link=(found.title, reverse("roadmap_detail", args=[found.pk])),
         )
     title = TEMPLATES[TEMPLATE].title.format(year=following.label)
@@ -65,4 +65,15 @@ def roadmap_changed_since(school: Organisation, since: datetime.datetime) -> Cha
     )
 
 
-register(YearStep("roadmap", 50, roadmap_preview, roadmap_apply, roadmap_revert, roadmap_changed_since))
+register(
+    YearStep(
+        "roadmap",
+        50,
+        roadmap_preview,
+        roadmap_apply,
+        roadmap_revert,
+        roadmap_changed_since,
+        shown=50,
+        summarised_after=True,
+    )
+)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from mentoring import school_year
 from mentoring.academic_year import AcademicYear
+from mentoring.documents import document_html
 from mentoring.models import Document, MenteeCategory, MenteeEntry, MentorEntry, Role, YearClosing
 from pairs.models import Pair, PairStatusChange
 from programs.models import MentoringForm, Programme
@@ -206,9 +207,20 @@ def test_the_new_years_roadmap_is_made_from_the_template(june, school):
     preview = school_year.year_preview(school=school)
     roadmap_step = next(step for step in preview.steps if step.title == "Дорожная карта нового года")
     assert "Будет создана" in roadmap_step.details[0]
-    close(school)
+    closing = close(school)
     roadmap = Roadmap.objects.get(organisation=school, year=2027)
     assert roadmap.stages.exists()
+    summary = next(step for step in closing.summary["steps"] if step["title"] == "Дорожная карта нового года")
+    assert summary["link"] == [roadmap.title, reverse("roadmap_detail", args=[roadmap.pk])]
+
+
+@pytest.mark.django_db
+def test_the_printed_summary_names_no_mentee(june, school):
+    entry = MenteeEntryFactory(person=PersonFactory(school=school, grade=11, last_name="Незабудкина"))
+    entry.categories.add(MenteeCategory.objects.get(code="disability"))
+    closing = close(school)
+    assert "Незабудкина" in str(closing.summary)
+    assert "Незабудкина" not in document_html(school_year.summary_document(closing))
 
 
 @pytest.mark.django_db
