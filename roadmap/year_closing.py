@@ -31,7 +31,7 @@ def roadmap_preview(closing: Closing) -> StepPreview:
     if found is not None:
         return StepPreview(
             title="Дорожная карта нового года",
-            details=[f"Дорожная карта на {following.label} учебный год: «{found.title}»."],
+            details=[f"Составлена «{found.title}»."],
             link=(found.title, reverse("roadmap_detail", args=[found.pk])),
         )
     title = TEMPLATES[TEMPLATE].title.format(year=following.label)
