@@ -10,10 +10,20 @@ from .documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, reg
 from .models import Document, YearClosing
 from .school_year import SUMMARY_KIND, summary_title
 
+NO_CLOSED_YEAR = (
+    "Итоги подводятся по завершённому учебному году: завершите год на странице «Завершение учебного года»."
+)
+
 
 class YearSummaryForm(DocumentForm):
     closing = forms.ModelChoiceField(
-        label="Учебный год", queryset=YearClosing.objects.none(), empty_label=None
+        label="Учебный год",
+        queryset=YearClosing.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": NO_CLOSED_YEAR,
+            "invalid_choice": "Этот учебный год не завершён или его завершение отменено: выберите другой.",
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -16,6 +16,7 @@ from mentoring import school_year
 from mentoring.academic_year import AcademicYear
 from mentoring.documents import document_html
 from mentoring.models import Document, MenteeCategory, MenteeEntry, MentorEntry, Role, YearClosing
+from mentoring.year_summary import NO_CLOSED_YEAR, YearSummaryForm
 from pairs.models import Pair, PairStatusChange
 from programs.models import MentoringForm, Programme
 from roadmap.models import Roadmap
@@ -437,3 +438,25 @@ def test_the_home_page_shows_the_curator_the_year_card(client_as, school):
         page = client_as(Role.CURATOR, school).get(reverse("home"))
     assert "Учебный год 2026/2027" in page.text
     assert "можно будет с 01.06.2027" in page.text
+
+
+@pytest.mark.django_db
+def test_the_preview_page_takes_as_many_queries_for_a_large_school(june, client_as):
+    def queries(pupils: int) -> int:
+        school = SchoolFactory()
+        for grade in range(1, 12):
+            for _ in range(pupils):
+                PersonFactory(school=school, grade=grade)
+        PairFactory(programme__school=school)
+        client = client_as(Role.CURATOR, school)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("year_closing")).status_code == 200
+        return len(captured)
+
+    assert queries(1) == queries(3)
+
+
+@pytest.mark.django_db
+def test_the_summary_of_a_year_not_closed_is_not_asked_for(school, make_user):
+    form = YearSummaryForm({"date": "2026-12-05"}, school=school, user=make_user(Role.CURATOR, school))
+    assert form.errors["closing"] == [NO_CLOSED_YEAR]
