@@ -358,7 +358,7 @@ class Person(models.Model):
     )
     archived_at = models.DateTimeField("в архиве с", null=True, blank=True)
     # The day a pupil left the school with the end of its year: the retention period counts from it.
-    left_school_on = models.DateField("выбыл из школы", null=True, blank=True)
+    left_school_on = models.DateField("дата выбытия из школы", null=True, blank=True)
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
 

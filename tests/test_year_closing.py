@@ -460,3 +460,11 @@ def test_the_preview_page_takes_as_many_queries_for_a_large_school(june, client_
 def test_the_summary_of_a_year_not_closed_is_not_asked_for(school, make_user):
     form = YearSummaryForm({"date": "2026-12-05"}, school=school, user=make_user(Role.CURATOR, school))
     assert form.errors["closing"] == [NO_CLOSED_YEAR]
+
+
+@pytest.mark.django_db
+def test_a_leavers_page_says_when_it_left(june, client_as, school):
+    graduate = PersonFactory(school=school, grade=11)
+    close(school)
+    page = client_as(Role.CURATOR, school).get(reverse("person_detail", args=[graduate.pk]))
+    assert "Выбытие из школы" in page.text and "20.06.2027, после 11 класса" in page.text

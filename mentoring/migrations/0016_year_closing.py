@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='left_school_on',
-            field=models.DateField(blank=True, null=True, verbose_name='выбыл из школы'),
+            field=models.DateField(blank=True, null=True, verbose_name='дата выбытия из школы'),
         ),
         migrations.CreateModel(
             name='YearClosing',
