@@ -288,13 +288,21 @@ def year_closing_revert(*, closing: YearClosing, by: User | None) -> YearClosing
     for step in reversed(steps()):
         if step.revert and step.name in closing.changes:
             step.revert(closing.changes[step.name])
-    Document.objects.filter(school=closing.school, kind=SUMMARY_KIND, params__closing=closing.pk).delete()
+    summaries = Document.objects.filter(school=closing.school, kind=SUMMARY_KIND, params__closing=closing.pk)
+    files = [(document.file.storage, document.file.name) for document in summaries if document.file]
+    summaries.delete()
+    transaction.on_commit(lambda: delete_files(files))
     closing.reverted_at, closing.reverted_by = timezone.now(), by
     closing.save(update_fields=["reverted_at", "reverted_by"])
     return closing
 
 
-def summary_document_request(closing: YearClosing, by: User | None) -> Document | None:
+def delete_files(files: list[tuple[Any, str]]) -> None:
+    for storage, name in files:
+        storage.delete(name)
+
+
+def summary_document_request(closing: YearClosing, by: User | None) -> Document:
     year = AcademicYear(closing.start_year)
     return documents_request(
         school=closing.school,

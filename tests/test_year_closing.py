@@ -234,6 +234,10 @@ def test_the_summary_is_stored_and_printed(june, school, curator, django_capture
     document = school_year.summary_document(closing)
     assert document.title == "Итоги 2026/2027 учебного года по программе наставничества"
     assert reloaded(document).status == Document.Status.READY
+    stored = document.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        school_year.year_closing_revert(closing=closing, by=curator)
+    assert not document.file.storage.exists(stored)
 
 
 @pytest.mark.django_db
