@@ -18,6 +18,8 @@ from . import services
 from .documents import PortfolioPeriodForm
 from .portfolio import mentor_portfolios
 
+READY = "Портфолио сформировано: скачайте его в списке ниже."
+IN_PROGRESS = "Портфолио формируется: когда оно будет готово, в списке ниже появится кнопка «Скачать PDF»."
 NOT_A_MENTOR = "Портфолио наставника формируется для наставника из базы наставников школы, а вас в ней нет."
 
 
@@ -67,10 +69,9 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
     if entry is None:
         raise PermissionDenied(NOT_A_MENTOR)
     if request.method == "POST":
-        if ordered(request, entry) is not None:
-            messages.success(
-                request, "Портфолио формируется: когда оно будет готово, здесь появится кнопка «Скачать PDF»."
-            )
+        if (document := ordered(request, entry)) is not None:
+            document.refresh_from_db()
+            messages.success(request, READY if document.status == Document.Status.READY else IN_PROGRESS)
         return redirect("my_portfolio")
     portfolios = portfolios_of(entry)
     context = {

@@ -328,7 +328,7 @@ def test_the_mentor_orders_its_own_portfolio_and_downloads_it(school, mentor, wo
     document = portfolio_of(mentor)
     assert page.url == reverse("my_portfolio")
     listing = client.get(page.url).content.decode()
-    assert "Портфолио формируется" in listing and document.title in listing
+    assert "Портфолио сформировано: скачайте его в списке ниже." in listing and document.title in listing
     assert reverse("document_file", args=[document.pk]) in listing
     assert client.get(reverse("document_file", args=[document.pk])).status_code == 200
 
