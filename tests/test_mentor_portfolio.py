@@ -205,6 +205,35 @@ def test_the_stage_2_change_counts_a_mentee_once_by_its_own_answers(school, ment
     assert (engagement.compared, engagement.improved, engagement.stayed) == (2, 1, 1)
 
 
+def test_a_group_of_five_compared_mentees_shows_its_means(client_as, school, programme, mentor):
+    mentees = [pupil(school, name) for name in ("Акимов", "Белов", "Волков", "Гусев", "Дымов")]
+    group = PairFactory(programme=programme, mentor=mentor, mentees=mentees)
+    questionnaire = QuestionnaireFactory(school=school, purpose=Questionnaire.Purpose.STAGE_2)
+    motivation = QuestionFactory(questionnaire=questionnaire, scale_max=5, measures=Measure.MOTIVATION)
+    for phase, value in ((Survey.Phase.ENTRY, 2), (Survey.Phase.EXIT, 4)):
+        survey = SurveyFactory(questionnaire=questionnaire, programme=programme, phase=phase)
+        for entry in mentees:
+            answered(survey, entry, group, {motivation: value})
+
+    order(client_as(Role.DIRECTOR, school), mentor)
+
+    text = pdf_text(portfolio_of(mentor))
+    assert "В среднем: на входе → по итогам" in text
+    assert "Мотивация 5 5 0 0 2,00 → 4,00" in text
+
+
+def test_a_pupil_mentors_portfolio_names_its_class(client_as, school, programme):
+    person = PersonFactory(school=school, last_name="Орлов", first_name="Артём", patronymic="Ильич", grade=10)
+    mentor = MentorEntryFactory(person=person, school=school)
+    PairFactory(programme=programme, mentor=mentor, mentees=[pupil(school, "Сидоров")])
+
+    order(client_as(Role.CURATOR, school), mentor)
+
+    text = pdf_text(portfolio_of(mentor))
+    assert "Сведения о наставнической деятельности обучающегося Орлова Артёма Ильича" in text
+    assert "Класс 10 «Б»" in text and "Должность" not in text
+
+
 def test_the_portfolio_lists_the_certificates_and_thanks_that_name_the_mentor(
     client_as, school, mentor, work
 ):
