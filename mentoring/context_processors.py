@@ -39,6 +39,7 @@ NAVIGATION = [
     (NavItem("Сотрудники и доступ", "staff", "staff"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR}),
     (NavItem("Мои документы", "my_documents", "my_documents"), {Role.MENTOR, Role.MENTEE}),
+    (NavItem("Моё портфолио", "my_portfolio", "my_portfolio"), {Role.MENTOR}),
 ]
 
 

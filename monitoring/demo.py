@@ -35,7 +35,9 @@ from mentoring.demo import (
     moment_on,
     register,
 )
-from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Role, User
+from mentoring.documents import next_number
+from mentoring.models import Document, MenteeEntry, MentorEntry, Organisation, Person, Register, Role, User
+from pairs.documents import AWARDS, BEST_MENTOR, CERTIFICATE
 from pairs.models import Pair, PairMentee
 from programs.models import Programme
 from programs.reference import form_names
@@ -737,3 +739,52 @@ def build_surveys(built: BuiltDepartment, seed: int) -> Counts:
 
 
 register(DemoPart("surveys", build_surveys, after=("pairs",)))
+
+
+# The evidence of the demo mentor's portfolio: the certificate and the «Лучший наставник» diploma the school
+# gave it for its completed pair, as the director orders them (numbered, not rendered until opened).
+
+
+def build_mentor_awards(built: BuiltDepartment, seed: int) -> Counts:
+    showcase = built.showcase
+    entry = showcase and showcase.mentor and MentorEntry.objects.filter(person=showcase.mentor).first()
+    completed = entry and Pair.objects.filter(mentor=entry, status=Pair.Status.COMPLETED).order_by("ended_on")
+    pair = completed and completed.first()
+    if pair is None:
+        return {}
+    school, person = showcase.school, entry.person
+    handed = min(pair.ended_on + days(3), timezone.localdate())
+    diploma = min(AcademicYear.containing(pair.ended_on).on(5, 25), timezone.localdate())
+    with transaction.atomic(), disable_auditlog():
+        sequence = next_number(school, Register.CERTIFICATES, handed.year)
+        Document.objects.bulk_create(
+            [
+                Document(
+                    school=school,
+                    kind=CERTIFICATE,
+                    register=Register.CERTIFICATES,
+                    year=handed.year,
+                    sequence=sequence,
+                    number=str(sequence),
+                    date=handed,
+                    title=f"Сертификат участника программы наставничества: {person.full_name}",
+                    params={"programme": pair.programme_id, "person": person.pk},
+                    person=person,
+                    requested_by=showcase.director_user,
+                ),
+                Document(
+                    school=school,
+                    kind=BEST_MENTOR,
+                    year=diploma.year,
+                    date=diploma,
+                    title=f"{AWARDS[BEST_MENTOR].title}: {person.full_name}",
+                    params={"mentor": entry.pk, "reason": AWARDS[BEST_MENTOR].reason},
+                    person=person,
+                    requested_by=showcase.director_user,
+                ),
+            ]
+        )
+    return {"наград наставников": 2}
+
+
+register(DemoPart("mentor_awards", build_mentor_awards, after=("pairs",)))

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from mentoring import demo
 from mentoring.academic_year import AcademicYear
+from mentoring.documents import SPECS
 from mentoring.management.commands.build_municipality import Command as BuildMunicipality
 from mentoring.models import (
     Consent,
+    Document,
     Membership,
     MenteeCategory,
     MenteeEntry,
@@ -24,10 +26,12 @@ from mentoring.models import (
     Role,
     User,
 )
+from monitoring.documents import MENTOR_PORTFOLIO, portfolio_context
 from monitoring.models import Answer, Invitation, Question, Response, Survey
 from monitoring.responses import my_open_surveys
 from pairs import rules
 from pairs.demo import BENCH_PAIRS, school_day_from
+from pairs.documents import BEST_MENTOR, CERTIFICATE
 from pairs.models import (
     Meeting,
     Pair,
@@ -183,8 +187,9 @@ def test_the_reference_data_is_in_the_database_after_migrate(db):
 def test_each_app_contributes_its_part_of_the_demo_after_the_parts_it_builds_on():
     names = [part.name for part in demo.demo_parts()]
 
-    assert sorted(names) == ["pairs", "roadmaps", "surveys"]
+    assert sorted(names) == ["mentor_awards", "pairs", "roadmaps", "surveys"]
     assert names.index("pairs") < names.index("surveys")
+    assert names.index("pairs") < names.index("mentor_awards")
 
 
 def test_the_demo_has_schools_with_pupils_and_teachers(demo_department):
@@ -277,6 +282,17 @@ def test_the_demo_mentor_works_with_the_demo_mentee_in_a_teacher_pupil_pair(demo
         pair
     )
     assert 2 <= Pair.objects.filter(mentor__person=mentor).current().count() <= mentor.mentor_entry.capacity
+
+
+def test_the_demo_mentors_portfolio_has_its_pairs_hours_and_awards(first_school):
+    entry = MentorEntry.objects.get(person__user__username="mentor")
+    document = Document(school=first_school, kind=MENTOR_PORTFOLIO, params={"mentor": entry.pk, "year": None})
+
+    context = portfolio_context(document)
+
+    assert len(context["records"]) >= 2 and context["totals"].hours.minutes > 0
+    awards = {award.name for award in context["awards"]}
+    assert {SPECS[CERTIFICATE].label, SPECS[BEST_MENTOR].label} <= awards
 
 
 def test_the_first_school_runs_two_programmes_from_the_seeds_and_has_a_third_approved(first_school):
