@@ -44,6 +44,8 @@ KIND_ROLES: dict[str, frozenset[str]] = {
     Kind.QUESTIONNAIRE_WAITING: frozenset(Role.values),
     Kind.SCHOOL_OVERDUE: frozenset({Role.COORDINATOR}),
     Kind.SCHOOL_NO_STAGE_2: frozenset({Role.COORDINATOR}),
+    Kind.NOMINATIONS_WAITING: frozenset({Role.CURATOR}),
+    Kind.NOMINATION_DECIDED: frozenset({Role.TEACHER}),
 }
 
 
