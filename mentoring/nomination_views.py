@@ -51,17 +51,12 @@ CATEGORIES = Prefetch("categories", queryset=MenteeCategory.objects.order_by("or
 @allow(BASE_WRITERS)
 def nomination_list(request: HttpRequest) -> HttpResponse:
     school = writing_school(request)
-    rows = (
-        Nomination.objects.for_school(school)
-        .select_related("person", "nominated_by", "decided_by")
-        .prefetch_related(CATEGORIES)
-    )
+    rows = Nomination.objects.for_school(school).select_related("person", "nominated_by", "decided_by")
+    decided = rows.exclude(status=Nomination.Status.PENDING).order_by("-decided_at", "-pk")
     context = {
         "section": "nominations",
-        "pending": rows.pending().order_by("created_at", "pk"),
-        "decided": rows.exclude(status=Nomination.Status.PENDING).order_by("-decided_at", "-pk")[
-            :DECIDED_SHOWN
-        ],
+        "pending": rows.pending().prefetch_related(CATEGORIES).order_by("created_at", "pk"),
+        "decided": decided[:DECIDED_SHOWN],
     }
     return render(request, "mentoring/nomination_list.html", context)
 

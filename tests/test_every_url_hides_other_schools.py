@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from mentoring.access import declared_roles, names_an_object
-from mentoring.models import Document, Membership, Organisation, Role
+from mentoring.models import Document, Membership, Nomination, Organisation, Role
 from pairs.models import Proposal
 from roadmap.models import Activity, Indicator, Roadmap, Stage
 
@@ -81,6 +81,9 @@ def theirs(db) -> dict:
         "consent": ConsentFactory(person=mentee.person),
         "mentor": MentorEntryFactory(school=school),
         "mentee": mentee,
+        "nomination": Nomination.objects.create(
+            school=school, person=mentee.person, reason="low_motivation", nominated_by=UserFactory()
+        ),
         "programme": programme,
         "pair": pair,
         "plan_item": PlanItemFactory(pair=pair),
