@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from .models import Document, Membership, Nomination, Role
-from .notifications import Kind, Notice, holders, notices_of
+from .notifications import Kind, Notice, counted_per_school, holders, notices_of
 
 READY_WITHIN_DAYS = 3
 DECIDED_WITHIN_DAYS = 14
@@ -39,24 +39,13 @@ def documents_ready(memberships: QuerySet[Membership], today: datetime.date) -> 
 @notices_of(Role.CURATOR)
 def nominations_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
     """One notice per school while nominations wait; a new nomination is a new event."""
-    curators = holders(memberships, Role.CURATOR)
-    waiting = (
-        Nomination.objects.pending()
-        .filter(school__in=list(curators))
-        .values("school")
-        .annotate(n=Count("pk"), newest=Max("pk"))
-        .order_by()
+    return counted_per_school(
+        Nomination.objects.pending(),
+        holders(memberships, Role.CURATOR),
+        kind=Kind.NOMINATIONS_WAITING,
+        text=lambda n: f"Новые представления педагогов: {n}.",
+        url=reverse("nomination_list"),
     )
-    for row in waiting:
-        for user in curators[row["school"]]:
-            yield Notice(
-                user_id=user,
-                kind=Kind.NOMINATIONS_WAITING,
-                key=f"nominations_waiting:{row['school']}:{row['newest']}",
-                text=f"Новые представления педагогов: {row['n']}.",
-                url=reverse("nomination_list"),
-                organisation_id=row["school"],
-            )
 
 
 @notices_of(Role.TEACHER)
