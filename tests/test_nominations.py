@@ -430,6 +430,7 @@ def test_the_curator_sets_the_class_a_teacher_leads(curator_client, school):
 
     teacher.refresh_from_db()
     assert (teacher.homeroom_grade, teacher.homeroom_letter) == (5, "А")
+    assert "5 «А»" in curator_client.get(reverse("person_detail", args=[teacher.pk])).text
     pupil = PersonFactory(school=school)
     pupil_data = data | {"kind": Person.Kind.PUPIL, "school_class": "7Б", "last_name": "Зайцев"}
     curator_client.post(reverse("person_edit", args=[pupil.pk]), pupil_data)
