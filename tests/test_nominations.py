@@ -312,6 +312,17 @@ def test_accepting_a_pupil_put_into_the_base_meanwhile_is_refused(curator_client
     assert Nomination.objects.get().status == Nomination.Status.PENDING
 
 
+def test_accepting_a_pupil_archived_meanwhile_is_refused(curator_client, teacher, pupil):
+    nomination = nomination_of(pupil, teacher)
+    Person.objects.filter(pk=pupil.pk).update(archived_at=timezone.now())
+
+    response = curator_client.post(reverse("nomination_accept", args=[nomination.pk]), follow=True)
+
+    assert "Ученик в архиве: его нельзя представить в базу наставляемых." in response.text
+    assert not MenteeEntry.objects.exists()
+    assert Nomination.objects.get().status == Nomination.Status.PENDING
+
+
 def test_the_curator_declines_with_a_reason_the_teacher_then_sees(curator_client, client, teacher, pupil):
     nomination = nomination_of(pupil, teacher)
     url = reverse("nomination_decline", args=[nomination.pk])
