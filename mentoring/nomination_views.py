@@ -39,7 +39,9 @@ def person_nominate(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, f"{person} представлен(а) в базу наставляемых: решение примет куратор.")
+            messages.success(
+                request, f"Представление отправлено куратору: {person}. Его решение появится здесь."
+            )
         return redirect("my_class")
     context = {"section": "my_class", "form": form, "person": person, "teacher": teacher}
     return render(request, "mentoring/nomination_form.html", context)
@@ -70,7 +72,7 @@ def nomination_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("nomination_list")
-    messages.success(request, f"{entry.person} включён(а) в базу наставляемых.")
+    messages.success(request, f"Участник добавлен в базу наставляемых: {entry.person}.")
     return redirect("mentee_detail", pk=entry.pk)
 
 

@@ -20,7 +20,7 @@ from .health import with_health
 from .models import Pair, PairMentee
 
 PAIR_STATES = {
-    Pair.Status.PROPOSED: "Предложен в пару, пара ждёт утверждения",
+    Pair.Status.PROPOSED: "Пара предложена и ждёт утверждения",
     Pair.Status.APPROVED: "В паре: пара утверждена, работа ещё не началась",
     Pair.Status.ACTIVE: "В паре",
 }
@@ -46,7 +46,7 @@ def pupil_state(pupil: Person, pairs: list[Pair]) -> PupilState:
         tone = "info" if entry.status == MenteeEntry.Status.WAITING else "secondary"
         return PupilState(f"В базе наставляемых: {entry.get_status_display().lower()}", tone)
     if pupil.nomination_status == Nomination.Status.PENDING:
-        return PupilState("Представлен, ждёт решения куратора", "warning")
+        return PupilState("Представление ждёт решения куратора", "warning")
     if pupil.nomination_status == Nomination.Status.DECLINED:
         return PupilState("Представление отклонено", "danger", pupil.nomination_decline_reason, True)
     return PupilState("Не в базе наставляемых", "light", may_nominate=True)

@@ -542,7 +542,7 @@ def test_the_demo_teacher_leads_the_demo_mentees_class_and_has_nominated_two_pup
     client.force_login(teacher.user, backend="django.contrib.auth.backends.ModelBackend")
     rows = {pupil: state.label for pupil, state, _ in client.get("/class/").context["rows"]}
     assert rows[mentee] == "В паре"
-    assert rows[pending.person] == "Представлен, ждёт решения куратора"
+    assert rows[pending.person] == "Представление ждёт решения куратора"
 
 
 def test_the_demo_teacher_has_a_questionnaire_waiting(first_school):

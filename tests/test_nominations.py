@@ -71,8 +71,8 @@ def test_a_class_teacher_nominates_a_pupil_of_its_class(teacher_client, teacher,
     assert list(nomination.categories.all()) == [category("low_results")]
     assert (nomination.reason, nomination.comment) == ("low_motivation", "Не делает ДЗ")
     assert response.wsgi_request.path == reverse("my_class")
-    assert "представлен(а) в базу наставляемых" in response.text
-    assert "Представлен, ждёт решения куратора" in response.text
+    assert f"Представление отправлено куратору: {pupil}. Его решение появится здесь." in response.text
+    assert "Представление ждёт решения куратора" in response.text
 
 
 def test_the_nomination_form_offers_the_pupils_categories_and_the_reasons_of_the_file(teacher_client, pupil):
@@ -195,7 +195,7 @@ def test_my_class_shows_each_pupil_with_where_it_stands(teacher_client, teacher,
     states = {pupil.last_name: state.label for pupil, state, _ in response.context["rows"]}
     assert states == {
         "Аксёнов": "Не в базе наставляемых",
-        "Борисов": "Представлен, ждёт решения куратора",
+        "Борисов": "Представление ждёт решения куратора",
         "Власов": "Представление отклонено",
         "Григорьев": "В базе наставляемых: ожидает наставника",
         "Денисов": "В паре",

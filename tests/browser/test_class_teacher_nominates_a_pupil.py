@@ -35,9 +35,9 @@ def test_the_teacher_nominates_on_a_phone_and_the_curator_accepts(phone: Page):
     phone.get_by_label("Причина").select_option(label="Низкая учебная мотивация")
     phone.get_by_label("Комментарий").fill("Не выполняет домашние задания по математике")
     phone.get_by_role("button", name="Представить").click()
-    expect(phone.get_by_text("представлен(а) в базу наставляемых")).to_be_visible()
+    expect(phone.get_by_text("Представление отправлено куратору: Зайцев Пётр Ильич.")).to_be_visible()
     row = phone.get_by_role("row").filter(has_text="Зайцев Пётр Ильич")
-    expect(row).to_contain_text("Представлен, ждёт решения куратора")
+    expect(row).to_contain_text("Представление ждёт решения куратора")
     assert_fits_the_window(phone)
     assert Nomination.objects.get().person == pupil
 
@@ -49,7 +49,7 @@ def test_the_teacher_nominates_on_a_phone_and_the_curator_accepts(phone: Page):
     expect(queue).to_contain_text("Не выполняет домашние задания по математике")
     assert_fits_the_window(phone)
     queue.get_by_role("button", name="Включить в базу").click()
-    expect(phone.get_by_text("включён(а) в базу наставляемых")).to_be_visible()
+    expect(phone.get_by_text("Участник добавлен в базу наставляемых: Зайцев Пётр Ильич.")).to_be_visible()
     expect(phone.get_by_text("Нет согласия").first).to_be_visible()
     assert_fits_the_window(phone)
 
