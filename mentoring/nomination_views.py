@@ -79,7 +79,7 @@ def nomination_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(BASE_WRITERS)
 def nomination_decline(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_object_or_404(
-        Nomination.objects.editable_by(request.user).select_related("person"), pk=pk
+        Nomination.objects.editable_by(request.user).select_related("person", "nominated_by"), pk=pk
     )
     form = NominationDeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
