@@ -643,10 +643,15 @@ class Nomination(models.Model):
         indexes = [models.Index(fields=["school", "status"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(status="pending"), name="one_pending_nomination_per_pupil"
+                fields=["person"],
+                condition=Q(status="pending"),
+                name="one_pending_nomination_per_pupil",
+                violation_error_message="Ученик уже представлен и ждёт решения куратора.",
             ),
             models.CheckConstraint(
-                condition=~Q(status="declined") | ~Q(decline_reason=""), name="declined_nomination_has_reason"
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="declined_nomination_has_reason",
+                violation_error_message="Укажите причину отказа: педагог увидит её.",
             ),
             models.CheckConstraint(
                 condition=Q(status="pending", decided_at__isnull=True)

@@ -1,10 +1,12 @@
 """The class teacher's part: «Мой класс», nominating a pupil for the mentee base, the curator's queue."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring import nominations
 from mentoring.models import Consent, MenteeCategory, MenteeEntry, Nomination, Person, Role
 from mentoring.nominations import NO_CLASS
 
@@ -131,6 +133,19 @@ def test_a_pupil_is_nominated_once_until_the_curator_decides(teacher_client, pup
 
     assert "Ученик уже представлен и ждёт решения куратора." in response.text
     assert list(Nomination.objects.values_list("comment", flat=True)) == ["Не делает ДЗ"]
+
+
+def test_a_nomination_made_by_another_request_a_moment_before_is_refused_with_the_message(
+    teacher, pupil, monkeypatch
+):
+    nomination_of(pupil, teacher)
+    monkeypatch.setattr(nominations, "nomination_refusal", lambda teacher, person: "")
+
+    with pytest.raises(ValidationError, match="Ученик уже представлен и ждёт решения куратора."):
+        nominations.nomination_create(
+            teacher=teacher, person=pupil, categories=[], reason="low_motivation", by=teacher.user
+        )
+    assert Nomination.objects.count() == 1
 
 
 def test_a_declined_pupil_may_be_nominated_again(teacher_client, teacher, pupil):
