@@ -25,6 +25,7 @@ class MentoringConfig(AppConfig):
             exclude_fields=["created_at", "updated_at"],
             m2m_fields={"forms", "categories"},
         )
+        auditlog.register(models.Nomination, m2m_fields={"categories"})
         auditlog.register(models.Membership)
         auditlog.register(models.LoginCode, exclude_fields=["code_hash"])
         auditlog.register(models.RoleInvitation)

@@ -25,6 +25,8 @@ NAVIGATION = [
     (NavItem("Участники", "person_list", "people"), BASE_VIEWERS),
     (NavItem("База наставников", "mentor_list", "mentors"), BASE_VIEWERS),
     (NavItem("База наставляемых", "mentee_list", "mentees"), BASE_VIEWERS),
+    (NavItem("Представления педагогов", "nomination_list", "nominations"), BASE_WRITERS),
+    (NavItem("Мой класс", "my_class", "my_class"), {Role.TEACHER}),
     (NavItem("Импорт списков", "import_upload", "import"), BASE_WRITERS),
     (NavItem("Программы наставничества", "programme_list", "programmes"), BASE_VIEWERS),
     (NavItem("Пары и группы", "pair_list", "pairs"), BASE_VIEWERS | {Role.MENTOR, Role.MENTEE}),

@@ -21,6 +21,7 @@ from mentoring.models import (
     MenteeCategory,
     MenteeEntry,
     MentorEntry,
+    Nomination,
     Organisation,
     Person,
     Role,
@@ -540,6 +541,45 @@ def test_the_demo_mentor_and_mentee_have_an_open_feedback_survey_waiting(first_s
         assert not Response.objects.filter(invitation=waiting[0]).exists()
         others = waiting[0].survey.invitations.exclude(person__user=user)
         assert others.filter(response__submitted_at__isnull=False).exists()
+
+
+def test_the_demo_teacher_leads_the_demo_mentees_class_and_has_nominated_two_pupils(first_school, client):
+    teacher = Person.objects.get(user__username="teacher")
+    mentee = Person.objects.get(user__username="mentee")
+    assert (teacher.homeroom_grade, teacher.homeroom_letter) == (mentee.grade, mentee.class_letter)
+    nominations = Nomination.objects.filter(nominated_by=teacher.user)
+    accepted = nominations.get(status=Nomination.Status.ACCEPTED)
+    assert accepted.person == mentee and accepted.categories.exists()
+    assert accepted.created_at < accepted.decided_at <= timezone.now()
+    pending = nominations.get(status=Nomination.Status.PENDING)
+    assert (pending.person.grade, pending.person.class_letter) == (mentee.grade, mentee.class_letter)
+    assert not MenteeEntry.objects.filter(person=pending.person).exists()
+
+    client.force_login(teacher.user, backend="django.contrib.auth.backends.ModelBackend")
+    rows = {pupil: state.label for pupil, state, _ in client.get("/class/").context["rows"]}
+    assert rows[mentee] == "В паре"
+    assert rows[pending.person] == "Представление ждёт решения куратора"
+
+
+def test_the_demo_teacher_has_a_questionnaire_waiting(first_school):
+    teacher = User.objects.get(username="teacher")
+
+    waiting = my_open_surveys(teacher).waiting
+
+    assert len(waiting) == 1
+    assert waiting[0].survey.questionnaire.code == "stage-1"
+    assert Person.objects.get(user=teacher).active_consent() is not None
+
+
+def test_every_class_of_the_first_school_has_a_class_teacher(first_school):
+    pupils = Person.objects.filter(school=first_school, kind=Person.Kind.PUPIL)
+    classes = set(pupils.values_list("grade", "class_letter"))
+    led = set(
+        Person.objects.filter(school=first_school, homeroom_grade__isnull=False).values_list(
+            "homeroom_grade", "homeroom_letter"
+        )
+    )
+    assert led <= classes and len(led) == len(classes)
 
 
 def test_the_first_school_has_a_survey_of_pupils_answering_by_personal_links(first_school):

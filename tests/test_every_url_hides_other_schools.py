@@ -9,7 +9,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from mentoring.access import declared_roles, names_an_object
-from mentoring.models import Document, Membership, Organisation, Role, YearClosing
+from mentoring.models import Document, Membership, Nomination, Organisation, Role, YearClosing
 from pairs.models import Proposal
 from roadmap.models import Activity, Indicator, Roadmap, Stage
 
@@ -82,6 +82,9 @@ def theirs(db) -> dict:
         "consent": ConsentFactory(person=mentee.person),
         "mentor": MentorEntryFactory(school=school),
         "mentee": mentee,
+        "nomination": Nomination.objects.create(
+            school=school, person=mentee.person, reason="low_motivation", nominated_by=UserFactory()
+        ),
         "programme": programme,
         "pair": pair,
         "plan_item": PlanItemFactory(pair=pair),

@@ -9,6 +9,7 @@ MODEL_OF = {
     "consent": "consent",
     "mentor": "mentor",
     "mentee": "mentee",
+    "nomination": "nomination",
     "programme": "programme",
     "matching": "programme",
     "preference": "programme",
