@@ -15,9 +15,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from . import notifications
-from .models import BASE_READERS, MenteeEntry, MentorEntry, Person, Role, YearClosing, consent_in_force
+from .models import BASE_READERS, MenteeEntry, MentorEntry, Person, Role, consent_in_force
 from .public_page import department_school_pages
-from .school_year import VIEWERS, opens_on, year_to_close
+from .school_year import VIEWERS, last_closing, opens_on, year_after
 
 HOME = "home"
 BASE_ENTRY = "base_entry"  # a mentor's or a mentee's entry in the bases; the part gets it as `entry`
@@ -113,8 +113,8 @@ def school_year(request: HttpRequest) -> dict | None:
     if school is None or not school.is_school or not request.roles & VIEWERS:
         return None
     today = timezone.localdate()
-    year = year_to_close(school, today)
-    last = YearClosing.objects.for_school(school).filter(reverted_at__isnull=True).first()
+    last = last_closing(school)
+    year = year_after(last, today)
     return {
         "school_year": {
             "year": year,

@@ -127,15 +127,21 @@ def previews(closing: Closing) -> list[StepPreview]:
 # Which year, and whether it may be closed now ----------------------------------------------------------
 
 
-def year_to_close(school: Organisation, today: datetime.date | None = None) -> AcademicYear:
+def last_closing(school: Organisation) -> YearClosing | None:
+    return YearClosing.objects.filter(school=school, reverted_at__isnull=True).order_by("-start_year").first()
+
+
+def year_after(last: YearClosing | None, today: datetime.date) -> AcademicYear:
     """The year after the school's last closing; for a school that never closed one, the current year, or the
     year just ended during September, when a late closing is still expected."""
-    today = today or timezone.localdate()
-    last = YearClosing.objects.filter(school=school, reverted_at__isnull=True).order_by("-start_year").first()
     if last is not None:
         return AcademicYear(last.start_year + 1)
     current = AcademicYear.containing(today)
     return AcademicYear(current.start_year - 1) if today.month == current.start.month else current
+
+
+def year_to_close(school: Organisation, today: datetime.date | None = None) -> AcademicYear:
+    return year_after(last_closing(school), today or timezone.localdate())
 
 
 def opens_on(year: AcademicYear) -> datetime.date:
@@ -152,8 +158,9 @@ def refusal(school: Organisation, year: AcademicYear, today: datetime.date) -> s
             f"{year.label} учебный год уже завершён {timezone.localtime(done.closed_at):%d.%m.%Y}: "
             "второй раз его не завершают."
         )
-    if year != year_to_close(school, today):
-        return f"Сейчас завершают {year_to_close(school, today).label} учебный год, а не {year.label}."
+    due = year_to_close(school, today)
+    if year != due:
+        return f"Сейчас завершают {due.label} учебный год, а не {year.label}."
     if today < opens_on(year):
         return (
             f"Завершить {year.label} учебный год можно с {opens_on(year):%d.%m.%Y}, когда закончатся уроки: "
