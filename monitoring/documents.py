@@ -20,7 +20,7 @@ from mentoring.models import Document, MenteeEntry, MentorEntry, Organisation
 from pairs.models import Meeting, Pair
 from programs.models import Programme
 
-from . import charts, stages
+from . import blanks, charts, stages  # noqa: F401  blanks: the questionnaire's paper blank registers itself
 from .models import Invitation, Question, Questionnaire, Response, Survey
 from .surveys import academic_years, rates_by_role
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentoring.access import allow, in_organisation, may_write, reading_school, writing_school
+from mentoring.documents import REQUESTERS
 from mentoring.models import BASE_READERS, BASE_WRITERS
 
 from . import answers, responses, surveys
@@ -93,6 +94,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invitations": invitations,
         "can_write": can_write,
         "paper_open": can_write and not responses.paper_dates_refusal(survey),
+        "may_print": bool(request.roles & REQUESTERS),
         "reads_answers": answers.reads_answers_of(request.user, school.pk),
         "respondents": RespondentsForm(school=school, programme=survey.programme, prefix="who")
         if can_write
