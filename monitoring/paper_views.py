@@ -20,7 +20,7 @@ INVITATIONS = Invitation.objects.select_related("survey__questionnaire", "person
 class ReplaceDraftForm(forms.Form):
     replace_draft = forms.BooleanField(
         label="Заменить черновик участника ответами с бумажного бланка",
-        error_messages={"required": responses.DRAFT_NOT_REPLACED},
+        error_messages={"required": "Без этой отметки ответы не внесены: черновик участника остаётся."},
     )
 
 

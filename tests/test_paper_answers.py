@@ -146,7 +146,7 @@ def test_a_draft_is_replaced_only_after_confirmation(curator_client, invitation,
     Response.objects.create(invitation=invitation, draft=draft)
 
     page = unescape(curator_client.post(url(invitation), blank(questions)).text)
-    assert "Подтвердите, что его черновик нужно заменить" in page
+    assert "Без этой отметки ответы не внесены: черновик участника остаётся." in page
     response = Response.objects.get(invitation=invitation)
     assert response.draft == draft and response.submitted_at is None
 
