@@ -94,6 +94,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invitations": invitations,
         "can_write": can_write,
         "paper_open": can_write and not responses.paper_dates_refusal(survey),
+        "paper_last_day": responses.paper_last_day(survey),
         "may_print": bool(request.roles & REQUESTERS),
         "reads_answers": answers.reads_answers_of(request.user, school.pk),
         "respondents": RespondentsForm(school=school, programme=survey.programme, prefix="who")

@@ -171,6 +171,9 @@ def test_a_closed_survey_takes_paper_blanks_for_fourteen_days(curator_client, in
     survey.opens_on, survey.closes_on = TODAY - 30 * DAY, TODAY - 14 * DAY
     survey.save()
 
+    page = curator_client.get(f"/surveys/{survey.pk}/").text
+    assert f"можно внести до {TODAY:%d.%m.%Y}" in page and "Внести с бланка" in page
+
     curator_client.post(url(invitation), blank(questions))
     assert Response.objects.get(invitation=invitation).from_paper
 
