@@ -334,3 +334,14 @@ def test_a_paper_response_counts_in_stage_2_entry_against_exit(curator_client, s
     assert participant.entry == {Question.Measure.ENGAGEMENT: 2.0}
     assert participant.exit == {Question.Measure.ENGAGEMENT: 4.0}
     assert report.total.answered["both"] == 1
+
+
+def test_the_response_page_says_who_entered_the_paper_blank_and_when(client_as, school, invitation):
+    curator = UserFactory(last_name="Юдина", first_name="Оксана", patronymic="Сергеевна")
+    entered = timezone.now()
+    response = ResponseFactory(invitation=invitation, paper_entered_by=curator, paper_entered_at=entered)
+
+    page = client_as(Role.PSYCHOLOGIST, school).get(f"/responses/{response.pk}/").text
+
+    assert "Внесено с бумажного бланка" in page
+    assert f"{timezone.localtime(entered):%d.%m.%Y %H:%M}, Юдина Оксана Сергеевна" in page
