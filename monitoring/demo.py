@@ -3,8 +3,9 @@
 Every school asks the people of its programmes' pairs: stage 2 at the entry to a programme and at its exit,
 stage 1 each half-year, feedback and satisfaction each term; those who joined either base answer its intake
 questionnaire. The demo's first school also has a feedback survey open today that the demo's mentor and
-mentee have not answered yet, one that its pupils, who have no accounts, answer by personal links, and a
-stage 1 survey waiting for the class teacher of the demo's mentee.
+mentee have not answered yet, one that its pupils, who have no accounts, answer by personal links or on
+paper blanks, two of which the curator has entered, and a stage 1 survey waiting for the class teacher of the
+demo's mentee.
 
 Only people with a consent in force are asked, as survey_invite allows; a parent answers for a pupil of the
 primary grades. Answers are stored as response_submit stores them and keep within each question's range.
@@ -53,6 +54,7 @@ ANSWER_SHARE = 0.9  # of the invited to a closed survey, those who answered
 OPEN_ANSWER_SHARE = 0.5  # of the invited to a survey open today, those who answered already
 OPTIONAL_SHARE = 0.4  # of optional questions, those answered
 SURVEY_DAYS = 14  # how long a survey of a term stays open
+PAPER_ENTERED = 2  # of the pupils' responses to the showcase survey, those the curator entered from paper
 # (month, day) of the feedback survey and of the satisfaction survey of each term of a school year.
 TERMS = (((10, 6), (10, 20)), ((12, 1), (12, 15)), ((2, 9), (3, 2)), ((4, 20), (5, 12)))
 EXIT_TRENDS = (("better", 65), ("same", 20), ("worse", 15))  # how a participant changed by the exit
@@ -665,6 +667,9 @@ class _SurveyGenerator:
         title = f"Удовлетворённость участием в программе: наставляемые-ученики, {label}"
         made = self.survey(school, "satisfaction", title, self.today - days(3), self.today + days(14))
         self.invite(school, made, pupils, self.in_a_mood)
+        # Pupils without a device filled in the paper blank; the curator entered two of them.
+        for response, _ in made.responses[:PAPER_ENTERED]:
+            response.paper_entered_by, response.paper_entered_at = school.curator, response.submitted_at
 
     def class_teacher(self, school: _School, teacher: int, pupil: int) -> None:
         """A stage 1 survey open today that asks the class teacher of the demo's mentee how the programme of

@@ -27,7 +27,7 @@ from mentoring.models import Document, MenteeEntry, MentorEntry, Organisation, P
 from pairs.models import Meeting, Pair
 from programs.models import Programme
 
-from . import charts, portfolio, stages
+from . import blanks, charts, portfolio, stages  # noqa: F401  blanks: the questionnaire's paper blank registers itself
 from .models import Invitation, Question, Questionnaire, Response, Survey
 from .portfolio import MENTOR_PORTFOLIO
 from .surveys import academic_years, rates_by_role

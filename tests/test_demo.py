@@ -674,3 +674,11 @@ def test_the_demo_has_a_school_roadmap_a_municipal_roadmap_and_planned_indicator
     assert all(
         indicator.plans.filter(year=AcademicYear.current().end_year).exists() for indicator in indicators
     )
+
+
+def test_the_curator_of_the_first_school_entered_two_paper_blanks(first_school):
+    paper = Response.objects.filter(invitation__survey__school=first_school, paper_entered_at__isnull=False)
+
+    assert paper.count() == 2
+    assert {r.paper_entered_by.username for r in paper} == {"curator"}
+    assert all(r.submitted_at and r.invitation.person.user_id is None for r in paper)

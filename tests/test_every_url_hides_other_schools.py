@@ -93,6 +93,7 @@ def theirs(db) -> dict:
         "questionnaire": questionnaire,
         "question": QuestionFactory(questionnaire=questionnaire),
         "survey": survey,
+        "invitation": invitation,
         "response": ResponseFactory(invitation=invitation),
         "roadmap": roadmap,
         "stage": stage,

@@ -23,6 +23,7 @@ MODEL_OF = {
     "survey": "survey",
     "respond": "survey",
     "response": "response",
+    "invitation": "invitation",
     "roadmap": "roadmap",
     "activity_add": "stage",
     "activity": "activity",
