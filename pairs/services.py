@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from mentoring.models import MenteeEntry, MentorEntry, Person, User
+from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, User
 from programs.models import Programme
 from programs.seed_texts import plan_rows
 
-from . import rules
-from .models import Pair, PairMentee, PairStatusChange, PlanItem, Proposal
+from . import hours, rules
+from .models import MentorHoursMonth, Pair, PairMentee, PairStatusChange, PlanItem, Proposal
 
 S = Pair.Status
 
@@ -333,3 +333,34 @@ def pairs_leave_on_revocation(*, person: Person, by: User | None) -> list[Pair]:
     if touched:
         MenteeEntry.objects.filter(person=person).update(status=MenteeEntry.Status.LEFT)
     return touched
+
+
+# The director's approval of a month of the mentors' hours.
+
+
+@transaction.atomic
+def hours_month_approve(*, school: Organisation, month: datetime.date, by: User) -> MentorHoursMonth:
+    """Keep the month's timesheet as it stands: the accountant's file reproduces it, and the month's held
+    meetings are closed to changes until the approval is withdrawn."""
+    label = hours.month_label(month)
+    ends = hours.next_month(month)
+    if ends > timezone.localdate():
+        raise ValidationError(f"Месяц ещё не закончился: часы за {label} можно утвердить с {ends:%d.%m.%Y}.")
+    sheet = hours.school_sheet(school, month)
+    try:
+        with transaction.atomic():
+            return MentorHoursMonth.objects.create(
+                school=school, month=month, figures=sheet.as_json(), approved_by=by
+            )
+    except IntegrityError:
+        raise ValidationError(f"Часы за {label} уже утверждены.") from None
+
+
+@transaction.atomic
+def hours_month_withdraw(*, school: Organisation, month: datetime.date) -> None:
+    """«Отменить утверждение»: the month's meetings may be corrected again; the audit trail keeps what was
+    approved."""
+    approval = MentorHoursMonth.objects.select_for_update().filter(school=school, month=month).first()
+    if approval is None:
+        raise ValidationError(f"Часы за {hours.month_label(month)} не утверждены: отменять нечего.")
+    approval.delete()

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("pairs.views")),  # pair_list, pair_detail, pair_status, plan items
     path("", include("pairs.matching_views")),  # matching_start, proposal_*, preference_*
     path("", include("pairs.meeting_views")),  # meeting_*, calendar_*
+    path("", include("pairs.hours_views")),  # hours_*, my_hours
 ]

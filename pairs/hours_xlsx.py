@@ -1,0 +1,103 @@
+"""The mentors' timesheet as the XLSX the school's accountant opens: numbers as numbers, dates as dates, every
+text cell neutralised against formulae as the lists' exports do it."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from mentoring.imports.export import safe_cell
+
+from .hours import HoursSheet, MentorLine
+from .models import MentorHoursMonth
+
+COLUMNS = (
+    ("ФИО наставника", 36),
+    ("Должность", 26),
+    ("Программы наставничества", 44),
+    ("Пар и групп", 12),
+    ("Встреч проведено", 12),
+    ("Часов", 10),
+    ("Пунктов плана выполнено", 14),
+    ("К оплате, руб.", 16),
+)
+HOURS_FORMAT = "0.00"
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "DD.MM.YYYY HH:MM"
+NOT_PAID = "не начисляется"
+NOT_APPROVED = "Не утверждено"
+
+
+def programmes_text(line: MentorLine) -> str:
+    return "\n".join(f"{p.title}: {str(p.hours).replace('.', ',')} ч" for p in line.programmes)
+
+
+def row_of(line: MentorLine, *, paid: bool) -> list:
+    pay = line.pay if line.pay is not None else (NOT_PAID if paid else "")
+    return [
+        line.name,
+        line.position,
+        programmes_text(line),
+        line.pairs,
+        line.meetings,
+        line.hours,
+        line.plan_done,
+        pay,
+    ]
+
+
+def timesheet_xlsx(sheet: HoursSheet, approval: MentorHoursMonth | None) -> bytes:
+    book = Workbook()
+    table = book.active
+    table.title = f"{sheet.month:%m.%Y}"
+    width = len(COLUMNS)
+    table.append([safe_cell(sheet.school)])
+    table.append([safe_cell(sheet.title)])
+    for row in (1, 2):
+        table.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        table.cell(row, 1).font = Font(bold=True, size=12)
+        table.cell(row, 1).alignment = Alignment(wrap_text=True)
+    table.append([])
+    table.append([title for title, _ in COLUMNS])
+    header = table.max_row
+    for cell in table[header]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    paid = sheet.pay_rule.is_set
+    for line in sheet.lines:
+        table.append([safe_cell(value) for value in row_of(line, paid=paid)])
+    total = sheet.total
+    table.append(["Итого", "", "", total.pairs, total.meetings, total.hours, total.plan_done, total.pay])
+    for row in table.iter_rows(min_row=header + 1, max_row=table.max_row):
+        row[5].number_format = HOURS_FORMAT
+        row[7].number_format = MONEY_FORMAT
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in table[table.max_row]:
+        cell.font = Font(bold=True)
+    table.append([])
+    table.append([safe_cell(sheet.pay_rule.words)])
+    table.merge_cells(start_row=table.max_row, start_column=1, end_row=table.max_row, end_column=width)
+    table.cell(table.max_row, 1).alignment = Alignment(wrap_text=True)
+    table.row_dimensions[table.max_row].height = 45
+    if approval is None:
+        table.append([NOT_APPROVED])
+    else:
+        table.append(
+            [
+                "Утверждено",
+                safe_cell(str(approval.approved_by or "")),
+                timezone.localtime(approval.approved_at).replace(tzinfo=None),
+            ]
+        )
+        table.cell(table.max_row, 3).number_format = DATE_FORMAT
+    for number, (_, column_width) in enumerate(COLUMNS, start=1):
+        table.column_dimensions[get_column_letter(number)].width = column_width
+    table.freeze_panes = table.cell(header + 1, 1)
+    content = BytesIO()
+    book.save(content)
+    return content.getvalue()
