@@ -122,6 +122,7 @@ def my_hours(request: HttpRequest) -> HttpResponse:
         "section": "my_hours",
         "rows": rows,
         "academic_year": year,
+        "this_month": timezone.localdate().replace(day=1),
         "several_schools": len({row.school for row in rows}) > 1,
     }
     return render(request, "pairs/my_hours.html", context)

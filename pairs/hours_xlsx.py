@@ -89,7 +89,7 @@ def timesheet_xlsx(sheet: HoursSheet, approval: MentorHoursMonth | None) -> byte
     else:
         table.append(
             [
-                "Утверждено",
+                "Утверждено директором",
                 safe_cell(str(approval.approved_by or "")),
                 timezone.localtime(approval.approved_at).replace(tzinfo=None),
             ]

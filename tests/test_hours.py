@@ -508,7 +508,7 @@ def test_the_xlsx_has_the_title_columns_numbers_rule_total_and_approval(
     total = xlsx_row(director_client, "Итого")
     assert total[3:8] == [3, 3, 2.25, 0, 450]
     assert any("300,00 руб. за час" in str(row[0]) for row in rows)
-    approved = xlsx_row(director_client, "Утверждено")
+    approved = xlsx_row(director_client, "Утверждено директором")
     assert approved[1] == str(director)
     assert isinstance(approved[2], datetime.datetime)
     assert table.column_dimensions["A"].width == 36
