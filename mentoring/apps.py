@@ -29,7 +29,10 @@ class MentoringConfig(AppConfig):
         auditlog.register(models.LoginCode, exclude_fields=["code_hash"])
         auditlog.register(models.RoleInvitation)
         auditlog.register(models.MailOptOut)
-        auditlog.register(models.Organisation, include_fields=["public_slug", "public_contacts"])
+        auditlog.register(
+            models.Organisation,
+            include_fields=["public_slug", "public_contacts", "mentor_pay_rule", "mentor_pay_rate"],
+        )
         auditlog.register(
             models.Document,
             include_fields=["status", "number", "version", "title", "published_at", "published_by"],

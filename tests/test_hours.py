@@ -312,8 +312,10 @@ def test_the_meeting_form_says_why_an_approved_month_is_closed(
         "duration_minutes": 90,
     }
 
-    response = client.post(reverse("meeting_edit", args=[stored.pk]), form)
+    opened = client.get(reverse("meeting_edit", args=[stored.pk]), follow=True)
+    response = client.post(reverse("meeting_edit", args=[stored.pk]), form, follow=True)
 
+    assert "утверждены директором" in opened.content.decode()
     assert "утверждены директором" in response.content.decode()
     stored.refresh_from_db()
     assert (stored.topic, stored.duration_minutes) == ("Разбор открытого урока", 60)
@@ -342,6 +344,80 @@ def test_withdrawing_a_month_that_is_not_approved_says_so(director_client):
     response = director_client.post(month_url("hours_month_withdraw", NOVEMBER), follow=True)
 
     assert "Часы за ноябрь 2026 г. не утверждены: отменять нечего." in response.content.decode()
+
+
+def test_the_director_sets_the_pay_rule_and_the_change_is_in_the_audit_trail(director_client, school):
+    response = director_client.post(
+        reverse("hours_pay_rule"),
+        {"mentor_pay_rule": "per_pair_month", "mentor_pay_rate": "500"},
+        follow=True,
+    )
+
+    assert "Порядок оплаты сохранён" in response.content.decode()
+    school.refresh_from_db()
+    assert (school.mentor_pay_rule, school.mentor_pay_rate) == ("per_pair_month", Decimal("500.00"))
+    change = LogEntry.objects.get_for_object(school).get(action=LogEntry.Action.UPDATE)
+    assert change.changes_dict["mentor_pay_rule"] == ["", "per_pair_month"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"mentor_pay_rule": "per_hour", "mentor_pay_rate": ""}, "Укажите размер оплаты в рублях"),
+        ({"mentor_pay_rule": "per_hour", "mentor_pay_rate": "-1"}, "не может быть отрицательным"),
+        ({"mentor_pay_rule": "per_hour", "mentor_pay_rate": "сто"}, "Введите размер оплаты числом"),
+        ({"mentor_pay_rule": "weekly", "mentor_pay_rate": "100"}, "Выберите корректный вариант"),
+    ],
+)
+def test_a_wrong_pay_rule_is_refused_and_changes_nothing(director_client, school, data, message):
+    response = director_client.post(reverse("hours_pay_rule"), data)
+
+    assert message in response.content.decode()
+    school.refresh_from_db()
+    assert (school.mentor_pay_rule, school.mentor_pay_rate) == ("", None)
+
+
+def test_clearing_the_pay_rule_clears_the_rate(director_client, school):
+    set_rule(school, MentorPayRule.FIXED, "2000")
+
+    director_client.post(reverse("hours_pay_rule"), {"mentor_pay_rule": "", "mentor_pay_rate": "2000"})
+
+    school.refresh_from_db()
+    assert (school.mentor_pay_rule, school.mentor_pay_rate) == ("", None)
+
+
+@pytest.mark.parametrize("role", [Role.CURATOR, Role.PSYCHOLOGIST, Role.MENTOR])
+def test_only_the_director_sets_the_pay_rule(client_as, school, role):
+    client = client_as(role, school)
+
+    assert (
+        client.post(
+            reverse("hours_pay_rule"), {"mentor_pay_rule": "fixed", "mentor_pay_rate": "1"}
+        ).status_code
+        == 403
+    )
+    school.refresh_from_db()
+    assert school.mentor_pay_rule == ""
+
+
+def test_an_approved_month_keeps_the_rule_it_was_approved_with(director_client, school, director, two_pairs):
+    set_rule(school, MentorPayRule.PER_HOUR, "300")
+    services.hours_month_approve(school=school, month=NOVEMBER, by=director)
+    set_rule(school, MentorPayRule.FIXED, "5000")
+
+    assert xlsx_row(director_client, "Орлова")[7] == 450
+
+
+def test_hours_by_pair_count_each_pairs_held_meetings(school, programme):
+    mentor = mentor_in(school, "Орлова")
+    one, other = pair_of(mentor, programme), pair_of(mentor, programme)
+    held(one, at(5), 45)
+    held(one, at(5, month=10), 30)
+    held(other, at(6), 60, status=Meeting.Status.PLANNED)
+
+    found = hours.hours_by_pair(Pair.objects.filter(school=school), OCTOBER, DECEMBER)
+
+    assert {pair: (f.meetings, f.minutes) for pair, f in found.items()} == {one.pk: (2, 75)}
 
 
 # Pages and access ------------------------------------------------------------------------------------------
@@ -464,6 +540,26 @@ def test_the_mentor_sees_its_own_months_and_nobody_elses(client, make_user, scho
     page = response.content.decode()
     assert "Мои часы наставничества" in page
     assert "Чужова" not in page
+
+
+def test_my_hours_runs_a_fixed_number_of_queries(client, make_user, school, django_assert_num_queries):
+    user = make_user(Role.MENTOR, school)
+    mentor = mentor_in(school, "Орлова", user=user)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+    def add_programme(n: int) -> None:
+        pair = pair_of(mentor, ProgrammeFactory(school=school, title=f"Программа {n}"))
+        held(pair, at(5, month=10 + n % 3))
+        PlanItemFactory(pair=pair, done_on=datetime.date(2026, 10 + n % 3, 5))
+
+    add_programme(0)
+    client.get(reverse("my_hours"))
+    with django_assert_num_queries(12) as few:
+        client.get(reverse("my_hours"))
+    for n in range(1, 5):
+        add_programme(n)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("my_hours")).content.decode().count("Программа ") >= 5
 
 
 @pytest.mark.parametrize("role", [Role.DIRECTOR, Role.CURATOR, Role.TEACHER])
