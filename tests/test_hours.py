@@ -515,6 +515,18 @@ def test_the_hours_page_runs_a_fixed_number_of_queries(
         assert director_client.get(url).content.decode().count("Наставник") >= 6
 
 
+def test_the_directors_home_asks_to_approve_last_months_hours_until_approved(
+    director_client, client_as, school, director, two_pairs
+):
+    reminder = "Часы наставников за ноябрь 2026 г. ждут утверждения"
+
+    assert reminder in director_client.get("/").content.decode()
+    assert reminder not in client_as(Role.CURATOR, school).get("/").content.decode()
+    services.hours_month_approve(school=school, month=NOVEMBER, by=director)
+    director_client.force_login(director, backend="django.contrib.auth.backends.ModelBackend")
+    assert reminder not in director_client.get("/").content.decode()
+
+
 # The mentor's own hours ----------------------------------------------------------------------------------
 
 
