@@ -347,6 +347,7 @@ def hours_month_approve(*, school: Organisation, month: datetime.date, by: User)
     ends = hours.next_month(month)
     if ends > timezone.localdate():
         raise ValidationError(f"Месяц ещё не закончился: часы за {label} можно утвердить с {ends:%d.%m.%Y}.")
+    Organisation.objects.lock(school.pk)
     sheet = hours.school_sheet(school, month)
     try:
         with transaction.atomic():
