@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from mentoring.imports.export import safe_cell
 
@@ -50,54 +51,63 @@ def row_of(line: MentorLine, *, paid: bool) -> list:
     ]
 
 
-def timesheet_xlsx(sheet: HoursSheet, approval: MentorHoursMonth | None) -> bytes:
-    book = Workbook()
-    table = book.active
-    table.title = f"{sheet.month:%m.%Y}"
-    width = len(COLUMNS)
-    table.append([safe_cell(sheet.school)])
-    table.append([safe_cell(sheet.title)])
-    for row in (1, 2):
-        table.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        table.cell(row, 1).font = Font(bold=True, size=12)
-        table.cell(row, 1).alignment = Alignment(wrap_text=True)
-    table.append([])
+def merged_line(table: Worksheet, value: str, *, font: Font | None = None, height: int | None = None) -> None:
+    """A line of text across the table's width."""
+    table.append([safe_cell(value)])
+    row = table.max_row
+    table.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+    table.cell(row, 1).alignment = Alignment(wrap_text=True)
+    if font:
+        table.cell(row, 1).font = font
+    if height:
+        table.row_dimensions[row].height = height
+
+
+def figures_table(table: Worksheet, sheet: HoursSheet) -> None:
+    """The header, a row per mentor and the total, the header repeated on every printed page."""
     table.append([title for title, _ in COLUMNS])
     header = table.max_row
-    for cell in table[header]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    paid = sheet.pay_rule.is_set
     for line in sheet.lines:
-        table.append([safe_cell(value) for value in row_of(line, paid=paid)])
+        table.append([safe_cell(value) for value in row_of(line, paid=sheet.pay_rule.is_set)])
     total = sheet.total
     table.append(["Итого", "", "", total.pairs, total.meetings, total.hours, total.plan_done, total.pay])
-    for row in table.iter_rows(min_row=header + 1, max_row=table.max_row):
+    for row in table.iter_rows(min_row=header, max_row=table.max_row):
         row[5].number_format = HOURS_FORMAT
         row[7].number_format = MONEY_FORMAT
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for cell in table[table.max_row]:
+    for cell in (*table[header], *table[table.max_row]):
         cell.font = Font(bold=True)
-    table.append([])
-    table.append([safe_cell(sheet.pay_rule.words)])
-    table.merge_cells(start_row=table.max_row, start_column=1, end_row=table.max_row, end_column=width)
-    table.cell(table.max_row, 1).alignment = Alignment(wrap_text=True)
-    table.row_dimensions[table.max_row].height = 45
+    table.print_title_rows = f"{header}:{header}"
+    table.freeze_panes = table.cell(header + 1, 1)
+
+
+def approval_line(table: Worksheet, approval: MentorHoursMonth | None) -> None:
     if approval is None:
         table.append([NOT_APPROVED])
-    else:
-        table.append(
-            [
-                "Утверждено директором",
-                safe_cell(str(approval.approved_by or "")),
-                timezone.localtime(approval.approved_at).replace(tzinfo=None),
-            ]
-        )
-        table.cell(table.max_row, 3).number_format = DATE_FORMAT
-    for number, (_, column_width) in enumerate(COLUMNS, start=1):
-        table.column_dimensions[get_column_letter(number)].width = column_width
-    table.freeze_panes = table.cell(header + 1, 1)
+        return
+    when = timezone.localtime(approval.approved_at).replace(tzinfo=None)
+    table.append(["Утверждено директором", safe_cell(str(approval.approved_by or "")), when])
+    table.cell(table.max_row, 3).number_format = DATE_FORMAT
+
+
+def timesheet_xlsx(sheet: HoursSheet, approval: MentorHoursMonth | None) -> bytes:
+    book = Workbook()
+    table = book.active
+    table.title = f"{sheet.month:%m.%Y}"
+    merged_line(table, sheet.school, font=Font(bold=True, size=12), height=32)
+    merged_line(table, sheet.title, font=Font(bold=True, size=12))
+    table.append([])
+    figures_table(table, sheet)
+    table.append([])
+    merged_line(table, sheet.pay_rule.words, height=45)
+    approval_line(table, approval)
+    for number, (_, width) in enumerate(COLUMNS, start=1):
+        table.column_dimensions[get_column_letter(number)].width = width
+    # Printed for signing: landscape, one page wide.
+    table.page_setup.orientation = "landscape"
+    table.page_setup.fitToWidth, table.page_setup.fitToHeight = 1, 0
+    table.sheet_properties.pageSetUpPr.fitToPage = True
     content = BytesIO()
     book.save(content)
     return content.getvalue()
