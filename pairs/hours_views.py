@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mentoring.academic_year import AcademicYear
@@ -51,6 +52,7 @@ def hours_index(request: HttpRequest) -> HttpResponse:
 
 
 @allow(Role.DIRECTOR, Role.CURATOR)
+@never_cache
 def hours_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     school = reading_school(request, HOURS_READERS)
     day = month_or_404(year, month)
@@ -73,6 +75,7 @@ def hours_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @allow(Role.DIRECTOR, Role.CURATOR)
+@never_cache
 def hours_month_xlsx(request: HttpRequest, year: int, month: int) -> HttpResponse:
     school = reading_school(request, HOURS_READERS)
     day = month_or_404(year, month)
@@ -132,6 +135,7 @@ def hours_pay_rule(request: HttpRequest) -> HttpResponse:
 
 
 @allow(Role.MENTOR)
+@never_cache
 def my_hours(request: HttpRequest) -> HttpResponse:
     year = AcademicYear.current()
     rows = hours.own_hours(request.user, year)

@@ -438,6 +438,11 @@ def test_a_month_outside_the_years_that_have_begun_or_malformed_is_a_404(directo
     assert director_client.get(url).status_code == 404
 
 
+def test_the_hours_and_the_timesheet_are_never_cached(director_client):
+    for name in ("hours_month", "hours_month_xlsx"):
+        assert "no-store" in director_client.get(month_url(name, NOVEMBER))["Cache-Control"]
+
+
 def test_the_hours_page_opens_on_the_last_ended_month(director_client):
     assert director_client.get("/hours/").url == "/hours/2026/11/"
 
@@ -552,6 +557,7 @@ def test_the_mentor_sees_its_own_months_and_nobody_elses(client, make_user, scho
     page = response.content.decode()
     assert "Мои часы наставничества" in page
     assert "Чужова" not in page
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_my_hours_runs_a_fixed_number_of_queries(client, make_user, school, django_assert_num_queries):
