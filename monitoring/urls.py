@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("monitoring.respond_views")),  # respond, respond_link
     path("", include("monitoring.answer_views")),  # response_detail, my_answers
     path("", include("monitoring.stage_views")),  # stage1_*, stage2_*
+    path("", include("monitoring.portfolio_views")),  # mentor_portfolio, my_portfolio
 ]

@@ -67,22 +67,25 @@ def as_month(value: datetime.date | datetime.datetime) -> datetime.date:
 # What counts, aggregated in the database -----------------------------------------------------------------
 
 
+def held_meetings(pairs: QuerySet[Pair]) -> QuerySet[Meeting]:
+    """The pairs' meetings that count: held, and not dated in the future."""
+    return Meeting.objects.filter(pair__in=pairs, status=Meeting.Status.HELD, starts_at__lte=timezone.now())
+
+
 def counted_meetings(pairs: QuerySet[Pair], start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
-    """The held meetings of the pairs from `start` to before `end` that have taken place."""
-    until = min(midnight(end), timezone.now())
-    return Meeting.objects.filter(
-        pair__in=pairs, status=Meeting.Status.HELD, starts_at__gte=midnight(start), starts_at__lt=until
-    )
+    """The meetings that count from `start` to before `end`."""
+    return held_meetings(pairs).filter(starts_at__gte=midnight(start), starts_at__lt=midnight(end))
 
 
-def hours_by_pair(pairs: QuerySet[Pair], start: datetime.date, end: datetime.date) -> dict[int, Figures]:
-    """Meetings held and their minutes per pair from `start` to before `end` (the mentor's portfolio)."""
-    rows = (
-        counted_meetings(pairs, start, end)
-        .values("pair")
-        .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
-        .order_by()
-    )
+def hours_by_pair(
+    pairs: QuerySet[Pair], span: tuple[datetime.date, datetime.date] | None = None
+) -> dict[int, Figures]:
+    """Meetings held and their minutes per pair, in one query: from the first to the last day of `span`
+    (both included), or all of them (the mentor's portfolio)."""
+    held = held_meetings(pairs)
+    if span is not None:
+        held = counted_meetings(pairs, span[0], span[1] + datetime.timedelta(days=1))
+    rows = held.values("pair").annotate(n=Count("pk"), minutes=Sum("duration_minutes")).order_by()
     return {row["pair"]: Figures(meetings=row["n"], minutes=row["minutes"]) for row in rows}
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.declension import plural_ru
 from mentoring.models import Membership, Role
-from mentoring.notifications import Kind, Notice, holders, notices_of
+from mentoring.notifications import Kind, Notice, counted_per_school, holders, notices_of
 
 from .health import with_health
 from .models import Health, Meeting, Pair, PlanItem
@@ -24,26 +24,16 @@ PLAN_ITEM_WARNING_DAYS = 3
 @notices_of(Role.DIRECTOR)
 def pairs_to_approve(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
     """One notice per school while pairs wait for the pairs order; a newly proposed pair is a new event."""
-    directors = holders(memberships, Role.DIRECTOR)
-    waiting = (
-        Pair.objects.filter(school__in=list(directors))
-        .awaiting_order()
-        .values("school")
-        .annotate(n=Count("pk"), newest=Max("pk"))
-        .order_by()
+    return counted_per_school(
+        Pair.objects.awaiting_order(),
+        holders(memberships, Role.DIRECTOR),
+        kind=Kind.PAIRS_TO_APPROVE,
+        text=lambda n: (
+            f"{n} {plural_ru(n, 'пара или группа ждёт', 'пары или группы ждут', 'пар и групп ждут')} "
+            "утверждения приказом."
+        ),
+        url=reverse("pair_list"),
     )
-    for row in waiting:
-        n = row["n"]
-        pairs = plural_ru(n, "пара или группа ждёт", "пары или группы ждут", "пар и групп ждут")
-        for user in directors[row["school"]]:
-            yield Notice(
-                user_id=user,
-                kind=Kind.PAIRS_TO_APPROVE,
-                key=f"pairs_to_approve:{row['school']}:{row['newest']}",
-                text=f"{n} {pairs} утверждения приказом.",
-                url=reverse("pair_list"),
-                organisation_id=row["school"],
-            )
 
 
 @notices_of(Role.CURATOR)

@@ -12,22 +12,27 @@ from django.utils import timezone
 
 from mentoring import demo
 from mentoring.academic_year import AcademicYear
+from mentoring.documents import SPECS
 from mentoring.management.commands.build_municipality import Command as BuildMunicipality
 from mentoring.models import (
     Consent,
+    Document,
     Membership,
     MenteeCategory,
     MenteeEntry,
     MentorEntry,
+    Nomination,
     Organisation,
     Person,
     Role,
     User,
 )
+from monitoring.documents import MENTOR_PORTFOLIO, portfolio_context
 from monitoring.models import Answer, Invitation, Question, Response, Survey
 from monitoring.responses import my_open_surveys
 from pairs import rules
 from pairs.demo import BENCH_PAIRS, school_day_from
+from pairs.documents import BEST_MENTOR, CERTIFICATE
 from pairs.hours import HoursSheet, previous_month
 from pairs.models import (
     Meeting,
@@ -185,8 +190,9 @@ def test_the_reference_data_is_in_the_database_after_migrate(db):
 def test_each_app_contributes_its_part_of_the_demo_after_the_parts_it_builds_on():
     names = [part.name for part in demo.demo_parts()]
 
-    assert sorted(names) == ["hours", "pairs", "roadmaps", "surveys"]
+    assert sorted(names) == ["hours", "mentor_awards", "pairs", "roadmaps", "surveys"]
     assert names.index("pairs") < names.index("surveys")
+    assert names.index("pairs") < names.index("mentor_awards")
     assert names.index("pairs") < names.index("hours")
 
 
@@ -280,6 +286,17 @@ def test_the_demo_mentor_works_with_the_demo_mentee_in_a_teacher_pupil_pair(demo
         pair
     )
     assert 2 <= Pair.objects.filter(mentor__person=mentor).current().count() <= mentor.mentor_entry.capacity
+
+
+def test_the_demo_mentors_portfolio_has_its_pairs_hours_and_awards(first_school):
+    entry = MentorEntry.objects.get(person__user__username="mentor")
+    document = Document(school=first_school, kind=MENTOR_PORTFOLIO, params={"mentor": entry.pk, "year": None})
+
+    context = portfolio_context(document)
+
+    assert len(context["records"]) >= 2 and context["totals"].hours.minutes > 0
+    awards = {award.name for award in context["awards"]}
+    assert {SPECS[CERTIFICATE].label, SPECS[BEST_MENTOR].label} <= awards
 
 
 def test_the_first_school_runs_two_programmes_from_the_seeds_and_has_a_third_approved(first_school):
@@ -535,6 +552,45 @@ def test_the_demo_mentor_and_mentee_have_an_open_feedback_survey_waiting(first_s
         assert not Response.objects.filter(invitation=waiting[0]).exists()
         others = waiting[0].survey.invitations.exclude(person__user=user)
         assert others.filter(response__submitted_at__isnull=False).exists()
+
+
+def test_the_demo_teacher_leads_the_demo_mentees_class_and_has_nominated_two_pupils(first_school, client):
+    teacher = Person.objects.get(user__username="teacher")
+    mentee = Person.objects.get(user__username="mentee")
+    assert (teacher.homeroom_grade, teacher.homeroom_letter) == (mentee.grade, mentee.class_letter)
+    nominations = Nomination.objects.filter(nominated_by=teacher.user)
+    accepted = nominations.get(status=Nomination.Status.ACCEPTED)
+    assert accepted.person == mentee and accepted.categories.exists()
+    assert accepted.created_at < accepted.decided_at <= timezone.now()
+    pending = nominations.get(status=Nomination.Status.PENDING)
+    assert (pending.person.grade, pending.person.class_letter) == (mentee.grade, mentee.class_letter)
+    assert not MenteeEntry.objects.filter(person=pending.person).exists()
+
+    client.force_login(teacher.user, backend="django.contrib.auth.backends.ModelBackend")
+    rows = {pupil: state.label for pupil, state, _ in client.get("/class/").context["rows"]}
+    assert rows[mentee] == "В паре"
+    assert rows[pending.person] == "Представление ждёт решения куратора"
+
+
+def test_the_demo_teacher_has_a_questionnaire_waiting(first_school):
+    teacher = User.objects.get(username="teacher")
+
+    waiting = my_open_surveys(teacher).waiting
+
+    assert len(waiting) == 1
+    assert waiting[0].survey.questionnaire.code == "stage-1"
+    assert Person.objects.get(user=teacher).active_consent() is not None
+
+
+def test_every_class_of_the_first_school_has_a_class_teacher(first_school):
+    pupils = Person.objects.filter(school=first_school, kind=Person.Kind.PUPIL)
+    classes = set(pupils.values_list("grade", "class_letter"))
+    led = set(
+        Person.objects.filter(school=first_school, homeroom_grade__isnull=False).values_list(
+            "homeroom_grade", "homeroom_letter"
+        )
+    )
+    assert led <= classes and len(led) == len(classes)
 
 
 def test_the_first_school_has_a_survey_of_pupils_answering_by_personal_links(first_school):

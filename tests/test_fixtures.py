@@ -36,6 +36,7 @@ FILES = {
     "roadmap_media_plan": "этапы",
     "roadmap_municipal": "этапы",
     "awards": "награды",
+    "nomination_reasons": "причины",
 }
 
 

@@ -415,9 +415,15 @@ def test_hours_by_pair_count_each_pairs_held_meetings(school, programme):
     held(one, at(5, month=10), 30)
     held(other, at(6), 60, status=Meeting.Status.PLANNED)
 
-    found = hours.hours_by_pair(Pair.objects.filter(school=school), OCTOBER, DECEMBER)
+    found = hours.hours_by_pair(Pair.objects.filter(school=school), (OCTOBER, datetime.date(2026, 11, 30)))
 
     assert {pair: (f.meetings, f.minutes) for pair, f in found.items()} == {one.pk: (2, 75)}
+    everything = hours.hours_by_pair(Pair.objects.filter(school=school))
+    assert {pair: (f.meetings, f.minutes) for pair, f in everything.items()} == {one.pk: (2, 75)}
+    november = hours.hours_by_pair(
+        Pair.objects.filter(school=school), (NOVEMBER, datetime.date(2026, 11, 30))
+    )
+    assert {pair: f.minutes for pair, f in november.items()} == {one.pk: 45}
 
 
 # Pages and access ------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ MODEL_OF = {
     "consent": "consent",
     "mentor": "mentor",
     "mentee": "mentee",
+    "nomination": "nomination",
     "programme": "programme",
     "matching": "programme",
     "preference": "programme",
@@ -28,6 +29,7 @@ MODEL_OF = {
     "indicator": "indicator",
     "document": "document",
     "membership": "membership",
+    "year_closing": "year_closing",
 }
 
 
