@@ -50,11 +50,6 @@ class OrganisationQuerySet(models.QuerySet):
     def schools(self) -> OrganisationQuerySet:
         return self.filter(kind=Organisation.Kind.SCHOOL)
 
-    def lock(self, pk: int) -> None:
-        """Holds the organisation's row until the transaction ends: writes that must not interleave in one
-        school queue on it (on PostgreSQL; SQLite takes its write lock when the transaction begins)."""
-        self.select_for_update().only("pk").get(pk=pk)
-
     def readable_by(self, user, roles=BASE_READERS) -> OrganisationQuerySet:
         """Schools where the user holds one of the roles, and every school of a department it coordinates."""
         if not user.is_authenticated:

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from mentoring.models import MenteeEntry, Organisation, User
+from mentoring.models import MenteeEntry, User
 
 from . import hours
 from .models import CalendarFeed, Meeting, Pair, PairMentee, PlanItem, new_feed_token
@@ -85,9 +85,6 @@ def meeting_problems(
 
 
 def lock_pair(pair: Pair) -> Pair:
-    # The school first: approving a month of the mentors' hours locks it too, so that no held meeting is
-    # written into a month while its figures are being approved.
-    Organisation.objects.lock(pair.school_id)
     return Pair.objects.select_for_update(of=("self",)).select_related("programme").get(pk=pair.pk)
 
 

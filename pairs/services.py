@@ -347,7 +347,9 @@ def hours_month_approve(*, school: Organisation, month: datetime.date, by: User)
     ends = hours.next_month(month)
     if ends > timezone.localdate():
         raise ValidationError(f"Месяц ещё не закончился: часы за {label} можно утвердить с {ends:%d.%m.%Y}.")
-    Organisation.objects.lock(school.pk)
+    # A meeting is written under its pair's lock: with every pair of the school locked, no held meeting
+    # slips into the month while its figures are taken.
+    list(Pair.objects.select_for_update().filter(school=school).order_by("pk").values_list("pk"))
     sheet = hours.school_sheet(school, month)
     try:
         with transaction.atomic():

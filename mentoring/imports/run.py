@@ -223,8 +223,9 @@ def import_confirm(*, school: Organisation, target: str | Target, path: str, use
         return ImportReport(target=target.key, file_errors=[str(error)])
     try:
         with _audit_actor(user), transaction.atomic():
-            # One import per school at a time: a second one waits, then sees the first one's people.
-            Organisation.objects.lock(school.pk)
+            # One import per school at a time: a second one waits, then sees the first one's people
+            # (on PostgreSQL; SQLite takes its write lock when the transaction begins).
+            Organisation.objects.select_for_update().only("pk").get(pk=school.pk)
             report = _run(school, target, sheet, dry_run=False)
             if not report.ok:
                 transaction.set_rollback(True)
