@@ -31,7 +31,10 @@ class MentoringConfig(AppConfig):
         auditlog.register(models.RoleInvitation)
         auditlog.register(models.MailOptOut)
         auditlog.register(models.YearClosing, include_fields=["start_year", "closed_at", "reverted_at"])
-        auditlog.register(models.Organisation, include_fields=["public_slug", "public_contacts"])
+        auditlog.register(
+            models.Organisation,
+            include_fields=["public_slug", "public_contacts", "mentor_pay_rule", "mentor_pay_rate"],
+        )
         auditlog.register(
             models.Document,
             include_fields=["status", "number", "version", "title", "published_at", "published_by"],

@@ -36,6 +36,8 @@ NAVIGATION = [
     (NavItem("Анкетирования", "survey_list", "surveys"), BASE_READERS),
     (NavItem("Мониторинг", "stage1_school", "monitoring"), BASE_READERS),
     (NavItem("Дорожные карты", "roadmap_list", "roadmaps"), BASE_VIEWERS),
+    (NavItem("Часы наставников", "hours_index", "hours"), {Role.DIRECTOR, Role.CURATOR}),
+    (NavItem("Мои часы наставничества", "my_hours", "my_hours"), {Role.MENTOR}),
     (NavItem("Мои ответы", "my_answers", "answers"), {Role.MENTOR, Role.MENTEE, Role.TEACHER}),
     (NavItem("Завершение учебного года", "year_closing", "school_year"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Сотрудники и доступ", "staff", "staff"), {Role.DIRECTOR, Role.CURATOR}),

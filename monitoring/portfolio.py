@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mentoring.academic_year import AcademicYear
@@ -25,6 +25,7 @@ from pairs.documents import (
     ORDER_ENCOURAGEMENT,
     PARENTS_LETTER,
 )
+from pairs.hours import hours_by_pair
 from pairs.models import Meeting, Pair, PairStatusChange, PlanItem
 from programs.models import Programme
 
@@ -49,14 +50,10 @@ class MeetingHours:
 
 
 def held_meeting_hours(pairs: QuerySet[Pair], span: tuple[datetime.date, datetime.date] | None) -> dict:
-    """Held meetings and the sum of their durations per pair, in one query. A group's meeting is one row of
-    its pair, so it counts once however many mentees came; a meeting marked held but dated in the future has
-    not been held yet and does not count."""
-    held = Meeting.objects.filter(pair__in=pairs, status=Meeting.Status.HELD, starts_at__lte=timezone.now())
-    if span is not None:
-        held = held.filter(starts_at__date__range=span)
-    rows = held.values("pair").annotate(held=Count("pk"), minutes=Sum("duration_minutes")).order_by()
-    return {row["pair"]: MeetingHours(row["held"], row["minutes"] or 0) for row in rows}
+    """Held meetings and the sum of their durations per pair, counted as the mentors' hours count them
+    (pairs/hours.py): a group's meeting once, a meeting dated in the future not at all."""
+    found = hours_by_pair(pairs, span)
+    return {pair: MeetingHours(counted.meetings, counted.minutes) for pair, counted in found.items()}
 
 
 @dataclass(frozen=True)

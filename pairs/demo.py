@@ -847,3 +847,5 @@ def build_pairs(built: BuiltDepartment, seed: int) -> Counts:
 
 
 register(DemoPart("pairs", build_pairs))
+
+from . import hours_demo  # noqa: E402, F401  the hours' part registers itself after this one

@@ -33,8 +33,10 @@ from monitoring.responses import my_open_surveys
 from pairs import rules
 from pairs.demo import BENCH_PAIRS, school_day_from
 from pairs.documents import BEST_MENTOR, CERTIFICATE
+from pairs.hours import HoursSheet, previous_month
 from pairs.models import (
     Meeting,
+    MentorHoursMonth,
     Pair,
     PairMentee,
     PairStatusChange,
@@ -188,9 +190,10 @@ def test_the_reference_data_is_in_the_database_after_migrate(db):
 def test_each_app_contributes_its_part_of_the_demo_after_the_parts_it_builds_on():
     names = [part.name for part in demo.demo_parts()]
 
-    assert sorted(names) == ["mentor_awards", "pairs", "roadmaps", "surveys"]
+    assert sorted(names) == ["hours", "mentor_awards", "pairs", "roadmaps", "surveys"]
     assert names.index("pairs") < names.index("surveys")
     assert names.index("pairs") < names.index("mentor_awards")
+    assert names.index("pairs") < names.index("hours")
 
 
 def test_the_demo_has_schools_with_pupils_and_teachers(demo_department):
@@ -395,6 +398,14 @@ def test_active_pairs_meet_in_seed_002s_sequence_with_one_or_two_meetings_ahead(
     for pair in Pair.objects.filter(school=first_school, status=S.COMPLETED):
         assert pair.meetings.order_by("starts_at").last().kind == Meeting.Kind.FINAL
     assert not Meeting.objects.filter(pair__status=S.PROPOSED).exists()
+
+
+def test_the_demo_school_pays_per_hour_and_its_director_approved_last_month(first_school):
+    assert (first_school.mentor_pay_rule, first_school.mentor_pay_rate) == ("per_hour", Decimal("300.00"))
+    approval = MentorHoursMonth.objects.get(school=first_school)
+    assert approval.month == previous_month(timezone.localdate())
+    assert approval.approved_by.username == "director"
+    assert all(line.pay is not None for line in HoursSheet.from_json(approval.figures).lines if line.employee)
 
 
 def test_every_demo_pair_keeps_the_rules(demo_department):

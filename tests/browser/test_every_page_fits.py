@@ -66,6 +66,7 @@ NOT_PAGES = {
     "document_file",
     "document_public_file",
     "import_sample",
+    "hours_month_xlsx",
     "import_preview",
     "import_confirm",
     "password_reset_confirm",
@@ -177,6 +178,7 @@ def arguments_of(pattern: URLPattern, objects: dict) -> list[dict]:
         "question_pk": lambda: objects["question"].pk,
         "school_pk": lambda: objects["school"].pk,
         "year": lambda: AcademicYear.current().start.year,
+        "month": lambda: AcademicYear.current().start.month,  # with `year`: the year's first month
         "slug": lambda: objects["school"].public_slug,
         "token": lambda: (
             invitation_token(objects["role_invitation"])
