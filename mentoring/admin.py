@@ -3,7 +3,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Consent, Membership, MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person, User
+from .models import (
+    Consent,
+    Membership,
+    MenteeCategory,
+    MenteeEntry,
+    MentorEntry,
+    Nomination,
+    Organisation,
+    Person,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -90,3 +100,13 @@ class MenteeEntryAdmin(admin.ModelAdmin):
     search_fields = ["person__last_name", "person__first_name"]
     list_select_related = ["person", "school"]
     autocomplete_fields = ["person", "school"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = ["person", "reason", "status", "nominated_by", "created_at", "school"]
+    list_filter = ["status", "reason", "school"]
+    search_fields = ["person__last_name", "person__first_name"]
+    list_select_related = ["person", "nominated_by", "school"]
+    autocomplete_fields = ["person", "school"]
+    raw_id_fields = ["nominated_by", "decided_by"]

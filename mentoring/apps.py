@@ -25,10 +25,12 @@ class MentoringConfig(AppConfig):
             exclude_fields=["created_at", "updated_at"],
             m2m_fields={"forms", "categories"},
         )
+        auditlog.register(models.Nomination, m2m_fields={"categories"})
         auditlog.register(models.Membership)
         auditlog.register(models.LoginCode, exclude_fields=["code_hash"])
         auditlog.register(models.RoleInvitation)
         auditlog.register(models.MailOptOut)
+        auditlog.register(models.YearClosing, include_fields=["start_year", "closed_at", "reverted_at"])
         auditlog.register(
             models.Organisation,
             include_fields=[
@@ -57,7 +59,7 @@ class MentoringConfig(AppConfig):
         # Each app describes its documents in its documents.py, and adds its parts of the pages that
         # gather several apps (the home page) in its parts.py.
         autodiscover_modules("documents")
-        from . import login_slips  # noqa: F401  the core's own kind of document
+        from . import login_slips, year_summary  # noqa: F401  the core's own kinds of document
 
         autodiscover_modules("parts")
         # ...and what its objects wait for from people (mentoring/notifications.py) in its notices.py.

@@ -25,6 +25,8 @@ NAVIGATION = [
     (NavItem("Участники", "person_list", "people"), BASE_VIEWERS),
     (NavItem("База наставников", "mentor_list", "mentors"), BASE_VIEWERS),
     (NavItem("База наставляемых", "mentee_list", "mentees"), BASE_VIEWERS),
+    (NavItem("Представления педагогов", "nomination_list", "nominations"), BASE_WRITERS),
+    (NavItem("Мой класс", "my_class", "my_class"), {Role.TEACHER}),
     (NavItem("Импорт списков", "import_upload", "import"), BASE_WRITERS),
     (NavItem("Программы наставничества", "programme_list", "programmes"), BASE_VIEWERS),
     (NavItem("Пары и группы", "pair_list", "pairs"), BASE_VIEWERS | {Role.MENTOR, Role.MENTEE}),
@@ -34,11 +36,15 @@ NAVIGATION = [
     (NavItem("Анкетирования", "survey_list", "surveys"), BASE_READERS),
     (NavItem("Мониторинг", "stage1_school", "monitoring"), BASE_READERS),
     (NavItem("Дорожные карты", "roadmap_list", "roadmaps"), BASE_VIEWERS),
+    (NavItem("Часы наставников", "hours_index", "hours"), {Role.DIRECTOR, Role.CURATOR}),
+    (NavItem("Мои часы наставничества", "my_hours", "my_hours"), {Role.MENTOR}),
     (NavItem("Мои ответы", "my_answers", "answers"), {Role.MENTOR, Role.MENTEE, Role.TEACHER}),
+    (NavItem("Завершение учебного года", "year_closing", "school_year"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Сотрудники и доступ", "staff", "staff"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Наставники из числа педагогов", "mentor_terms", "mentor_terms"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR}),
     (NavItem("Мои документы", "my_documents", "my_documents"), {Role.MENTOR, Role.MENTEE}),
+    (NavItem("Моё портфолио", "my_portfolio", "my_portfolio"), {Role.MENTOR}),
 ]
 
 

@@ -40,6 +40,7 @@ from .models import (
     MenteeCategory,
     MenteeEntry,
     MentorEntry,
+    Nomination,
     Organisation,
     Person,
     Role,
@@ -640,9 +641,6 @@ class _Generator:
         school = built.school
         pupils = self.pupils(school, pupil_count)
         teachers = self.teachers(school, teacher_count)
-        Person.objects.bulk_create(
-            [p.person for p in pupils] + [t.person for t in teachers], batch_size=BATCH_SIZE
-        )
 
         pupil_mentors = [p for p in pupils if p.person.grade >= 8 and self.rng.random() < PUPIL_MENTOR_SHARE]
         pupil_mentees = [
@@ -663,6 +661,10 @@ class _Generator:
         built.teacher = next(
             (t.person for t in regular if t not in teacher_mentors and t not in teacher_mentees), None
         )
+        homerooms(pupils, regular, built.teacher, built.mentee)
+        Person.objects.bulk_create(
+            [p.person for p in pupils] + [t.person for t in teachers], batch_size=BATCH_SIZE
+        )
 
         mentor_rows = [self.mentor_entry(t.person, showcase=i == 0) for i, t in enumerate(teacher_mentors)]
         mentor_rows += [self.mentor_entry(p.person) for p in pupil_mentors]
@@ -681,7 +683,27 @@ class _Generator:
         ]
         consents += [self.own_consent(t.person, i == 0) for i, t in enumerate(teacher_mentors)]
         consents += [self.own_consent(t.person, False) for t in teacher_mentees]
+        if built.teacher is not None:  # the demo's teacher answers questionnaires, as a class teacher
+            consents.append(
+                Consent(
+                    school=school, person=built.teacher, given_by=Consent.GivenBy.SELF, date=self.year_start
+                )
+            )
         Consent.objects.bulk_create([c for c in consents if c is not None], batch_size=BATCH_SIZE)
+
+
+def homerooms(
+    pupils: list[_Pupil], regular: list[_Teacher], teacher: Person | None, mentee: Person | None
+) -> None:
+    """Every class gets a class teacher (классный руководитель) of the regular teachers, as many as there
+    are; the demo's teacher leads the class of the demo's mentee."""
+    classes = sorted({(p.person.grade, p.person.class_letter) for p in pupils})
+    if teacher is not None and mentee is not None:
+        classes.remove((mentee.grade, mentee.class_letter))
+        teacher.homeroom_grade, teacher.homeroom_letter = mentee.grade, mentee.class_letter
+    others = [t.person for t in regular if t.person is not teacher]
+    for person, (grade, letter) in zip(others, classes, strict=False):
+        person.homeroom_grade, person.homeroom_letter = grade, letter
 
 
 def link(m2m, rows: list[tuple[models.Model, list[models.Model]]]) -> None:
@@ -821,8 +843,64 @@ def load_demo(seed: int = DEMO_SEED) -> BuiltDepartment:
         first.curator_user, first.director_user = by_name["curator"], by_name["director"]
         second.curator_user = by_name["curator2"]
         built.showcase = first
+        demo_nominations(first, teacher=by_name["teacher"], curator=by_name["curator"])
         build_parts(built, seed)
     return built
+
+
+# The reason a class teacher gives for a pupil of each category of the demo's mentee.
+REASON_OF_CATEGORY = {"low_results": "low_results", "high_ability": "gifted", "behaviour": "behaviour"}
+PENDING_COMMENT = (
+    "Во второй четверти снизилась успеваемость по математике и русскому языку, не выполняет домашние "
+    "задания. Родители готовы дать согласие на участие в программе наставничества."
+)
+
+
+def demo_nominations(built: BuiltSchool, *, teacher: User, curator: User) -> None:
+    """The demo's teacher leads the class of the demo's mentee: it put the mentee forward, and the curator
+    accepted; another pupil of the class, in neither base, waits for the curator's decision."""
+    mentee = built.mentee
+    if mentee is None or built.teacher is None:
+        return
+    with disable_auditlog():
+        nominations_create(built.school, mentee, teacher=teacher, curator=curator)
+
+
+def nominations_create(school: Organisation, mentee: Person, *, teacher: User, curator: User) -> None:
+    entry = MenteeEntry.objects.get(person=mentee)
+    categories = list(entry.categories.all())
+    first = categories[0].code if categories else ""
+    nominated_on = entry.included_on - days(3)
+    accepted = Nomination.objects.create(
+        school=school,
+        person=mentee,
+        reason=REASON_OF_CATEGORY.get(first, "low_motivation"),
+        comment=entry.request,
+        nominated_by=teacher,
+        status=Nomination.Status.ACCEPTED,
+        decided_by=curator,
+        decided_at=moment_on(entry.included_on, 12),
+    )
+    accepted.categories.set(categories)
+    MenteeEntry.objects.filter(pk=entry.pk).update(reported_by=MenteeEntry.ReportedBy.CLASS_TEACHER)
+    classmate = (
+        Person.objects.filter(school=school, grade=mentee.grade, class_letter=mentee.class_letter)
+        .filter(kind=Person.Kind.PUPIL, mentor_entry__isnull=True, mentee_entry__isnull=True)
+        .order_by("last_name", "pk")
+        .first()
+    )
+    Nomination.objects.filter(pk=accepted.pk).update(created_at=moment_on(nominated_on, 15))
+    if classmate is None:
+        return
+    pending = Nomination.objects.create(
+        school=school,
+        person=classmate,
+        reason="low_motivation",
+        comment=PENDING_COMMENT,
+        nominated_by=teacher,
+    )
+    pending.categories.set(MenteeCategory.objects.filter(code="low_results"))
+    Nomination.objects.filter(pk=pending.pk).update(created_at=timezone.now() - days(2))
 
 
 def build_municipality(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from programs.models import MentoringForm
 
-from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Person, parse_school_class
+from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Nomination, Person, parse_school_class
 from .services import CONSENT_IN_FORCE_MESSAGE
 
 SCAN_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
@@ -58,12 +58,28 @@ def not_in_future(value, message: str):
     return value
 
 
+def cleaned_school_class(value: str) -> tuple[int, str] | None:
+    value = value.strip()
+    if not value:
+        return None
+    if re.search(r"[A-Za-z]", value):
+        raise ValidationError("Буква класса пишется кириллицей, например 7 «Б».")
+    return parse_school_class(value)
+
+
 class PersonForm(forms.ModelForm):
     school_class = forms.CharField(
         label="Класс",
         required=False,
         max_length=10,
         help_text="Для обучающихся: номер и буква, например 7 «Б» или 7Б.",
+    )
+    homeroom_class = forms.CharField(
+        label="Классное руководство",
+        required=False,
+        max_length=10,
+        help_text="Класс, которым руководит педагог, например 7 «Б»: он видит учеников класса и может "
+        "представить их в базу наставляемых.",
     )
 
     class Meta:
@@ -90,12 +106,13 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("school_class", self.instance.school_class)
+            self.initial.setdefault("homeroom_class", self.instance.homeroom_class)
         self.fields["experience_years"].max_value = 70
         self.fields["experience_years"].widget.attrs["max"] = 70
         self.helper = fieldless_helper(
             Fieldset("Участник", "last_name", "first_name", "patronymic", "birth_date", "kind"),
             Fieldset("Обучающийся", "school_class"),
-            Fieldset("Педагог или сотрудник", *self.TEACHER_FIELDS),
+            Fieldset("Педагог или сотрудник", *self.TEACHER_FIELDS, "homeroom_class"),
             Fieldset("Студент или представитель работодателя", "organisation_name"),
             Fieldset("Контакты", "phone", "email"),
         )
@@ -104,12 +121,10 @@ class PersonForm(forms.ModelForm):
         return not_in_future(self.cleaned_data["birth_date"], "Дата рождения не может быть в будущем.")
 
     def clean_school_class(self) -> tuple[int, str] | None:
-        value = self.cleaned_data["school_class"].strip()
-        if not value:
-            return None
-        if re.search(r"[A-Za-z]", value):
-            raise ValidationError("Буква класса пишется кириллицей, например 7 «Б».")
-        return parse_school_class(value)
+        return cleaned_school_class(self.cleaned_data["school_class"])
+
+    def clean_homeroom_class(self) -> tuple[int, str] | None:
+        return cleaned_school_class(self.cleaned_data["homeroom_class"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -123,12 +138,20 @@ class PersonForm(forms.ModelForm):
         else:
             school_class = None
         self.instance.grade, self.instance.class_letter = school_class or (None, "")
+        # Only a teacher leads a class.
+        homeroom = cleaned.get("homeroom_class") if cleaned.get("kind") == Person.Kind.TEACHER else None
+        self.instance.homeroom_grade, self.instance.homeroom_letter = homeroom or (None, "")
         return cleaned
 
     def person_data(self) -> dict[str, Any]:
         """The values of a new person, for services.person_create and the base entry services."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        return data | {"grade": self.instance.grade, "class_letter": self.instance.class_letter}
+        return data | {
+            "grade": self.instance.grade,
+            "class_letter": self.instance.class_letter,
+            "homeroom_grade": self.instance.homeroom_grade,
+            "homeroom_letter": self.instance.homeroom_letter,
+        }
 
 
 class BaseEntryForm(forms.ModelForm):
@@ -277,6 +300,43 @@ class ConsentRevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Например: заявление матери от 05.10.2026.",
         error_messages={"required": "Укажите основание отзыва согласия."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fieldless_helper()
+
+
+# The categories of the mentee base that are about teachers, not pupils (seed 003).
+TEACHER_CATEGORIES = ("young_teacher", "low_results_teacher")
+
+
+class NominationForm(forms.ModelForm):
+    class Meta:
+        model = Nomination
+        fields = ["categories", "reason", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "categories": {"required": "Отметьте хотя бы одну категорию."},
+            "reason": {"required": "Выберите причину."},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        categories = self.fields["categories"]
+        categories.queryset = MenteeCategory.objects.exclude(code__in=TEACHER_CATEGORIES)
+        categories.widget = forms.CheckboxSelectMultiple(choices=categories.choices)
+        categories.help_text = "Категории наставляемых из целевой модели наставничества."
+        self.helper = fieldless_helper(*self.Meta.fields)
+
+
+class NominationDeclineForm(forms.Form):
+    decline_reason = forms.CharField(
+        label="Причина отказа",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Её увидит педагог, представивший ученика.",
+        error_messages={"required": "Укажите причину отказа: педагог увидит её."},
     )
 
     def __init__(self, *args, **kwargs) -> None:

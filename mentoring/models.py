@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from .reference import nomination_reasons
+
 if TYPE_CHECKING:
     from .documents import DocumentSpec
 
@@ -370,6 +372,8 @@ class Person(models.Model):
         related_name="person",
     )
     archived_at = models.DateTimeField("в архиве с", null=True, blank=True)
+    # The day a pupil left the school with the end of its year: the retention period counts from it.
+    left_school_on = models.DateField("дата выбытия из школы", null=True, blank=True)
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
 
@@ -600,6 +604,83 @@ class MenteeEntry(BaseEntry):
         verbose_name = "запись базы наставляемых"
         verbose_name_plural = "база наставляемых"
         indexes = [models.Index(fields=["school", "status"])]
+
+
+class NominationQuerySet(SchoolOwnedQuerySet):
+    def pending(self) -> NominationQuerySet:
+        return self.filter(status=Nomination.Status.PENDING)
+
+
+class Nomination(models.Model):
+    """A class teacher puts a pupil of its class forward for the mentee base (представление ученика в базу
+    наставляемых); the curator accepts it, and the pupil enters the base, or declines it with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Ждёт решения куратора"
+        ACCEPTED = "accepted", "Принято: ученик в базе наставляемых"
+        DECLINED = "declined", "Отклонено"
+
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name="ученик", on_delete=models.CASCADE, related_name="nominations"
+    )
+    categories = models.ManyToManyField(MenteeCategory, verbose_name="категории", related_name="+")
+    reason = models.CharField("причина", max_length=30, choices=nomination_reasons)
+    comment = models.TextField(
+        "комментарий", blank=True, help_text="Что вы замечаете и с чем ученику нужна помощь наставника."
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="представил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("представлен", auto_now_add=True)
+    status = models.CharField("решение", max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="решение принял",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("решение принято", null=True, blank=True)
+    decline_reason = models.TextField("причина отказа", blank=True)
+
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "представление ученика в базу наставляемых"
+        verbose_name_plural = "представления учеников в базу наставляемых"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["school", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="pending"),
+                name="one_pending_nomination_per_pupil",
+                violation_error_message="Ученик уже представлен и ждёт решения куратора.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="declined_nomination_has_reason",
+                violation_error_message="Укажите причину отказа: педагог увидит её.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="nomination_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Представление: {self.person}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 def document_upload_to(document: Document, filename: str) -> str:
@@ -878,6 +959,8 @@ class Notification(models.Model):
         QUESTIONNAIRE_WAITING = "questionnaire_waiting", "Ждёт анкета"
         SCHOOL_OVERDUE = "school_overdue", "Школа просрочила мероприятия"
         SCHOOL_NO_STAGE_2 = "school_no_stage_2", "Нет данных этапа 2 мониторинга"
+        NOMINATIONS_WAITING = "nominations_waiting", "Новые представления педагогов"
+        NOMINATION_DECIDED = "nomination_decided", "Решение по представлению ученика"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     organisation = models.ForeignKey(
@@ -915,3 +998,51 @@ class MailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"
+
+
+class YearClosing(models.Model):
+    """The end of a school's academic year (mentoring/school_year.py): what it changed, so that it can be
+    undone until the school changes anything in the new year, and the year's summary."""
+
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
+    start_year = models.PositiveSmallIntegerField("учебный год (начало)")
+    closed_at = models.DateTimeField("завершён")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="завершил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    changes = models.JSONField("что изменено", default=dict)
+    summary = models.JSONField("итоги года", default=dict)
+    reverted_at = models.DateTimeField("отменено", null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="отменил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SchoolOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "завершение учебного года"
+        verbose_name_plural = "завершения учебного года"
+        ordering = ["-start_year", "-closed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "start_year"],
+                condition=Q(reverted_at__isnull=True),
+                name="one_closing_per_school_and_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Завершение {self.start_year}/{self.start_year + 1} учебного года"
+
+    @property
+    def is_reverted(self) -> bool:
+        return self.reverted_at is not None

@@ -1,4 +1,5 @@
-"""Documents the user asked for, rendered and ready to sign or print."""
+"""Documents the user asked for, rendered and ready to sign or print; class teachers' nominations waiting for
+the curator, and the curator's decision for the teacher."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from .models import Document, Membership, Role
-from .notifications import Kind, Notice, notices_of
+from .models import Document, Membership, Nomination, Role
+from .notifications import Kind, Notice, counted_per_school, holders, notices_of
 
 READY_WITHIN_DAYS = 3
+DECIDED_WITHIN_DAYS = 14
 
 
 @notices_of(Role.DIRECTOR)
@@ -31,4 +33,40 @@ def documents_ready(memberships: QuerySet[Membership], today: datetime.date) -> 
             text=f"Документ сформирован: {document}.",
             url=reverse("document_detail", args=[document.pk]),
             organisation_id=document.school_id,
+        )
+
+
+@notices_of(Role.CURATOR)
+def nominations_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """One notice per school while nominations wait; a new nomination is a new event."""
+    return counted_per_school(
+        Nomination.objects.pending(),
+        holders(memberships, Role.CURATOR),
+        kind=Kind.NOMINATIONS_WAITING,
+        text=lambda n: f"Новые представления педагогов: {n}.",
+        url=reverse("nomination_list"),
+    )
+
+
+@notices_of(Role.TEACHER)
+def nominations_decided(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """The curator's decisions of the last days on the teacher's own nominations."""
+    teachers = memberships.filter(role=Role.TEACHER)
+    decided = Nomination.objects.filter(
+        nominated_by__in=teachers.values("user"),
+        school__in=teachers.values("organisation"),
+        decided_at__date__gte=today - datetime.timedelta(days=DECIDED_WITHIN_DAYS),
+    ).select_related("person")
+    for nomination in decided:
+        if nomination.status == Nomination.Status.ACCEPTED:
+            text = f"Представление принято: {nomination.person} — в базе наставляемых."
+        else:
+            text = f"Представление отклонено: {nomination.person}. Причина: {nomination.decline_reason}"
+        yield Notice(
+            user_id=nomination.nominated_by_id,
+            kind=Kind.NOMINATION_DECIDED,
+            key=f"nomination_decided:{nomination.pk}",
+            text=text,
+            url=reverse("my_class"),
+            organisation_id=nomination.school_id,
         )

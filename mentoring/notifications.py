@@ -21,7 +21,7 @@ from itertools import groupby, islice
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +45,8 @@ KIND_ROLES: dict[str, frozenset[str]] = {
     Kind.QUESTIONNAIRE_WAITING: frozenset(Role.values),
     Kind.SCHOOL_OVERDUE: frozenset({Role.COORDINATOR}),
     Kind.SCHOOL_NO_STAGE_2: frozenset({Role.COORDINATOR}),
+    Kind.NOMINATIONS_WAITING: frozenset({Role.CURATOR}),
+    Kind.NOMINATION_DECIDED: frozenset({Role.TEACHER}),
 }
 
 
@@ -92,6 +94,26 @@ def holders(memberships: QuerySet[Membership], role: str) -> dict[int, list[int]
     for organisation, user in memberships.filter(role=role).values_list("organisation", "user").distinct():
         found[organisation].append(user)
     return found
+
+
+def counted_per_school(
+    rows: QuerySet, recipients: dict[int, list[int]], *, kind: str, text: Callable[[int], str], url: str
+) -> Iterator[Notice]:
+    """One notice per school and recipient while the school has rows waiting, saying how many; the newest
+    row names the event, so a new row is a new notice."""
+    waiting = (
+        rows.filter(school__in=list(recipients)).values("school").annotate(n=Count("pk"), newest=Max("pk"))
+    )
+    for row in waiting.order_by():
+        for user in recipients[row["school"]]:
+            yield Notice(
+                user_id=user,
+                kind=kind,
+                key=f"{kind}:{row['school']}:{row['newest']}",
+                text=text(row["n"]),
+                url=url,
+                organisation_id=row["school"],
+            )
 
 
 def collected(memberships: QuerySet[Membership], today: datetime.date, roles=None) -> Iterator[Notice]:

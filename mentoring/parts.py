@@ -12,10 +12,12 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from . import notifications
 from .models import BASE_READERS, MenteeEntry, MentorEntry, Person, Role, consent_in_force
 from .public_page import department_school_pages
+from .school_year import VIEWERS, last_closing, opens_on, year_after
 
 HOME = "home"
 BASE_ENTRY = "base_entry"  # a mentor's or a mentee's entry in the bases; the part gets it as `entry`
@@ -114,3 +116,24 @@ def mentor_terms(request: HttpRequest) -> dict | None:
 
 
 register(PagePart(HOME, 85, "mentoring/partials/home_mentor_terms.html", mentor_terms))
+
+
+def school_year(request: HttpRequest) -> dict | None:
+    """The curator's and the director's card of the year: when it may be closed, or its summary."""
+    school = request.organisation
+    if school is None or not school.is_school or not request.roles & VIEWERS:
+        return None
+    today = timezone.localdate()
+    last = last_closing(school)
+    year = year_after(last, today)
+    return {
+        "school_year": {
+            "year": year,
+            "opens_on": opens_on(year),
+            "open": today >= opens_on(year),
+            "last_closing": last,
+        }
+    }
+
+
+register(PagePart(HOME, 20, "mentoring/partials/home_school_year.html", school_year))

@@ -42,3 +42,8 @@ def mentee_categories_sync(apps=None) -> None:
         categories.objects.update_or_create(
             code=category["код"], defaults={"name": category["название"], "order": order}
         )
+
+
+def nomination_reasons() -> list[tuple[str, str]]:
+    """Why a class teacher puts a pupil forward for the mentee base: (code, wording) in the file's order."""
+    return [(reason["код"], reason["название"]) for reason in reference("nomination_reasons")["причины"]]

@@ -44,6 +44,9 @@ urlpatterns = [
     path("mentees/<int:pk>/", views.mentee_detail, name="mentee_detail"),
     path("mentees/<int:pk>/edit/", views.mentee_edit, name="mentee_edit"),
     path("mentees/<int:pk>/archive/", views.mentee_archive, name="mentee_archive"),
+    path("", include("mentoring.year_views")),  # year_closing, year_closing_detail, year_closing_revert
+    # Class teachers' nominations for the mentee base and the curator's queue of them
+    path("", include("mentoring.nomination_views")),  # person_nominate, nomination_*
     # Import and export
     path("", include("mentoring.import_views")),  # import_upload, import_preview, import_confirm
     # Programmes; matching, pairs and groups, plans, meetings

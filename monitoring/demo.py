@@ -3,7 +3,9 @@
 Every school asks the people of its programmes' pairs: stage 2 at the entry to a programme and at its exit,
 stage 1 each half-year, feedback and satisfaction each term; those who joined either base answer its intake
 questionnaire. The demo's first school also has a feedback survey open today that the demo's mentor and
-mentee have not answered yet, and one that its pupils, who have no accounts, answer by personal links.
+mentee have not answered yet, one that its pupils, who have no accounts, answer by personal links or on
+paper blanks, two of which the curator has entered, and a stage 1 survey waiting for the class teacher of the
+demo's mentee.
 
 Only people with a consent in force are asked, as survey_invite allows; a parent answers for a pupil of the
 primary grades. Answers are stored as response_submit stores them and keep within each question's range.
@@ -35,7 +37,9 @@ from mentoring.demo import (
     moment_on,
     register,
 )
-from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Role, User
+from mentoring.documents import next_number
+from mentoring.models import Document, MenteeEntry, MentorEntry, Organisation, Person, Register, Role, User
+from pairs.documents import AWARDS, BEST_MENTOR, CERTIFICATE
 from pairs.models import Pair, PairMentee
 from programs.models import Programme
 from programs.reference import form_names
@@ -50,6 +54,7 @@ ANSWER_SHARE = 0.9  # of the invited to a closed survey, those who answered
 OPEN_ANSWER_SHARE = 0.5  # of the invited to a survey open today, those who answered already
 OPTIONAL_SHARE = 0.4  # of optional questions, those answered
 SURVEY_DAYS = 14  # how long a survey of a term stays open
+PAPER_ENTERED = 2  # of the pupils' responses to the showcase survey, those the curator entered from paper
 # (month, day) of the feedback survey and of the satisfaction survey of each term of a school year.
 TERMS = (((10, 6), (10, 20)), ((12, 1), (12, 15)), ((2, 9), (3, 2)), ((4, 20), (5, 12)))
 EXIT_TRENDS = (("better", 65), ("same", 20), ("worse", 15))  # how a participant changed by the exit
@@ -662,6 +667,23 @@ class _SurveyGenerator:
         title = f"Удовлетворённость участием в программе: наставляемые-ученики, {label}"
         made = self.survey(school, "satisfaction", title, self.today - days(3), self.today + days(14))
         self.invite(school, made, pupils, self.in_a_mood)
+        # Pupils without a device filled in the paper blank; the curator entered two of them.
+        for response, _ in made.responses[:PAPER_ENTERED]:
+            response.paper_entered_by, response.paper_entered_at = school.curator, response.submitted_at
+
+    def class_teacher(self, school: _School, teacher: int, pupil: int) -> None:
+        """A stage 1 survey open today that asks the class teacher of the demo's mentee how the programme of
+        its pupil's pair goes; the teacher has not answered yet."""
+        pair = next((p for p in school.pairs if p.ended_on is None and pupil in school.mentees[p.pk]), None)
+        if pair is None or teacher not in school.people:
+            return
+        programme = next(p for p in school.programmes if p.pk == pair.programme)
+        label = f"{self.academic_year.short_label} учебный год"
+        title = f"Этап 1, мнение классных руководителей ({label}): {programme.title}"
+        made = self.survey(
+            school, "stage-1", title, self.today - days(2), self.today + days(12), programme=programme
+        )
+        made.invitations.append(Invitation(survey=made.survey, person_id=teacher, respondent=SELF))
 
     def mentor_intake(self, entry: MentorEntry, forms: list[str], school: _School) -> Answerer:
         """The answers a mentor's entry was made from."""
@@ -722,7 +744,7 @@ class _SurveyGenerator:
 
 def build_surveys(built: BuiltDepartment, seed: int) -> Counts:
     """Each school's surveys with their respondents and answers; the demo's school of the named accounts has
-    a survey waiting for its mentor and mentee."""
+    a survey waiting for its mentor and mentee, and one for its class teacher."""
     generator = _SurveyGenerator(seed)
     showcase = built.showcase
     with transaction.atomic(), disable_auditlog():
@@ -731,9 +753,60 @@ def build_surveys(built: BuiltDepartment, seed: int) -> Counts:
             if showcase is not None and school.school == showcase.school:
                 waiting = {p.pk for p in (showcase.mentor, showcase.mentee) if p is not None}
                 generator.showcase(school, waiting)
+                if showcase.teacher is not None and showcase.mentee is not None:
+                    generator.class_teacher(school, showcase.teacher.pk, showcase.mentee.pk)
         generator.save()
         generator.date_rows([b.school for b in built.schools])
     return {}
 
 
 register(DemoPart("surveys", build_surveys, after=("pairs",)))
+
+
+# The evidence of the demo mentor's portfolio: the certificate and the «Лучший наставник» diploma the school
+# gave it for its completed pair, as the director orders them (numbered, not rendered until opened).
+
+
+def build_mentor_awards(built: BuiltDepartment, seed: int) -> Counts:
+    showcase = built.showcase
+    entry = showcase and showcase.mentor and MentorEntry.objects.filter(person=showcase.mentor).first()
+    completed = entry and Pair.objects.filter(mentor=entry, status=Pair.Status.COMPLETED).order_by("ended_on")
+    pair = completed and completed.first()
+    if pair is None:
+        return {}
+    school, person = showcase.school, entry.person
+    handed = min(pair.ended_on + days(3), timezone.localdate())
+    diploma = min(AcademicYear.containing(pair.ended_on).on(5, 25), timezone.localdate())
+    with transaction.atomic(), disable_auditlog():
+        sequence = next_number(school, Register.CERTIFICATES, handed.year)
+        Document.objects.bulk_create(
+            [
+                Document(
+                    school=school,
+                    kind=CERTIFICATE,
+                    register=Register.CERTIFICATES,
+                    year=handed.year,
+                    sequence=sequence,
+                    number=str(sequence),
+                    date=handed,
+                    title=f"Сертификат участника программы наставничества: {person.full_name}",
+                    params={"programme": pair.programme_id, "person": person.pk},
+                    person=person,
+                    requested_by=showcase.director_user,
+                ),
+                Document(
+                    school=school,
+                    kind=BEST_MENTOR,
+                    year=diploma.year,
+                    date=diploma,
+                    title=f"{AWARDS[BEST_MENTOR].title}: {person.full_name}",
+                    params={"mentor": entry.pk, "reason": AWARDS[BEST_MENTOR].reason},
+                    person=person,
+                    requested_by=showcase.director_user,
+                ),
+            ]
+        )
+    return {"наград наставников": 2}
+
+
+register(DemoPart("mentor_awards", build_mentor_awards, after=("pairs",)))

@@ -15,13 +15,21 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 
 from mentoring.academic_year import AcademicYear
-from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
-from mentoring.models import Document, MenteeEntry, MentorEntry, Organisation
+from mentoring.declension import full_name_in
+from mentoring.documents import (
+    DocumentDataError,
+    DocumentForm,
+    DocumentSpec,
+    Draft,
+    register,
+)
+from mentoring.models import Document, MenteeEntry, MentorEntry, Organisation, Person
 from pairs.models import Meeting, Pair
 from programs.models import Programme
 
-from . import charts, stages
+from . import blanks, charts, portfolio, stages  # noqa: F401  blanks: the questionnaire's paper blank registers itself
 from .models import Invitation, Question, Questionnaire, Response, Survey
+from .portfolio import MENTOR_PORTFOLIO
 from .surveys import academic_years, rates_by_role
 
 STAGE_1_REPORT = "stage_1_report"
@@ -424,6 +432,110 @@ def annual_context(document: Document) -> dict:
     }
 
 
+# The mentor's portfolio for attestation (monitoring/portfolio.py gathers it).
+
+PORTFOLIO_TITLE = "Портфолио наставника"
+WHOSE = {Person.Kind.TEACHER: "педагога", Person.Kind.PUPIL: "обучающегося"}
+
+
+def year_choices(years: list[AcademicYear]) -> list[tuple]:
+    return [("", "За всё время"), *((year.start_year, f"{year.label} учебный год") for year in years)]
+
+
+def period_label(year: AcademicYear | None) -> str:
+    return f"{year.label} учебный год" if year else "за всё время"
+
+
+def portfolio_draft(entry: MentorEntry, year: AcademicYear | None) -> Draft:
+    """The portfolio is the mentor's own document: its person downloads it."""
+    title = f"{PORTFOLIO_TITLE}: {entry.person.full_name}, {period_label(year)}"
+    params = {"mentor": entry.pk, "year": year and year.start_year}
+    return Draft(title, params, person=entry.person)
+
+
+def portfolio_mentors(school: Organisation):
+    """Mentors of the school with a pair past the proposal: they have something to show."""
+    worked = Pair.objects.for_school(school).exclude(status=Pair.Status.PROPOSED).values("mentor")
+    return MentorEntry.objects.filter(pk__in=worked).select_related("person")
+
+
+def period_field(years: list[AcademicYear]) -> forms.TypedChoiceField:
+    field = forms.TypedChoiceField(
+        label="Период",
+        coerce=AcademicYear.starting,
+        required=False,
+        empty_value=None,
+        help_text="Пары, встречи и документы учебного года или за всё время работы наставника в школе.",
+    )
+    field.choices = year_choices(years)
+    return field
+
+
+def refuse_empty_portfolio(entry: MentorEntry, year: AcademicYear | None) -> None:
+    if not portfolio.portfolio_pairs(entry, year).exists():
+        where = f" в {year.label} учебном году" if year else ""
+        raise ValidationError(
+            f"У наставника {full_name_in(entry.person, 'gent')} нет наставнических пар и групп{where}: "
+            "портфолио не из чего составить."
+        )
+
+
+class PortfolioPeriodForm(forms.Form):
+    """The one choice of the one-click portfolio: the years the mentor's pairs worked in, or all of them."""
+
+    prefix = "portfolio"
+
+    def __init__(self, *args, entry: MentorEntry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"] = period_field(portfolio.portfolio_years(entry))
+        self.fields["year"].widget.attrs["class"] = "form-select"
+
+
+class PortfolioForm(DocumentForm):
+    mentor = forms.ModelChoiceField(label="Наставник", queryset=MentorEntry.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = portfolio_mentors(self.school)
+        self.fields["year"] = period_field(programme_years(self.school))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mentor") is not None and "year" in cleaned:
+            refuse_empty_portfolio(cleaned["mentor"], cleaned["year"])
+        return cleaned
+
+    def drafts(self) -> list[Draft]:
+        return [portfolio_draft(self.cleaned_data["mentor"], self.cleaned_data["year"])]
+
+
+def portfolio_context(document: Document) -> dict:
+    entry = (
+        MentorEntry.objects.select_related("person", "school")
+        .filter(pk=document.params["mentor"], school=document.school_id)
+        .first()
+    )
+    if entry is None:
+        raise DocumentDataError("Наставника больше нет в базе школы: портфолио сформировать нельзя.")
+    start_year = document.params.get("year")
+    year = None if start_year is None else AcademicYear.starting(start_year)
+    records = portfolio.pair_records(entry, year)
+    person = entry.person
+    return {
+        "entry": entry,
+        "person": person,
+        "whose": " ".join(filter(None, [WHOSE.get(person.kind, ""), full_name_in(person, "gent")])),
+        "period": f"За {year.label} учебный год" if year else "За всё время работы наставника в школе",
+        "period_in": f" в {year.label} учебном году" if year else "",
+        "experience": portfolio.experience(person),
+        "records": records,
+        "programmes": portfolio.by_programme(records),
+        "totals": portfolio.totals(records),
+        "awards": portfolio.awards_of(entry, [record.pair for record in records], year and year.span),
+        "min_group": stages.MIN_GROUP,
+    }
+
+
 register(
     DocumentSpec(
         kind=STAGE_1_REPORT,
@@ -457,5 +569,17 @@ register(
         context=annual_context,
         description="Итоги учебного года: базы наставников и наставляемых, программы, пары и группы, "
         "встречи, анкетирования, оба этапа мониторинга и выводы.",
+    )
+)
+register(
+    DocumentSpec(
+        kind=MENTOR_PORTFOLIO,
+        label="Портфолио наставника",
+        form=PortfolioForm,
+        template="documents/pdf/mentor_portfolio.html",
+        context=portfolio_context,
+        description="Сведения о наставнической деятельности педагога для аттестации: пары и программы "
+        "со сроками, встречи и часы, выполнение планов, изменения наставляемых по мониторингу этапа 2, "
+        "сертификаты и благодарности. Наставник скачивает своё портфолио в личном кабинете.",
     )
 )

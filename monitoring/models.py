@@ -244,19 +244,44 @@ class Invitation(models.Model):
 
 
 class Response(models.Model):
-    """What one respondent answered; `draft` keeps what was typed until it is submitted."""
+    """What one respondent answered; `draft` keeps what was typed until it is submitted. A response the
+    curator entered from a paper blank names who entered it and when; it counts like any other."""
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
     draft = models.JSONField("черновик", default=dict, blank=True)
     submitted_at = models.DateTimeField("отправлено", null=True, blank=True)
     updated_at = models.DateTimeField("изменено", auto_now=True)
+    paper_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="внёс с бумажного бланка",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    paper_entered_at = models.DateTimeField("внесено с бумажного бланка", null=True, blank=True)
 
     class Meta:
         verbose_name = "ответ на анкету"
         verbose_name_plural = "ответы на анкеты"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paper_entered_by__isnull=True, paper_entered_at__isnull=True)
+                | Q(
+                    paper_entered_by__isnull=False,
+                    paper_entered_at__isnull=False,
+                    submitted_at__isnull=False,
+                ),
+                name="response_paper_entry_names_who_and_when",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.invitation)
+
+    @property
+    def from_paper(self) -> bool:
+        return self.paper_entered_at is not None
 
 
 class Answer(models.Model):

@@ -1,11 +1,16 @@
-"""The user's open surveys on the home page; a base entry's intake questionnaire on its page."""
+"""The user's open surveys and the mentor's portfolio on the home page; a base entry's intake questionnaire
+and a mentor's portfolio on its page."""
 
 from django.http import HttpRequest
 
-from mentoring.models import MenteeEntry, MentorEntry
+from mentoring.access import may_write
+from mentoring.documents import REQUESTERS
+from mentoring.models import MenteeEntry, MentorEntry, Role
 from mentoring.parts import BASE_ENTRY, HOME, PagePart, register
 
 from . import answers
+from .documents import PortfolioPeriodForm
+from .portfolio import mentor_portfolios
 from .responses import my_open_surveys
 
 
@@ -26,3 +31,26 @@ def intake(request: HttpRequest, entry: MentorEntry | MenteeEntry) -> dict:
 
 register(PagePart(HOME, 20, "monitoring/partials/home_surveys.html", open_surveys))
 register(PagePart(BASE_ENTRY, 10, "monitoring/partials/intake_card.html", intake))
+
+
+def mentor_portfolio(request: HttpRequest, entry: MentorEntry | MenteeEntry) -> dict | None:
+    """The one-click portfolio for those who order the school's documents."""
+    if not isinstance(entry, MentorEntry) or not may_write(request, entry.school_id, REQUESTERS):
+        return None
+    return {
+        "portfolio_form": PortfolioPeriodForm(entry=entry),
+        "portfolios": mentor_portfolios(entry),
+    }
+
+
+def own_portfolio(request: HttpRequest) -> dict | None:
+    """The mentor's own one-click portfolio, once it has a pair past the proposal."""
+    if Role.MENTOR not in request.personal_roles:
+        return None
+    entry = MentorEntry.objects.filter(person__user=request.user).first()
+    form = entry and PortfolioPeriodForm(entry=entry)
+    return {"portfolio_form": form} if form and len(form.fields["year"].choices) > 1 else None
+
+
+register(PagePart(BASE_ENTRY, 20, "monitoring/partials/mentor_portfolio_card.html", mentor_portfolio))
+register(PagePart(HOME, 55, "monitoring/partials/home_portfolio.html", own_portfolio))

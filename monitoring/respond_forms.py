@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Answer, Question
+from .models import Answer, Question, Response
 from .responses import NOT_A_PARTNER, AnswerValue, Partner, Partners
 
 Kind = Question.Kind
@@ -116,6 +116,15 @@ def answer_initial(answer: Answer) -> str | list[str]:
             return "" if answer.number is None else f"{answer.number.normalize():f}".replace(".", ",")
         case _:
             return "" if answer.number is None else str(int(answer.number))
+
+
+def form_initial(response: Response | None) -> dict:
+    """The answers sent, once they are; before that, the saved draft."""
+    if response is None:
+        return {}
+    if response.submitted_at is None:
+        return response.draft
+    return {field_name(a.question): answer_initial(a) for a in response.answers.select_related("question")}
 
 
 class ResponseForm(forms.Form):

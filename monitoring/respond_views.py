@@ -11,20 +11,11 @@ from django.views.decorators.cache import never_cache
 from mentoring.access import allow_any_user, public
 
 from . import responses
-from .models import Invitation, Response
-from .respond_forms import ResponseForm, answer_initial, field_name
+from .models import Invitation
+from .respond_forms import ResponseForm, form_initial
 
 LINK_LAYOUT = "monitoring/respond_page.html"
 INVITATIONS = Invitation.objects.select_related("survey__questionnaire", "person")
-
-
-def form_initial(response: Response | None) -> dict:
-    """The answers sent, once they are; before that, the saved draft."""
-    if response is None:
-        return {}
-    if response.submitted_at is None:
-        return response.draft
-    return {field_name(a.question): answer_initial(a) for a in response.answers.select_related("question")}
 
 
 def answer_page(request: HttpRequest, invitation: Invitation, layout: str) -> HttpResponse:

@@ -28,6 +28,11 @@ ALREADY_SUBMITTED = (
     "Черновик не сохранён: ответы уже отправлены, и школа видит отправленные. "
     "Чтобы изменить ответы, нажмите «Отправить исправления»."
 )
+PAPER_GRACE_DAYS = 14
+DRAFT_NOT_REPLACED = (
+    "Участник начал отвечать онлайн и сохранил черновик. Подтвердите, что его черновик нужно заменить "
+    "ответами с бумажного бланка."
+)
 NO_PROGRAMME = "Анкетирование не относится к программе: выбрать участника не из кого."
 NOT_IN_BASE = {
     Side.MENTEE: "Участника нет в базе наставляемых школы: выбор наставника сохранить нельзя. "
@@ -92,18 +97,23 @@ def response_draft_save(*, invitation: Invitation, draft: dict) -> Response:
     return Response.objects.update_or_create(invitation=invitation, defaults={"draft": draft})[0]
 
 
-@transaction.atomic
-def response_submit(*, invitation: Invitation, cleaned: dict[Question, AnswerValue | None]) -> Response:
-    """Store every answer at once, replacing earlier ones; a double submit updates the same rows."""
-    refusal = survey_refusal(invitation.survey)
-    if refusal:
-        raise ValidationError(refusal)
-    questionnaire_id = invitation.survey.questionnaire_id
-    if any(question.questionnaire_id != questionnaire_id for question in cleaned):
-        raise ValidationError("Вопрос не из этой анкеты.")
+def locked_response(invitation: Invitation) -> Response:
     Response.objects.get_or_create(invitation=invitation)
     # The lock makes a second submit of the same form wait and then update the rows the first one wrote.
     response = Response.objects.select_for_update().get(invitation=invitation)
+    response.invitation = invitation
+    return response
+
+
+def answers_store(
+    response: Response, cleaned: dict[Question, AnswerValue | None], *, paper_entered_by: User | None
+) -> Response:
+    """Store every answer at once, replacing earlier ones, and mark the response sent: by the respondent,
+    or entered from paper by `paper_entered_by`. The caller holds the lock and has checked the dates."""
+    invitation = response.invitation
+    questionnaire_id = invitation.survey.questionnaire_id
+    if any(question.questionnaire_id != questionnaire_id for question in cleaned):
+        raise ValidationError("Вопрос не из этой анкеты.")
     preferences_save(invitation, cleaned)
     answered = {question: value for question, value in cleaned.items() if value not in EMPTY}
     for question, value in answered.items():
@@ -113,8 +123,72 @@ def response_submit(*, invitation: Invitation, cleaned: dict[Question, AnswerVal
     response.answers.exclude(question__in=list(answered)).delete()
     response.submitted_at = timezone.now()
     response.draft = {}
-    response.save(update_fields=["submitted_at", "draft", "updated_at"])
+    response.paper_entered_by = paper_entered_by
+    response.paper_entered_at = response.submitted_at if paper_entered_by else None
+    response.save(
+        update_fields=["submitted_at", "draft", "updated_at", "paper_entered_by", "paper_entered_at"]
+    )
     return response
+
+
+@transaction.atomic
+def response_submit(*, invitation: Invitation, cleaned: dict[Question, AnswerValue | None]) -> Response:
+    """The respondent's own answers; a double submit updates the same rows. Answers the curator entered
+    from paper become the respondent's own once it corrects them."""
+    refusal = survey_refusal(invitation.survey)
+    if refusal:
+        raise ValidationError(refusal)
+    return answers_store(locked_response(invitation), cleaned, paper_entered_by=None)
+
+
+# Paper blanks: where pupils have no devices, the curator enters what they wrote on paper.
+
+
+def paper_last_day(survey: Survey) -> datetime.date:
+    return survey.closes_on + datetime.timedelta(days=PAPER_GRACE_DAYS)
+
+
+def paper_dates_refusal(survey: Survey, today: datetime.date | None = None) -> str:
+    """Why no paper answers are entered in the survey today, in Russian; empty while they are. A blank
+    filled in on time reaches the curator later: entry goes on PAPER_GRACE_DAYS after the closing day."""
+    today = today or timezone.localdate()
+    if today < survey.opens_on:
+        return f"Анкетирование ещё не началось: ответы с бланков вносятся с {survey.opens_on:%d.%m.%Y}."
+    if today > paper_last_day(survey):
+        return (
+            f"Анкетирование завершилось {survey.closes_on:%d.%m.%Y}. Ответы с бумажных бланков вносятся "
+            f"в течение {PAPER_GRACE_DAYS} дней после окончания, до {paper_last_day(survey):%d.%m.%Y}: "
+            "этот срок прошёл."
+        )
+    return ""
+
+
+def paper_refusal(invitation: Invitation, response: Response | None) -> str:
+    """Why the curator cannot enter this respondent's paper answers, in Russian; empty when it can."""
+    if response is not None and response.submitted_at and not response.from_paper:
+        return (
+            f"Участник уже ответил онлайн {timezone.localtime(response.submitted_at):%d.%m.%Y}: ответы с "
+            "бумажного бланка не вносятся, чтобы не заменить его собственные."
+        )
+    return paper_dates_refusal(invitation.survey)
+
+
+@transaction.atomic
+def response_enter_from_paper(
+    *,
+    invitation: Invitation,
+    cleaned: dict[Question, AnswerValue | None],
+    by: User,
+    replace_draft: bool = False,
+) -> Response:
+    """The answers of a paper blank, entered by the curator; entering again corrects them."""
+    response = locked_response(invitation)
+    refusal = paper_refusal(invitation, response)
+    if refusal:
+        raise ValidationError(refusal)
+    if response.draft and not replace_draft:
+        raise ValidationError(DRAFT_NOT_REPLACED)
+    return answers_store(response, cleaned, paper_entered_by=by)
 
 
 # The preferred-partner survey: each respondent names partners of the other side of the programme.

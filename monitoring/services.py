@@ -1,4 +1,5 @@
-"""Writes of questionnaires: each is one transaction, called with keyword arguments only."""
+"""Writes of questionnaires and the mentor's portfolio request: each is one transaction, called with keyword
+arguments only."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
 
-from mentoring.models import Organisation
+from mentoring.academic_year import AcademicYear
+from mentoring.documents import documents_request
+from mentoring.models import Document, MentorEntry, Organisation, User
 from pairs.proposals import MAX_CHOICES
 
+from .documents import MENTOR_PORTFOLIO, portfolio_draft, refuse_empty_portfolio
 from .models import Answer, Question, Questionnaire, Response
 
 COPY_SUFFIX = " (копия)"
@@ -157,3 +162,17 @@ def questionnaire_update(
     if asks_partner and locked.questions.filter(kind=Question.Kind.PARTNER).count() > MAX_CHOICES:
         raise ValidationError(TOO_MANY_PARTNERS)
     return locked
+
+
+@transaction.atomic
+def mentor_portfolio_request(*, entry: MentorEntry, year: AcademicYear | None, by: User) -> Document:
+    """The one-click portfolio of the mentor's page and of the mentor's own page, dated today."""
+    refuse_empty_portfolio(entry, year)
+    [document] = documents_request(
+        school=entry.school,
+        kind=MENTOR_PORTFOLIO,
+        drafts=[portfolio_draft(entry, year)],
+        date=timezone.localdate(),
+        by=by,
+    )
+    return document

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentoring.access import allow, in_organisation, may_write, reading_school, writing_school
+from mentoring.documents import REQUESTERS
 from mentoring.models import BASE_READERS, BASE_WRITERS
 
-from . import answers, surveys
+from . import answers, responses, surveys
 from .models import Survey
 from .survey_forms import RespondentsForm, SurveyForm
 
@@ -82,7 +83,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = in_organisation(request, with_status(Survey.objects.all()), pk=pk)
     school = reading_school(request)
-    invitations = survey.invitations.select_related("person", "response").order_by(
+    invitations = survey.invitations.select_related("person", "response__paper_entered_by").order_by(
         "person__last_name", "person__first_name", "person__patronymic", "respondent"
     )
     can_write = may_write(request, school.pk)
@@ -92,6 +93,9 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rates": surveys.rates_by_role(survey.invitations.all()),
         "invitations": invitations,
         "can_write": can_write,
+        "paper_open": can_write and not responses.paper_dates_refusal(survey),
+        "paper_last_day": responses.paper_last_day(survey),
+        "may_print": bool(request.roles & REQUESTERS),
         "reads_answers": answers.reads_answers_of(request.user, school.pk),
         "respondents": RespondentsForm(school=school, programme=survey.programme, prefix="who")
         if can_write

@@ -9,6 +9,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from mentoring.access import allow, may_write, reading_school, writing_school
+from mentoring.documents import REQUESTERS
 from mentoring.models import BASE_READERS, BASE_WRITERS
 
 from . import services
@@ -60,6 +61,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "questions": [(q, scale_values(q)) for q in questionnaire.questions.all()],
         "answered": services.is_answered(questionnaire),
         "can_copy": may_write(request, school.pk),
+        "may_print": bool(request.roles & REQUESTERS),
         "can_edit": questionnaire.school_id == school.pk and may_write(request, school.pk),
     }
     return render(request, "monitoring/questionnaire_detail.html", context)

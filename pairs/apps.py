@@ -14,5 +14,6 @@ class PairsConfig(AppConfig):
 
         auditlog.register(models.PlanItem)
         auditlog.register(models.Meeting, exclude_fields=["created_at"], m2m_fields={"present"})
+        auditlog.register(models.MentorHoursMonth)
         consent_revoked.connect(receivers.leave_pairs_on_revocation, dispatch_uid="pairs.leave_on_revocation")
         entry_archiving.connect(receivers.keep_paired_entry, dispatch_uid="pairs.keep_paired_entry")

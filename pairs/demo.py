@@ -15,7 +15,6 @@ import io
 import random
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from auditlog.context import disable_auditlog
 from django.core.files.base import ContentFile
@@ -43,7 +42,6 @@ from mentoring.models import (
     DocumentCounter,
     MenteeEntry,
     MentorEntry,
-    MentorPayRule,
     Organisation,
     Person,
     Register,
@@ -855,12 +853,11 @@ def build_pairs(built: BuiltDepartment, seed: int) -> Counts:
 register(DemoPart("pairs", build_pairs))
 
 
-# The teacher-mentor's papers (Трудовой кодекс, ст. 351.8) of the demo's school: it pays for an hour of
-# mentoring; each of its pairs at work with a teacher-mentor has the consent and the additional agreement,
+# The teacher-mentor's papers (Трудовой кодекс, ст. 351.8) of the demo's school: each of its pairs at work
+# with a teacher-mentor has the consent and the additional agreement (with the pay the hours' part sets),
 # signed before the pair started, with a scan; one pair waiting to start has its consent made, not signed yet,
 # so that the pair page shows what is missing. The documents render when someone opens them.
 
-DEMO_PAY_RATE = Decimal("300")
 CONSENT_TITLE, AGREEMENT_TITLE = MentorConsentForm.title, MentorAgreementForm.title
 
 
@@ -909,16 +906,14 @@ def build_mentor_papers(built: BuiltDepartment, seed: int) -> Counts:
             AGREEMENT_TITLE,
             day,
             by,
-            pay_rule=MentorPayRule.PER_HOUR,
-            pay_rate=str(DEMO_PAY_RATE),
+            pay_rule=hours_demo.PAY_RULE,
+            pay_rate=str(hours_demo.PAY_RATE),
         )
         signed += [consent, agreement]
     waiting = teachers.filter(status__in=(Pair.Status.APPROVED, Pair.Status.PROPOSED)).first()
     if waiting is not None:
         made.append(paper(waiting, agreements.MENTOR_CONSENT, CONSENT_TITLE, timezone.localdate(), by))
     with transaction.atomic(), disable_auditlog():
-        school.mentor_pay_rule, school.mentor_pay_rate = MentorPayRule.PER_HOUR, DEMO_PAY_RATE
-        school.save(update_fields=["mentor_pay_rule", "mentor_pay_rate"])
         Document.objects.bulk_create(signed + made)
         image = scan_image()
         # The scan's name needs the row's id: the mark is put on the rows made.
@@ -931,3 +926,5 @@ def build_mentor_papers(built: BuiltDepartment, seed: int) -> Counts:
 
 
 register(DemoPart("mentor_papers", build_mentor_papers, after=("pairs",)))
+
+from . import hours_demo  # noqa: E402  the hours' part registers itself after this one

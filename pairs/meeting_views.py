@@ -87,7 +87,10 @@ def workable_meetings(request: HttpRequest) -> QuerySet[Meeting]:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(workable_meetings(request), pk=pk)
     pair = meeting.pair
-    if refusal := meetings.meeting_refusal(pair):
+    closed = meetings.approved_refusal(
+        pair=pair, status=meeting.status, starts_at=meeting.starts_at, before=None
+    )
+    if refusal := meetings.meeting_refusal(pair) or closed:
         messages.error(request, refusal)
         return redirect(pair_page(pair))
     can_cancel = meeting.status == Meeting.Status.PLANNED

@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 
 from mentoring.models import MenteeEntry, User
 
+from . import hours
 from .models import CalendarFeed, Meeting, Pair, PairMentee, PlanItem, new_feed_token
 from .services import pair_change_status
 
@@ -36,12 +37,29 @@ def meeting_refusal(pair: Pair) -> str:
     return ""
 
 
+def approved_refusal(*, pair: Pair, status: str, starts_at: datetime.datetime, before: Meeting | None) -> str:
+    """A held meeting of a month whose hours the director has approved is neither logged nor changed: the
+    approved timesheet would no longer match the meetings. Empty when the meeting may be written."""
+    held = [timezone.localdate(starts_at)] if status == Meeting.Status.HELD else []
+    if before is not None and before.status == Meeting.Status.HELD:
+        held.append(timezone.localdate(before.starts_at))
+    month = hours.approved_month(pair.school_id, held)
+    if month is None:
+        return ""
+    return (
+        f"Часы наставников за {hours.month_label(month)} утверждены директором: проведённые встречи этого "
+        "месяца не вносятся и не меняются. Чтобы исправить запись, попросите директора отменить утверждение."
+    )
+
+
 def meeting_problems(
     *, pair: Pair, status: str, starts_at: datetime.datetime, before: Meeting | None = None
 ) -> dict[str, str]:
     """What is wrong with a meeting of this pair at this moment: field name → message. `before` is the
     meeting as it is stored, when it is being changed."""
     if refusal := meeting_refusal(pair):
+        return {NON_FIELD_ERRORS: refusal}
+    if refusal := approved_refusal(pair=pair, status=status, starts_at=starts_at, before=before):
         return {NON_FIELD_ERRORS: refusal}
     day = timezone.localdate(starts_at)
     if pair.ends_on and day > pair.ends_on:

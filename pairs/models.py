@@ -470,3 +470,35 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Календарь {self.user}"
+
+
+class MentorHoursMonth(models.Model):
+    """A month of the mentors' hours approved by the director. The figures are kept as approved, so that the
+    timesheet of an approved month shows what was approved whatever is logged later; withdrawing the
+    approval deletes the row and opens the month's held meetings for corrections again."""
+
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("месяц", help_text="Первое число месяца.")
+    figures = models.JSONField("часы и оплата, как утверждены")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="утвердил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("утверждено", default=timezone.now)
+
+    objects = SchoolOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "утверждённый месяц часов наставников"
+        verbose_name_plural = "утверждённые месяцы часов наставников"
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "month"], name="one_hours_approval_per_school_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="hours_month_is_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m.%Y}"

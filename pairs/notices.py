@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.declension import plural_ru
 from mentoring.models import Membership, Role
-from mentoring.notifications import Kind, Notice, holders, notices_of
+from mentoring.notifications import Kind, Notice, counted_per_school, holders, notices_of
 
 from . import agreements
 from .health import with_health
@@ -22,45 +22,35 @@ from .views import MEMBERS
 PLAN_ITEM_WARNING_DAYS = 3
 
 
-def waiting_pairs(
-    pairs: QuerySet[Pair], users: dict[int, list[int]], kind: str, waits_for: str, url: str
-) -> Iterator[Notice]:
-    """One notice per school while some of its pairs wait for something; a newly waiting pair is a new
-    event: «2 пары или группы ждут <waits_for>»."""
-    rows = pairs.values("school").annotate(n=Count("pk"), newest=Max("pk")).order_by()
-    for row in rows:
-        n = row["n"]
-        waiting = plural_ru(n, "пара или группа ждёт", "пары или группы ждут", "пар и групп ждут")
-        for user in users[row["school"]]:
-            yield Notice(
-                user_id=user,
-                kind=kind,
-                key=f"{kind}:{row['school']}:{row['newest']}",
-                text=f"{n} {waiting} {waits_for}",
-                url=url,
-                organisation_id=row["school"],
-            )
-
-
 @notices_of(Role.DIRECTOR)
 def pairs_to_approve(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
-    """While pairs wait for the pairs order."""
-    directors = holders(memberships, Role.DIRECTOR)
-    pairs = Pair.objects.filter(school__in=list(directors)).awaiting_order()
-    yield from waiting_pairs(
-        pairs, directors, Kind.PAIRS_TO_APPROVE, "утверждения приказом.", reverse("pair_list")
+    """One notice per school while pairs wait for the pairs order; a newly proposed pair is a new event."""
+    return counted_per_school(
+        Pair.objects.awaiting_order(),
+        holders(memberships, Role.DIRECTOR),
+        kind=Kind.PAIRS_TO_APPROVE,
+        text=lambda n: (
+            f"{n} {plural_ru(n, 'пара или группа ждёт', 'пары или группы ждут', 'пар и групп ждут')} "
+            "утверждения приказом."
+        ),
+        url=reverse("pair_list"),
     )
 
 
 @notices_of(Role.CURATOR)
 def mentor_consents_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
-    """While pairs of teacher-mentors not yet at work lack the mentor's signed consent (Трудовой кодекс,
-    ст. 351.8)."""
-    curators = holders(memberships, Role.CURATOR)
-    pairs = agreements.without_signed_consent(Pair.objects.filter(school__in=list(curators)))
-    waits_for = "подписанного согласия наставника-педагога (ст. 351.8 ТК РФ): без него пара не начнёт работу."
-    url = reverse("pair_list") + "?consent=waiting"
-    yield from waiting_pairs(pairs, curators, Kind.MENTOR_CONSENT_WAITING, waits_for, url)
+    """One notice per school while pairs of teacher-mentors not yet at work lack the mentor's signed consent
+    (Трудовой кодекс, ст. 351.8); a newly waiting pair is a new event."""
+    return counted_per_school(
+        agreements.without_signed_consent(Pair.objects.all()),
+        holders(memberships, Role.CURATOR),
+        kind=Kind.MENTOR_CONSENT_WAITING,
+        text=lambda n: (
+            f"{n} {plural_ru(n, 'пара или группа ждёт', 'пары или группы ждут', 'пар и групп ждут')} "
+            "подписанного согласия наставника-педагога (ст. 351.8 ТК РФ): без него пара не начнёт работу."
+        ),
+        url=reverse("pair_list") + "?consent=waiting",
+    )
 
 
 @notices_of(Role.CURATOR)

@@ -3,13 +3,15 @@ the pairs are the person's, not the school's."""
 
 from django.db.models import Count
 from django.http import HttpRequest
+from django.utils import timezone
 
 from mentoring.models import Role
 from mentoring.parts import HOME, PagePart, register
 
+from . import hours
 from .health import with_health
 from .meetings import mentee_overview, mentor_overview
-from .models import Health, Pair
+from .models import Health, MentorHoursMonth, Pair
 from .views import MEMBERS
 
 THREATENED_SHOWN = 5
@@ -50,3 +52,21 @@ def pairs_health(request: HttpRequest) -> dict | None:
 
 
 register(PagePart(HOME, 40, "pairs/partials/home_health.html", pairs_health))
+
+
+def hours_to_approve(request: HttpRequest) -> dict | None:
+    """The director's reminder: last month's mentors' hours, logged and waiting for approval."""
+    school = request.organisation
+    if school is None or not school.is_school or Role.DIRECTOR not in request.roles:
+        return None
+    month = hours.previous_month(timezone.localdate())
+    if MentorHoursMonth.objects.filter(school=school, month=month).exists():
+        return None
+    if not hours.counted_meetings(
+        Pair.objects.filter(school=school), month, hours.next_month(month)
+    ).exists():
+        return None
+    return {"hours_month": month, "hours_month_label": hours.month_label(month)}
+
+
+register(PagePart(HOME, 45, "pairs/partials/home_hours.html", hours_to_approve))

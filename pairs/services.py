@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,12 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from mentoring.models import MenteeEntry, MentorEntry, Person, User
+from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, User
 from programs.models import Programme
 from programs.seed_texts import plan_rows
 
-from . import agreements, rules
-from .models import Pair, PairMentee, PairStatusChange, PlanItem, Proposal
+from . import agreements, hours, rules
+from .models import MentorHoursMonth, Pair, PairMentee, PairStatusChange, PlanItem, Proposal
 
 S = Pair.Status
 
@@ -335,3 +336,46 @@ def pairs_leave_on_revocation(*, person: Person, by: User | None) -> list[Pair]:
     if touched:
         MenteeEntry.objects.filter(person=person).update(status=MenteeEntry.Status.LEFT)
     return touched
+
+
+# The director's approval of a month of the mentors' hours.
+
+
+@transaction.atomic
+def hours_month_approve(*, school: Organisation, month: datetime.date, by: User) -> MentorHoursMonth:
+    """Keep the month's timesheet as it stands: the accountant's file reproduces it, and the month's held
+    meetings are closed to changes until the approval is withdrawn."""
+    label = hours.month_label(month)
+    ends = hours.next_month(month)
+    if ends > timezone.localdate():
+        raise ValidationError(f"Месяц ещё не закончился: часы за {label} можно утвердить с {ends:%d.%m.%Y}.")
+    # A meeting is written under its pair's lock: with every pair of the school locked, no held meeting
+    # slips into the month while its figures are taken.
+    list(Pair.objects.select_for_update().filter(school=school).order_by("pk").values_list("pk"))
+    sheet = hours.school_sheet(school, month)
+    try:
+        with transaction.atomic():
+            return MentorHoursMonth.objects.create(
+                school=school, month=month, figures=sheet.as_json(), approved_by=by
+            )
+    except IntegrityError:
+        raise ValidationError(f"Часы за {label} уже утверждены.") from None
+
+
+@transaction.atomic
+def hours_month_withdraw(*, school: Organisation, month: datetime.date) -> None:
+    """«Отменить утверждение»: the month's meetings may be corrected again; the audit trail keeps what was
+    approved."""
+    approval = MentorHoursMonth.objects.select_for_update().filter(school=school, month=month).first()
+    if approval is None:
+        raise ValidationError(f"Часы за {hours.month_label(month)} не утверждены: отменять нечего.")
+    approval.delete()
+
+
+@transaction.atomic
+def school_pay_rule_set(*, school: Organisation, rule: str, rate: Decimal | None) -> Organisation:
+    """The rule counts for every month not yet approved; an approved month keeps the rule it was approved
+    with."""
+    school.mentor_pay_rule, school.mentor_pay_rate = rule, rate
+    school.save(update_fields=["mentor_pay_rule", "mentor_pay_rate"])
+    return school

@@ -1,13 +1,15 @@
 """Helpers of the document tests: the text of a rendered PDF, as a reader would select and search it."""
 
+import datetime
 import io
 import itertools
 
+import time_machine
 from django import forms
 from django.utils import timezone
 from pypdf import PdfReader
 
-from mentoring import documents
+from mentoring import documents, school_year
 from mentoring.models import Document, MentorEntry, Organisation, Person, Role, User
 from pairs.documents import awarded_pairs
 
@@ -61,10 +63,13 @@ def every_kind(school: Organisation, department: Organisation) -> list[Document]
     mentor = MentorEntry.objects.filter(pk__in=awarded_pairs(school).values("mentor")).order_by("pk").first()
     Person.objects.filter(pk=mentor.person_id).update(kind=Person.Kind.PUPIL)
     made = []
-    for spec in documents.SPECS.values():
+    # The year's summary last: it needs the year closed, which changes what the others are made from.
+    for spec in sorted(documents.SPECS.values(), key=lambda spec: spec.kind == school_year.SUMMARY_KIND):
         organisation = department if spec.for_department else school
         role = Role.COORDINATOR if spec.for_department else Role.DIRECTOR
         user = User.objects.filter(memberships__organisation=organisation, memberships__role=role).first()
+        if spec.kind == school_year.SUMMARY_KIND:
+            close_the_year(school, user)
         form = filled(spec, organisation, user)
         date = form.cleaned_data["date"]
         drafts = form.drafts()[:1]
@@ -72,3 +77,11 @@ def every_kind(school: Organisation, department: Organisation) -> list[Document]
             school=organisation, kind=spec.kind, drafts=drafts, date=date, by=user
         )
     return made
+
+
+def close_the_year(school: Organisation, by: User) -> None:
+    """The school's year closed on the first day it may be."""
+    year = school_year.year_to_close(school)
+    opening = datetime.datetime.combine(school_year.opens_on(year), datetime.time(10), tzinfo=datetime.UTC)
+    with time_machine.travel(opening, tick=True):
+        school_year.year_close(school=school, year=year, by=by)

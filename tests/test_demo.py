@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mentoring import demo
 from mentoring.academic_year import AcademicYear
+from mentoring.documents import SPECS
 from mentoring.management.commands.build_municipality import Command as BuildMunicipality
 from mentoring.models import (
     Consent,
@@ -20,17 +21,22 @@ from mentoring.models import (
     MenteeCategory,
     MenteeEntry,
     MentorEntry,
+    Nomination,
     Organisation,
     Person,
     Role,
     User,
 )
+from monitoring.documents import MENTOR_PORTFOLIO, portfolio_context
 from monitoring.models import Answer, Invitation, Question, Response, Survey
 from monitoring.responses import my_open_surveys
 from pairs import agreements, rules
 from pairs.demo import BENCH_PAIRS, school_day_from
+from pairs.documents import BEST_MENTOR, CERTIFICATE
+from pairs.hours import HoursSheet, previous_month
 from pairs.models import (
     Meeting,
+    MentorHoursMonth,
     Pair,
     PairMentee,
     PairStatusChange,
@@ -184,8 +190,10 @@ def test_the_reference_data_is_in_the_database_after_migrate(db):
 def test_each_app_contributes_its_part_of_the_demo_after_the_parts_it_builds_on():
     names = [part.name for part in demo.demo_parts()]
 
-    assert sorted(names) == ["mentor_papers", "pairs", "roadmaps", "surveys"]
+    assert sorted(names) == ["hours", "mentor_awards", "mentor_papers", "pairs", "roadmaps", "surveys"]
     assert names.index("pairs") < names.index("surveys")
+    assert names.index("pairs") < names.index("mentor_awards")
+    assert names.index("pairs") < names.index("hours")
     assert names.index("pairs") < names.index("mentor_papers")
 
 
@@ -299,6 +307,17 @@ def test_the_demo_mentor_works_with_the_demo_mentee_in_a_teacher_pupil_pair(demo
     assert 2 <= Pair.objects.filter(mentor__person=mentor).current().count() <= mentor.mentor_entry.capacity
 
 
+def test_the_demo_mentors_portfolio_has_its_pairs_hours_and_awards(first_school):
+    entry = MentorEntry.objects.get(person__user__username="mentor")
+    document = Document(school=first_school, kind=MENTOR_PORTFOLIO, params={"mentor": entry.pk, "year": None})
+
+    context = portfolio_context(document)
+
+    assert len(context["records"]) >= 2 and context["totals"].hours.minutes > 0
+    awards = {award.name for award in context["awards"]}
+    assert {SPECS[CERTIFICATE].label, SPECS[BEST_MENTOR].label} <= awards
+
+
 def test_the_first_school_runs_two_programmes_from_the_seeds_and_has_a_third_approved(first_school):
     programmes = {p.form.code: p for p in Programme.objects.filter(school=first_school)}
 
@@ -398,6 +417,14 @@ def test_active_pairs_meet_in_seed_002s_sequence_with_one_or_two_meetings_ahead(
     for pair in Pair.objects.filter(school=first_school, status=S.COMPLETED):
         assert pair.meetings.order_by("starts_at").last().kind == Meeting.Kind.FINAL
     assert not Meeting.objects.filter(pair__status=S.PROPOSED).exists()
+
+
+def test_the_demo_school_pays_per_hour_and_its_director_approved_last_month(first_school):
+    assert (first_school.mentor_pay_rule, first_school.mentor_pay_rate) == ("per_hour", Decimal("300.00"))
+    approval = MentorHoursMonth.objects.get(school=first_school)
+    assert approval.month == previous_month(timezone.localdate())
+    assert approval.approved_by.username == "director"
+    assert all(line.pay is not None for line in HoursSheet.from_json(approval.figures).lines if line.employee)
 
 
 def test_every_demo_pair_keeps_the_rules(demo_department):
@@ -546,6 +573,45 @@ def test_the_demo_mentor_and_mentee_have_an_open_feedback_survey_waiting(first_s
         assert others.filter(response__submitted_at__isnull=False).exists()
 
 
+def test_the_demo_teacher_leads_the_demo_mentees_class_and_has_nominated_two_pupils(first_school, client):
+    teacher = Person.objects.get(user__username="teacher")
+    mentee = Person.objects.get(user__username="mentee")
+    assert (teacher.homeroom_grade, teacher.homeroom_letter) == (mentee.grade, mentee.class_letter)
+    nominations = Nomination.objects.filter(nominated_by=teacher.user)
+    accepted = nominations.get(status=Nomination.Status.ACCEPTED)
+    assert accepted.person == mentee and accepted.categories.exists()
+    assert accepted.created_at < accepted.decided_at <= timezone.now()
+    pending = nominations.get(status=Nomination.Status.PENDING)
+    assert (pending.person.grade, pending.person.class_letter) == (mentee.grade, mentee.class_letter)
+    assert not MenteeEntry.objects.filter(person=pending.person).exists()
+
+    client.force_login(teacher.user, backend="django.contrib.auth.backends.ModelBackend")
+    rows = {pupil: state.label for pupil, state, _ in client.get("/class/").context["rows"]}
+    assert rows[mentee] == "В паре"
+    assert rows[pending.person] == "Представление ждёт решения куратора"
+
+
+def test_the_demo_teacher_has_a_questionnaire_waiting(first_school):
+    teacher = User.objects.get(username="teacher")
+
+    waiting = my_open_surveys(teacher).waiting
+
+    assert len(waiting) == 1
+    assert waiting[0].survey.questionnaire.code == "stage-1"
+    assert Person.objects.get(user=teacher).active_consent() is not None
+
+
+def test_every_class_of_the_first_school_has_a_class_teacher(first_school):
+    pupils = Person.objects.filter(school=first_school, kind=Person.Kind.PUPIL)
+    classes = set(pupils.values_list("grade", "class_letter"))
+    led = set(
+        Person.objects.filter(school=first_school, homeroom_grade__isnull=False).values_list(
+            "homeroom_grade", "homeroom_letter"
+        )
+    )
+    assert led <= classes and len(led) == len(classes)
+
+
 def test_the_first_school_has_a_survey_of_pupils_answering_by_personal_links(first_school):
     today = timezone.localdate()
     survey = Survey.objects.get(
@@ -638,3 +704,11 @@ def test_the_demo_has_a_school_roadmap_a_municipal_roadmap_and_planned_indicator
     assert all(
         indicator.plans.filter(year=AcademicYear.current().end_year).exists() for indicator in indicators
     )
+
+
+def test_the_curator_of_the_first_school_entered_two_paper_blanks(first_school):
+    paper = Response.objects.filter(invitation__survey__school=first_school, paper_entered_at__isnull=False)
+
+    assert paper.count() == 2
+    assert {r.paper_entered_by.username for r in paper} == {"curator"}
+    assert all(r.submitted_at and r.invitation.person.user_id is None for r in paper)

@@ -6,9 +6,10 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from mentoring.access import declared_roles, names_an_object
-from mentoring.models import Document, Membership, Organisation, Role
+from mentoring.models import Document, Membership, Nomination, Organisation, Role, YearClosing
 from pairs.models import Proposal
 from roadmap.models import Activity, Indicator, Roadmap, Stage
 
@@ -82,6 +83,9 @@ def theirs(db) -> dict:
         "consent": ConsentFactory(person=mentee.person),
         "mentor": MentorEntryFactory(school=school),
         "mentee": mentee,
+        "nomination": Nomination.objects.create(
+            school=school, person=mentee.person, reason="low_motivation", nominated_by=UserFactory()
+        ),
         "programme": programme,
         "pair": pair,
         "plan_item": PlanItemFactory(pair=pair),
@@ -90,6 +94,7 @@ def theirs(db) -> dict:
         "questionnaire": questionnaire,
         "question": QuestionFactory(questionnaire=questionnaire),
         "survey": survey,
+        "invitation": invitation,
         "response": ResponseFactory(invitation=invitation),
         "roadmap": roadmap,
         "stage": stage,
@@ -101,6 +106,7 @@ def theirs(db) -> dict:
         "document": Document.objects.create(
             school=school, kind="order_pairs", year=2026, date=day, title="Приказ", status="queued"
         ),
+        "year_closing": YearClosing.objects.create(school=school, start_year=2026, closed_at=timezone.now()),
     }
 
 

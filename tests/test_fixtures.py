@@ -37,6 +37,7 @@ FILES = {
     "roadmap_municipal": "этапы",
     "awards": "награды",
     "mentor_agreement": "согласие",
+    "nomination_reasons": "причины",
 }
 
 

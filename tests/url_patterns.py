@@ -9,6 +9,7 @@ MODEL_OF = {
     "consent": "consent",
     "mentor": "mentor",
     "mentee": "mentee",
+    "nomination": "nomination",
     "programme": "programme",
     "matching": "programme",
     "preference": "programme",
@@ -22,12 +23,14 @@ MODEL_OF = {
     "survey": "survey",
     "respond": "survey",
     "response": "response",
+    "invitation": "invitation",
     "roadmap": "roadmap",
     "activity_add": "stage",
     "activity": "activity",
     "indicator": "indicator",
     "document": "document",
     "membership": "membership",
+    "year_closing": "year_closing",
 }
 
 

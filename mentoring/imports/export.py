@@ -25,19 +25,26 @@ def neutralise_formula(value: Any) -> Any:
     return value
 
 
+def safe_cell(value: Any) -> Any:
+    """A value as a spreadsheet cell: the control characters an XLSX cannot hold removed, formulae
+    neutralised."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return neutralise_formula(value)
+
+
 def export_dataset(resource_class: type[SchoolResource], queryset) -> tablib.Dataset:
     """The rows of the queryset with the import's Russian headers; formula cells neutralised, and the
     control characters an XLSX cannot hold removed."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     resource = resource_class()
     # A list, not the queryset: the library pages a prefetching queryset, one query set per 100 rows.
     rows = list(resource.export_queryset(queryset))
     exported = resource.export(queryset=rows)
     dataset = tablib.Dataset(headers=exported.headers)
     for row in exported:
-        cells = [ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in row]
-        dataset.append([neutralise_formula(cell) for cell in cells])
+        dataset.append([safe_cell(cell) for cell in row])
     return dataset
 
 
@@ -57,10 +64,10 @@ def export_response(resource_class: type[SchoolResource], queryset, fmt: str, ba
     else:
         dataset.title = basename[:31]
         content = dataset.export("xlsx")
-    return _download(content, fmt, basename)
+    return file_download(content, fmt, basename)
 
 
-def _download(content: bytes, fmt: str, basename: str) -> HttpResponse:
+def file_download(content: bytes, fmt: str, basename: str) -> HttpResponse:
     safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", basename).strip("-") or "export"
     filename = f"{safe_name}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
@@ -72,4 +79,4 @@ def sample_response(target: str | Target) -> HttpResponse:
     """An empty XLSX with the columns a list is imported from, for the curator to fill in."""
     target = get_target(target)
     dataset = tablib.Dataset(headers=target.import_columns(), title=target.label)
-    return _download(dataset.export("xlsx"), "xlsx", f"{target.basename}-obrazec")
+    return file_download(dataset.export("xlsx"), "xlsx", f"{target.basename}-obrazec")

@@ -15,6 +15,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from mentoring import demo
@@ -27,11 +28,14 @@ from mentoring.models import (
     Membership,
     MenteeEntry,
     MentorEntry,
+    Nomination,
     Organisation,
     Role,
     RoleInvitation,
     User,
+    YearClosing,
 )
+from mentoring.school_year import year_preview
 from monitoring.models import Question, Questionnaire, Response, Survey
 from monitoring.responses import my_open_surveys
 from pairs.matching import Weights
@@ -62,6 +66,7 @@ NOT_PAGES = {
     "document_file",
     "document_public_file",
     "import_sample",
+    "hours_month_xlsx",
     "import_preview",
     "import_confirm",
     "password_reset_confirm",
@@ -101,6 +106,7 @@ def demo_objects() -> dict:
         "consent": Consent.objects.filter(person=mentee_entry.person).first(),
         "mentor": pair.mentor,
         "mentee": mentee_entry,
+        "nomination": Nomination.objects.filter(school=school, status=Nomination.Status.PENDING).first(),
         "programme": pair.programme,
         "pair": pair,
         "plan_item": pair.plan_items.first(),
@@ -120,7 +126,23 @@ def demo_objects() -> dict:
         "role_invitation": RoleInvitation.objects.create(
             organisation=school, role=Role.TEACHER, email="teacher2@example.ru"
         ),
+        "year_closing": a_closed_year(school),
     }
+
+
+def a_closed_year(school: Organisation) -> YearClosing:
+    """The demo's year may not be closed yet: the summary page shows the year before, as stored."""
+    before = AcademicYear(AcademicYear.current().start_year - 1)
+    return YearClosing.objects.create(
+        school=school,
+        start_year=before.start_year,
+        closed_at=timezone.now(),
+        closed_by=User.objects.get(username="curator"),
+        summary={
+            "year": before.label,
+            "steps": [step.as_json() for step in year_preview(school=school).steps],
+        },
+    )
 
 
 def a_proposal(programme: Programme) -> Proposal:
@@ -156,6 +178,7 @@ def arguments_of(pattern: URLPattern, objects: dict) -> list[dict]:
         "question_pk": lambda: objects["question"].pk,
         "school_pk": lambda: objects["school"].pk,
         "year": lambda: AcademicYear.current().start.year,
+        "month": lambda: AcademicYear.current().start.month,  # with `year`: the year's first month
         "slug": lambda: objects["school"].public_slug,
         "token": lambda: (
             invitation_token(objects["role_invitation"])
