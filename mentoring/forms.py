@@ -15,7 +15,17 @@ from django.utils import timezone
 
 from programs.models import MentoringForm
 
-from .models import Consent, MenteeCategory, MenteeEntry, MentorEntry, Nomination, Person, parse_school_class
+from .models import (
+    Consent,
+    MenteeCategory,
+    MenteeEntry,
+    MentorEntry,
+    MentorPayRule,
+    Nomination,
+    Organisation,
+    Person,
+    parse_school_class,
+)
 from .services import CONSENT_IN_FORCE_MESSAGE
 
 SCAN_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
@@ -342,3 +352,30 @@ class NominationDeclineForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = fieldless_helper()
+
+
+class MentorTermsForm(forms.ModelForm):
+    """The school's rules for its teacher-mentors (Трудовой кодекс, ст. 351.8), set by the director."""
+
+    class Meta:
+        model = Organisation
+        fields = ["mentor_consent_required", "mentor_pay_rule", "mentor_pay_rate"]
+        widgets = {
+            "mentor_pay_rule": forms.RadioSelect,
+            "mentor_pay_rate": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+        }
+        error_messages = {
+            "mentor_pay_rate": {
+                "min_value": "Размер оплаты не может быть отрицательным.",
+                "invalid": "Введите размер оплаты числом, например 300 или 300,50.",
+                "max_digits": "Слишком большой размер оплаты.",
+                "max_decimal_places": "Укажите не больше двух знаков после запятой (копейки).",
+            }
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor_pay_rule"].choices = [
+            ("", "Не установлен: в табеле только часы"),
+            *MentorPayRule.choices,
+        ]

@@ -4,7 +4,6 @@ them."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,23 +12,12 @@ from django.urls import path
 
 from .access import allow, reading_school, writing_school
 from .audit import audit_trail
-from .models import MentorPayRule, Organisation, Role
+from .forms import MentorTermsForm
+from .models import Organisation, Role
 from .services import organisation_mentor_terms_update
 
 DIRECTORS = frozenset({Role.DIRECTOR})
 READERS = frozenset({Role.DIRECTOR, Role.CURATOR})
-
-
-class MentorTermsForm(forms.ModelForm):
-    class Meta:
-        model = Organisation
-        fields = ["mentor_consent_required", "mentor_pay_rule", "mentor_pay_rate"]
-        widgets = {"mentor_pay_rate": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
-        error_messages = {"mentor_pay_rate": {"min_value": "Размер оплаты не может быть отрицательным."}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["mentor_pay_rule"].choices = [("", "— не установлен —"), *MentorPayRule.choices]
 
 
 @allow(READERS)

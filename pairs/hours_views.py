@@ -20,7 +20,6 @@ from mentoring.imports.export import file_download
 from mentoring.models import Role
 
 from . import hours, services
-from .hours_forms import PayRuleForm
 from .hours_xlsx import timesheet_xlsx
 
 HOURS_READERS = frozenset({Role.DIRECTOR, Role.CURATOR})
@@ -118,22 +117,6 @@ def hours_month_withdraw(request: HttpRequest, year: int, month: int) -> HttpRes
     return redirect(month_url("hours_month", day))
 
 
-@allow(Role.DIRECTOR)
-def hours_pay_rule(request: HttpRequest) -> HttpResponse:
-    school = writing_school(request, DIRECTOR)
-    form = PayRuleForm(request.POST or None, instance=school)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.school_pay_rule_set(
-            school=school, rule=data["mentor_pay_rule"], rate=data["mentor_pay_rate"]
-        )
-        messages.success(
-            request, "Порядок оплаты сохранён. Он применяется к месяцам, часы которых ещё не утверждены."
-        )
-        return redirect("hours_index")
-    return render(request, "pairs/hours_pay_rule.html", {"section": "hours", "form": form})
-
-
 @allow(Role.MENTOR)
 @never_cache
 def my_hours(request: HttpRequest) -> HttpResponse:
@@ -156,6 +139,5 @@ urlpatterns = [
     path("hours/<int:year>/<int:month>/xlsx/", hours_month_xlsx, name="hours_month_xlsx"),
     path("hours/<int:year>/<int:month>/approve/", hours_month_approve, name="hours_month_approve"),
     path("hours/<int:year>/<int:month>/withdraw/", hours_month_withdraw, name="hours_month_withdraw"),
-    path("hours/pay-rule/", hours_pay_rule, name="hours_pay_rule"),
     path("my-hours/", my_hours, name="my_hours"),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -370,12 +369,3 @@ def hours_month_withdraw(*, school: Organisation, month: datetime.date) -> None:
     if approval is None:
         raise ValidationError(f"Часы за {hours.month_label(month)} не утверждены: отменять нечего.")
     approval.delete()
-
-
-@transaction.atomic
-def school_pay_rule_set(*, school: Organisation, rule: str, rate: Decimal | None) -> Organisation:
-    """The rule counts for every month not yet approved; an approved month keeps the rule it was approved
-    with."""
-    school.mentor_pay_rule, school.mentor_pay_rate = rule, rate
-    school.save(update_fields=["mentor_pay_rule", "mentor_pay_rate"])
-    return school

@@ -346,60 +346,6 @@ def test_withdrawing_a_month_that_is_not_approved_says_so(director_client):
     assert "Часы за ноябрь 2026 г. не утверждены: отменять нечего." in response.content.decode()
 
 
-def test_the_director_sets_the_pay_rule_and_the_change_is_in_the_audit_trail(director_client, school):
-    response = director_client.post(
-        reverse("hours_pay_rule"),
-        {"mentor_pay_rule": "per_pair_month", "mentor_pay_rate": "500"},
-        follow=True,
-    )
-
-    assert "Порядок оплаты сохранён" in response.content.decode()
-    school.refresh_from_db()
-    assert (school.mentor_pay_rule, school.mentor_pay_rate) == ("per_pair_month", Decimal("500.00"))
-    change = LogEntry.objects.get_for_object(school).get(action=LogEntry.Action.UPDATE)
-    assert change.changes_dict["mentor_pay_rule"] == ["", "per_pair_month"]
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"mentor_pay_rule": "per_hour", "mentor_pay_rate": ""}, "Укажите размер оплаты в рублях"),
-        ({"mentor_pay_rule": "per_hour", "mentor_pay_rate": "-1"}, "не может быть отрицательным"),
-        ({"mentor_pay_rule": "per_hour", "mentor_pay_rate": "сто"}, "Введите размер оплаты числом"),
-        ({"mentor_pay_rule": "weekly", "mentor_pay_rate": "100"}, "Выберите корректный вариант"),
-    ],
-)
-def test_a_wrong_pay_rule_is_refused_and_changes_nothing(director_client, school, data, message):
-    response = director_client.post(reverse("hours_pay_rule"), data)
-
-    assert message in response.content.decode()
-    school.refresh_from_db()
-    assert (school.mentor_pay_rule, school.mentor_pay_rate) == ("", None)
-
-
-def test_clearing_the_pay_rule_clears_the_rate(director_client, school):
-    set_rule(school, MentorPayRule.FIXED, "2000")
-
-    director_client.post(reverse("hours_pay_rule"), {"mentor_pay_rule": "", "mentor_pay_rate": "2000"})
-
-    school.refresh_from_db()
-    assert (school.mentor_pay_rule, school.mentor_pay_rate) == ("", None)
-
-
-@pytest.mark.parametrize("role", [Role.CURATOR, Role.PSYCHOLOGIST, Role.MENTOR])
-def test_only_the_director_sets_the_pay_rule(client_as, school, role):
-    client = client_as(role, school)
-
-    assert (
-        client.post(
-            reverse("hours_pay_rule"), {"mentor_pay_rule": "fixed", "mentor_pay_rate": "1"}
-        ).status_code
-        == 403
-    )
-    school.refresh_from_db()
-    assert school.mentor_pay_rule == ""
-
-
 def test_an_approved_month_keeps_the_rule_it_was_approved_with(director_client, school, director, two_pairs):
     set_rule(school, MentorPayRule.PER_HOUR, "300")
     services.hours_month_approve(school=school, month=NOVEMBER, by=director)

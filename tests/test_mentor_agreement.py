@@ -106,6 +106,8 @@ def test_the_director_sets_the_pay_rule_and_the_change_is_audited(client_as, sch
         ({"mentor_pay_rule": "per_hour", "mentor_pay_rate": ""}, "задаются вместе"),
         ({"mentor_pay_rule": "", "mentor_pay_rate": "300"}, "задаются вместе"),
         ({"mentor_pay_rule": "fixed", "mentor_pay_rate": "-5"}, "не может быть отрицательным"),
+        ({"mentor_pay_rule": "per_hour", "mentor_pay_rate": "сто"}, "Введите размер оплаты числом"),
+        ({"mentor_pay_rule": "weekly", "mentor_pay_rate": "100"}, "Выберите корректный вариант"),
     ],
 )
 def test_a_rule_without_a_rate_or_a_rate_without_a_rule_is_refused_and_nothing_changes(
@@ -141,6 +143,19 @@ def test_the_curator_reads_the_rules_but_does_not_change_them(client_as, paying_
     assert refused.status_code == 403
     paying_school.refresh_from_db()
     assert paying_school.mentor_pay_rule == MentorPayRule.PER_HOUR
+
+
+@pytest.mark.parametrize("role", [Role.PSYCHOLOGIST, Role.MENTOR, Role.TEACHER])
+def test_no_one_but_the_director_and_the_curator_opens_the_rules(client_as, school, role):
+    client = client_as(role, school)
+
+    assert client.get(reverse("mentor_terms")).status_code == 403
+    assert (
+        client.post(reverse("mentor_terms"), {"mentor_pay_rule": "fixed", "mentor_pay_rate": "1"}).status_code
+        == 403
+    )
+    school.refresh_from_db()
+    assert school.mentor_pay_rule == ""
 
 
 def test_the_director_finds_the_rules_on_the_home_page_and_in_the_menu(client_as, school):
