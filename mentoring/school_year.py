@@ -402,12 +402,12 @@ def people_preview(closing: Closing) -> StepPreview:
     return StepPreview(
         title="Ученики и педагоги",
         figures=[
-            ("Ученики, переходящие в следующий класс", moved),
-            ("Выпускники 9 и 11 классов, выбывающие из школы и баз", leavers.count()),
-            ("Ученики 9 класса, остающиеся в 10 классе", len(closing.keep_in_school)),
-            ("Классные руководители, переходящие с классом", homerooms.count() - losing),
-            ("Классные руководители выпускных классов (остаются без класса)", losing),
-            ("Педагоги, чей стаж увеличится на год", teachers),
+            ("Ученики: перевод в следующий класс", moved),
+            ("Выпускники 9 и 11 классов: выбытие из школы и баз", leavers.count()),
+            ("Ученики 9 класса: продолжение учёбы в 10 классе", len(closing.keep_in_school)),
+            ("Классные руководители: переход с классом", homerooms.count() - losing),
+            ("Классные руководители выпускных классов: без класса в новом году", losing),
+            ("Педагоги: педагогический стаж больше на год", teachers),
         ],
         details=details,
     )
@@ -545,12 +545,11 @@ def categories_preview(closing: Closing) -> StepPreview:
     return StepPreview(
         title="Категории наставляемых",
         figures=[
-            ("Наставляемые, у которых меняются категории", len(removed)),
-            ("Снимаемые категории", sum(len(names) for names in removed.values())),
+            ("Наставляемые: изменение категорий", len(removed)),
+            ("Категории: снятие", sum(len(names) for names in removed.values())),
         ],
         details=[
-            f"{name}: {'снимается категория' if len(names) == 1 else 'снимаются категории'} "
-            + ", ".join(names)
+            f"{name}: снятие {'категории' if len(names) == 1 else 'категорий'} " + ", ".join(names)
             for name, names in removed.items()
         ],
         personal=True,

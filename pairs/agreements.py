@@ -25,7 +25,6 @@ from mentoring.declension import (
     gender_of,
     in_sentence,
     lower_first,
-    phrase_in,
     plural_ru,
 )
 from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, Draft, register
@@ -273,7 +272,7 @@ def consent_context(document: Document) -> dict:
         "mentor": mentor,
         # «Я, …, учитель математики МБОУ …»; a worker whose position is not recorded is «работник МБОУ …».
         "mentor_position": in_sentence(mentor.position, "nomn") if mentor.position else "работник",
-        "school_genitive": phrase_in(document.school.full_name, "gent"),
+        "school_genitive": in_sentence(document.school.full_name, "gent"),
         "mentees": mentees_of(pair),
         "term": mentoring_term(pair, document),
         "texts": texts,

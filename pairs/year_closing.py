@@ -111,15 +111,15 @@ def pairs_preview(closing: Closing) -> StepPreview:
     done, total = year_plan(closing)
     by_programme: dict[str, Counter] = defaultdict(Counter)
     for pk, row in year.pairs.items():
-        outcome = "заканчивают работу" if pk in year.reasons else "продолжают работу"
+        outcome = "завершение работы" if pk in year.reasons else "продолжение работы"
         by_programme[row[4]][outcome] += 1
     return StepPreview(
         title="Пары и группы",
         figures=[
-            ("Пары и группы, завершающие работу", len(year.completed)),
-            ("Не начавшие работу пары и группы (прекращаются)", len(year.terminated)),
-            ("Пары и группы, продолжающие работу в новом году", len(year.continuing)),
-            ("Наставляемые, выходящие из продолжающихся групп", len(year.leaving_members)),
+            ("Пары и группы: завершение работы", len(year.completed)),
+            ("Пары и группы, не начавшие работу: прекращение", len(year.terminated)),
+            ("Пары и группы: продолжение работы в новом году", len(year.continuing)),
+            ("Наставляемые: выход из продолжающихся групп", len(year.leaving_members)),
             ("Проведено встреч за год", year_meetings(closing).count()),
             (
                 "Выполнение планов",

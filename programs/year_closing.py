@@ -34,9 +34,12 @@ def programmes_preview(closing: Closing) -> StepPreview:
     going_on = [(title, ends_on) for title, ends_on in rows if ends_on > closing.year.end]
     return StepPreview(
         title="Программы наставничества",
-        figures=[("Завершаемые программы", len(ending)), ("Продолжающиеся программы", len(going_on))],
-        details=[f"«{title}» завершается" for title in ending]
-        + [f"«{title}» продолжается до {ends_on:%d.%m.%Y}" for title, ends_on in going_on],
+        figures=[
+            ("Программы: завершение", len(ending)),
+            ("Программы: продолжение в новом году", len(going_on)),
+        ],
+        details=[f"«{title}»: завершение" for title in ending]
+        + [f"«{title}»: продолжение до {ends_on:%d.%m.%Y}" for title, ends_on in going_on],
     )
 
 

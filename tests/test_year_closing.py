@@ -142,7 +142,7 @@ def test_a_young_teacher_with_three_years_of_experience_is_no_longer_a_young_spe
     still.categories.add(young)
     preview = school_year.year_preview(school=school)
     categories = next(step for step in preview.steps if step.title == "Категории наставляемых")
-    assert categories.details == [f"{grown.person.full_name}: снимается категория «{young.name}»"]
+    assert categories.details == [f"{grown.person.full_name}: снятие категории «{young.name}»"]
     close(school)
     assert set(grown.categories.values_list("code", flat=True)) == {"newcomer"}
     assert set(still.categories.values_list("code", flat=True)) == {"young_teacher"}
@@ -185,7 +185,7 @@ def test_pairs_of_a_two_year_programme_continue_into_the_new_year_and_are_counte
     pair = PairFactory(programme=two_years, ends_on=datetime.date(2028, 8, 31))
     preview = school_year.year_preview(school=school)
     pairs = dict(next(step for step in preview.steps if step.title == "Пары и группы").figures)
-    assert pairs["Пары и группы, продолжающие работу в новом году"] == 1
+    assert pairs["Пары и группы: продолжение работы в новом году"] == 1
     close(school)
     assert reloaded(pair).status == Pair.Status.ACTIVE and pair.ended_on is None
     assert reloaded(two_years).status == Programme.Status.RUNNING
@@ -230,7 +230,7 @@ def test_the_summary_is_stored_and_printed(june, school, curator, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         closing = close(school, by=curator)
     people = next(step for step in closing.summary["steps"] if step["title"] == "Ученики и педагоги")
-    assert ["Ученики, переходящие в следующий класс", 1] in people["figures"]
+    assert ["Ученики: перевод в следующий класс", 1] in people["figures"]
     document = school_year.summary_document(closing)
     assert document.title == "Итоги 2026/2027 учебного года по программе наставничества"
     assert reloaded(document).status == Document.Status.READY

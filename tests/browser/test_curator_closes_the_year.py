@@ -51,18 +51,18 @@ def test_the_curator_closes_the_year_and_undoes_it(page: Page, phone: Page, rend
         page.get_by_role("link", name="Завершить учебный год").click()
         expect(page.get_by_role("heading", name="Завершение 2026/2027 учебного года")).to_be_visible()
         moving = sum(n for grade, n in grades.items() if grade not in (9, 11))
-        expect(figure(page, "Ученики, переходящие в следующий класс")).to_have_text(str(moving))
+        expect(figure(page, "Ученики: перевод в следующий класс")).to_have_text(str(moving))
         expect(figure(page, "Выпускники 9 и 11 классов")).to_have_text(str(grades[9] + grades[11]))
-        expect(figure(page, "Пары и группы, продолжающие работу в новом году")).to_have_text("1")
-        expect(figure(page, "Пары и группы, завершающие работу")).to_have_text(
+        expect(figure(page, "Пары и группы: продолжение работы в новом году")).to_have_text("1")
+        expect(figure(page, "Пары и группы: завершение работы")).to_have_text(
             str(ending.filter(status=Pair.Status.ACTIVE).count())
         )
 
         kept = Person.objects.for_school(school).filter(grade=9).order_by("last_name", "first_name").first()
         page.get_by_label(f"{kept.full_name} остаётся в 10 классе").check()
         page.get_by_role("button", name="Пересчитать").click()
-        expect(figure(page, "Ученики 9 класса, остающиеся в 10 классе")).to_have_text("1")
-        expect(figure(page, "Ученики, переходящие в следующий класс")).to_have_text(str(moving + 1))
+        expect(figure(page, "Ученики 9 класса: продолжение учёбы в 10 классе")).to_have_text("1")
+        expect(figure(page, "Ученики: перевод в следующий класс")).to_have_text(str(moving + 1))
         page.get_by_role("button", name="Завершить 2026/2027 учебный год").click()
 
         expect(page.get_by_role("heading", name="Итоги 2026/2027 учебного года")).to_be_visible()
