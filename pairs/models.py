@@ -229,6 +229,10 @@ class PairMentee(models.Model):
         return str(self.mentee.person)
 
 
+# A pair's mentees with their people, as every page that lists pairs shows them.
+MEMBERS = models.Prefetch("members", queryset=PairMentee.objects.select_related("mentee__person"))
+
+
 class PlanItem(models.Model):
     """A row of a pair's personalised programme (персонализированная программа): seed 004's plan."""
 

@@ -16,8 +16,7 @@ from mentoring.notifications import Kind, Notice, counted_per_school, holders, n
 
 from . import agreements
 from .health import with_health
-from .models import Health, Meeting, Pair, PlanItem
-from .views import MEMBERS
+from .models import MEMBERS, Health, Meeting, Pair, PlanItem
 
 PLAN_ITEM_WARNING_DAYS = 3
 

@@ -11,8 +11,7 @@ from mentoring.parts import HOME, PagePart, register
 from . import hours
 from .health import with_health
 from .meetings import mentee_overview, mentor_overview
-from .models import Health, MentorHoursMonth, Pair
-from .views import MEMBERS
+from .models import MEMBERS, Health, MentorHoursMonth, Pair
 
 THREATENED_SHOWN = 5
 

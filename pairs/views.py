@@ -27,10 +27,9 @@ from . import agreements, proposals, services
 from .filters import PairFilterSet
 from .forms import STATUS_ACTIONS, PairStatusForm, PlanItemForm, PlanItemMarkForm, StatusAction
 from .health import with_health
-from .models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem, ProposedPair
+from .models import MEMBERS, Meeting, Pair, PairStatusChange, PlanItem, ProposedPair
 
 READING_ROLES = BASE_READERS | {Role.COORDINATOR}
-MEMBERS = Prefetch("members", queryset=PairMentee.objects.select_related("mentee__person"))
 
 # The list of pairs and groups.
 

@@ -60,8 +60,10 @@ AXE_SIZES = (
 )  # the zoomed laptop lays out as a phone does: its layout is checked, not its markup again
 ACCOUNTS = ("coordinator", "director", "curator", "psychologist", "teacher", "mentor", "mentee", "")
 # Files, not pages; and the views whose key is not an object of the demo (an import's token lives in a
-# curator's session, a password reset link is made for one request).
+# curator's session, a password reset link is made for one request); a teacher-mentor's paper is made by
+# a button on the pair's page, whose `kind` is one of two, not any kind of document.
 NOT_PAGES = {
+    "pair_paper_make",
     "calendar_feed",
     "document_file",
     "document_public_file",
