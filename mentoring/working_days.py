@@ -20,3 +20,9 @@ def working_day_on_or_after(day: datetime.date) -> datetime.date:
     while not russian_calendar().is_working_day(day):
         day += datetime.timedelta(days=1)
     return day
+
+
+def working_day_on_or_before(day: datetime.date) -> datetime.date:
+    while not russian_calendar().is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day

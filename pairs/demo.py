@@ -55,6 +55,7 @@ from .agreements import MentorAgreementForm, MentorConsentForm
 from .documents import ORDER_PAIRS, PAIRS_ORDER_TITLE
 from .models import Meeting, Pair, PairMentee, PairStatusChange, PlanItem
 from .rules import Candidate
+from .services import plan_end
 
 FORM_ORDER = [code for code, _ in CURRENT_PROGRAMMES]
 MENTOR_TAKE_SHARE = 0.95  # of the fitting mentors, those who fill their places in an intake
@@ -654,14 +655,16 @@ class _PairGenerator:
     def plan(self, draft: _Draft, marker: int | None) -> list[PlanItem]:
         """The plan of the pair's form, as pair_create makes it, with the marks of the work done."""
         S, pair = Pair.Status, draft.pair
-        start = max(pair.programme.starts_on, draft.formed)
+        # As the start transition places it: from the real start once the pair works, before it as formed.
+        start = pair.started_on or max(pair.programme.starts_on, draft.formed)
+        end = plan_end(pair)
         last = pair.ended_on or self.today
         if pair.started_on:
             passed = (last - pair.started_on) / (pair.ends_on - pair.started_on)
         items = []
         for number, row in enumerate(plan_rows(draft.code), start=1):
-            due = row.due_on(start, pair.ends_on)
-            item = PlanItem(pair_id=pair.pk, number=number, due_on=due, **row.fields())
+            item = PlanItem(pair_id=pair.pk, number=number, **row.placed(start, end))
+            due = item.due_on
             if pair.started_on:
                 keeps_plan = pair.status == S.ACTIVE and not draft.lagging
                 if pair.status == S.COMPLETED or (due is not None and due <= last):

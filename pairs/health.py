@@ -64,7 +64,7 @@ def last_contact() -> Coalesce:
 
 
 def plan_overdue(today: datetime.date) -> Exists:
-    return Exists(PlanItem.objects.filter(pair=OuterRef("pk"), done_on__isnull=True, due_on__lt=today))
+    return Exists(PlanItem.objects.overdue(today).filter(pair=OuterRef("pk")))
 
 
 def negative_feedback() -> Exists:

@@ -206,9 +206,9 @@ def mentor_overview(user: User) -> MentorOverview | None:
     if next_meeting is not None:
         next_meeting.pair = by_id[next_meeting.pair_id]
     overdue = list(
-        PlanItem.objects.filter(
-            pair__in=current, done_on__isnull=True, due_on__lt=timezone.localdate()
-        ).order_by("due_on", "pair", "number")
+        PlanItem.objects.overdue(timezone.localdate())
+        .filter(pair__in=current)
+        .order_by("due_on", "pair", "number")
     )
     for item in overdue:
         item.pair = by_id[item.pair_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -233,6 +234,16 @@ class PairMentee(models.Model):
 MEMBERS = models.Prefetch("members", queryset=PairMentee.objects.select_related("mentee__person"))
 
 
+class PlanItemQuerySet(models.QuerySet):
+    def of_started_pairs(self):
+        """A pair that has not begun work (proposed, approved) has nothing due yet: its terms run from its
+        start."""
+        return self.filter(pair__started_on__isnull=False)
+
+    def overdue(self, today: datetime.date):
+        return self.of_started_pairs().filter(done_on__isnull=True, due_on__lt=today)
+
+
 class PlanItem(models.Model):
     """A row of a pair's personalised programme (персонализированная программа): seed 004's plan."""
 
@@ -271,6 +282,8 @@ class PlanItem(models.Model):
         related_name="+",
     )
 
+    objects = PlanItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = "пункт плана"
         verbose_name_plural = "план мероприятий"
@@ -291,7 +304,9 @@ class PlanItem(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return not self.is_done and self.due_on is not None and self.due_on < timezone.localdate()
+        if self.is_done or self.due_on is None or self.pair.started_on is None:
+            return False
+        return self.due_on < timezone.localdate()
 
 
 class PairStatusChange(models.Model):

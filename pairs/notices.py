@@ -102,11 +102,15 @@ def meetings_tomorrow(memberships: QuerySet[Membership], today: datetime.date) -
 @notices_of(Role.MENTOR)
 def plan_items_due(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
     """Plan items due in the next days or overdue, not marked done."""
-    items = PlanItem.objects.filter(
-        pair__in=mentors_of(memberships),
-        done_on__isnull=True,
-        due_on__lte=today + datetime.timedelta(days=PLAN_ITEM_WARNING_DAYS),
-    ).select_related("pair__mentor__person")
+    items = (
+        PlanItem.objects.of_started_pairs()
+        .filter(
+            pair__in=mentors_of(memberships),
+            done_on__isnull=True,
+            due_on__lte=today + datetime.timedelta(days=PLAN_ITEM_WARNING_DAYS),
+        )
+        .select_related("pair__mentor__person")
+    )
     for item in items:
         overdue = item.due_on < today
         yield Notice(

@@ -138,18 +138,45 @@ def pair_create(
     )
     MenteeEntry.objects.filter(pk__in=mentee_ids).update(status=MenteeEntry.Status.PAIRED)
     PairStatusChange.objects.create(pair=pair, from_status="", to_status=S.PROPOSED, changed_by=by)
-    plan_create(pair=pair, start=max(programme.starts_on, timezone.localdate()))
+    plan_create(pair=pair, start=planned_start(pair))
     return pair
+
+
+def planned_start(pair: Pair) -> datetime.date:
+    """Where a pair's plan is placed before the pair begins work: the day it was formed, or the programme's
+    start if later. The start transition places the plan again from the real start."""
+    formed = timezone.localdate(pair.created_at) if pair.created_at else timezone.localdate()
+    return max(pair.programme.starts_on, formed)
+
+
+def plan_end(pair: Pair) -> datetime.date:
+    """The last day a plan item may be due: the programme's end, or the pair's planned end if earlier."""
+    return min(day for day in (pair.ends_on, pair.programme.ends_on) if day)
 
 
 def plan_create(*, pair: Pair, start: datetime.date) -> list[PlanItem]:
     """The personalised programme from the template of the pair's form, its terms counted from `start`."""
-    items = []
-    for number, row in enumerate(plan_rows(pair.programme.form.code), start=1):
-        items.append(
-            PlanItem(pair=pair, number=number, due_on=row.due_on(start, pair.ends_on), **row.fields())
-        )
+    rows = plan_rows(pair.programme.form.code)
+    end = plan_end(pair)
+    items = [PlanItem(pair=pair, number=n, **row.placed(start, end)) for n, row in enumerate(rows, start=1)]
     return PlanItem.objects.bulk_create(items)
+
+
+def plan_place_from_start(*, pair: Pair) -> None:
+    """The pair begins work: the template's items, as the plan placed them before, move to the real start;
+    an item the curator or the mentor has edited or marked keeps its term."""
+    rows = {row.activity: row for row in plan_rows(pair.programme.form.code)}
+    end, planned = plan_end(pair), planned_start(pair)
+    for item in pair.plan_items.filter(done_on__isnull=True):
+        row = rows.get(item.activity)
+        if row is None:
+            continue
+        before = row.placed(planned, end)
+        if (item.term, item.due_on) != (before["term"], before["due_on"]):
+            continue
+        after = row.placed(pair.started_on, end)
+        item.term, item.due_on = after["term"], after["due_on"]
+        item.save(update_fields=["term", "due_on"])
 
 
 @transaction.atomic
@@ -190,6 +217,7 @@ def pair_change_status(
                 f"Дата начала работы должна быть раньше окончания работы пары ({pair.ends_on:%d.%m.%Y})."
             )
         pair.started_on = on
+        plan_place_from_start(pair=pair)
         MentorEntry.objects.filter(pk=pair.mentor_id).update(status=MentorEntry.Status.ACTIVE)
     if to in (S.COMPLETED, S.TERMINATED):
         if pair.started_on and on < pair.started_on:

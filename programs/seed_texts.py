@@ -13,6 +13,7 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from mentoring.reference import choice_value, reference
+from mentoring.working_days import working_day_on_or_before
 
 from .models import Programme
 
@@ -54,16 +55,54 @@ class PlanRow:
     term: str = ""
     # When the item is due, in months from the pair's start; None: by the end of the pair's term.
     months: int | None = None
+    # A term naming a month of the year («В марте»): due by the end of that month, the first after the start.
+    month: int | None = None
 
     def fields(self) -> dict[str, str]:
         values = asdict(self)
-        del values["months"]
+        del values["months"], values["month"]
         return values
 
     def due_on(self, start: datetime.date, end: datetime.date | None) -> datetime.date | None:
-        if self.months is None:
-            return end
-        return add_months(start, self.months)
+        """Never after `end`, the last day of the programme: a term past it is due on its last school day."""
+        if self.month is not None:
+            year = start.year + (self.month < start.month)
+            due = working_day_on_or_before(month_end(year, self.month))
+        elif self.months is not None:
+            due = add_months(start, self.months)
+        else:
+            due = end
+        if due is not None and end is not None and due >= end:
+            return working_day_on_or_before(end)
+        return due
+
+    def placed(self, start: datetime.date, end: datetime.date | None) -> dict:
+        """The plan item's fields with its due date; a term naming a month names the due date's month."""
+        due = self.due_on(start, end)
+        fields = self.fields()
+        if self.month is not None and due is not None:
+            fields["term"] = f"В {MONTHS_PREPOSITIONAL[due.month - 1]}"
+        return {**fields, "due_on": due}
+
+
+MONTHS_PREPOSITIONAL = (
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+)
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def programme_template(data: dict) -> ProgrammeTemplate:
@@ -96,7 +135,7 @@ PLAN_COLUMNS = {
 
 def plan_row(data: dict) -> PlanRow:
     columns = {name: data.get(column, "") for name, column in PLAN_COLUMNS.items()}
-    return PlanRow(**columns, months=data.get("месяц от начала"))
+    return PlanRow(**columns, months=data.get("месяц от начала"), month=data.get("месяц года"))
 
 
 def plan_templates() -> dict[str, tuple[PlanRow, ...]]:
