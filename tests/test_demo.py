@@ -402,6 +402,17 @@ def test_every_pair_has_the_plan_of_its_form_with_work_done_and_a_few_items_over
     assert done.filter(pair__mentor__person__user=mentor).exists()
 
 
+def test_a_proposed_pair_has_items_due_already_yet_none_overdue_and_every_plan_ends_in_its_programme(
+    first_school,
+):
+    today = timezone.localdate()
+    waiting = PlanItem.objects.filter(pair__school=first_school, pair__status__in=[S.PROPOSED, S.APPROVED])
+
+    assert waiting.filter(due_on__lt=today).exists()
+    assert not any(item.is_overdue for item in waiting.select_related("pair"))
+    assert not PlanItem.objects.filter(due_on__gt=F("pair__programme__ends_on")).exists()
+
+
 def test_active_pairs_meet_in_seed_002s_sequence_with_one_or_two_meetings_ahead(first_school):
     for pair in Pair.objects.filter(school=first_school, status=S.ACTIVE):
         held = list(pair.meetings.filter(status=Meeting.Status.HELD))
