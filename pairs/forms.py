@@ -92,7 +92,10 @@ class PlanItemForm(forms.ModelForm):
         model = PlanItem
         fields = list(PLAN_LABELS)
         labels = PLAN_LABELS
-        help_texts = {"due_on": "Дата, после которой невыполненный пункт отмечается как просроченный."}
+        help_texts = {
+            "due_on": "Дата, после которой невыполненный пункт отмечается как просроченный, "
+            "если пара уже начала работу."
+        }
         widgets = {
             "due_on": DateInput(),
             **{
