@@ -16,7 +16,8 @@ from mentoring.notifications import Kind, Notice, holders, notices_of
 from monitoring.models import Response, Survey
 from programs.models import Programme
 
-from .models import Activity
+from .department import recent_recommendations
+from .models import ACKNOWLEDGERS, Activity
 
 DUE_WITHIN_DAYS = 7
 # The academic year ends on 31 August, but lessons end in late May: the exit surveys of stage 2 are due by
@@ -110,4 +111,26 @@ def schools_without_stage_2(memberships: QuerySet[Membership], today: datetime.d
                 f"за {year.label} учебный год, а до его конца меньше {STAGE_2_WEEKS_LEFT} недель.",
                 url=reverse("department_schools"),
                 organisation_id=school.department_id,
+            )
+
+
+@notices_of(*ACKNOWLEDGERS)
+def recommendations_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """The department's recommendations to the school, to its director and curator until one of them takes
+    them «к исполнению»; a new text is a new event."""
+    readers: dict[int, set[int]] = {}
+    pairs = memberships.filter(role__in=ACKNOWLEDGERS).values_list("organisation", "user").distinct()
+    for school, user in pairs:
+        readers.setdefault(school, set()).add(user)
+    waiting = recent_recommendations(today).filter(school__in=list(readers), acknowledgement__isnull=True)
+    for recommendation in waiting.order_by("pk"):
+        for user in sorted(readers[recommendation.school_id]):
+            yield Notice(
+                user_id=user,
+                kind=Kind.RECOMMENDATION_NEW,
+                key=f"recommendation_new:{recommendation.pk}:{recommendation.updated_at:%Y%m%d%H%M%S%f}",
+                text=f"Управление образования направило школе рекомендации на "
+                f"{recommendation.academic_year.label} учебный год: примите их к исполнению.",
+                url=reverse("recommendation_detail", args=[recommendation.pk]),
+                organisation_id=recommendation.school_id,
             )
