@@ -263,13 +263,6 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.code}: {self.year} — {self.value}"
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RecommendationQuerySet:
-        """The school's director, curator and psychologist read its recommendations; the coordinator reads
-        those to its department's schools."""
-        return self.filter(school__in=Organisation.objects.readable_by(user))
-
-
 class Recommendation(models.Model):
     """The coordinator's recommendations to a school for the analytic report (seed 003 §7)."""
 
@@ -280,8 +273,6 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "рекомендации школе"
