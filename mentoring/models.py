@@ -961,6 +961,7 @@ class Notification(models.Model):
         SCHOOL_NO_STAGE_2 = "school_no_stage_2", "Нет данных этапа 2 мониторинга"
         NOMINATIONS_WAITING = "nominations_waiting", "Новые представления педагогов"
         NOMINATION_DECIDED = "nomination_decided", "Решение по представлению ученика"
+        RECOMMENDATION_NEW = "recommendation_new", "Рекомендации управления образования"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     organisation = models.ForeignKey(

@@ -47,6 +47,7 @@ KIND_ROLES: dict[str, frozenset[str]] = {
     Kind.SCHOOL_NO_STAGE_2: frozenset({Role.COORDINATOR}),
     Kind.NOMINATIONS_WAITING: frozenset({Role.CURATOR}),
     Kind.NOMINATION_DECIDED: frozenset({Role.TEACHER}),
+    Kind.RECOMMENDATION_NEW: frozenset({Role.DIRECTOR, Role.CURATOR}),
 }
 
 

@@ -24,6 +24,8 @@ BASE_ENTRY = "base_entry"  # a mentor's or a mentee's entry in the bases; the pa
 # The school's public «Наставничество» page, seen by anyone without login; the part gets it as `school`.
 # A part of it shows only what the school publishes, never anything about a pupil.
 SCHOOL_PAGE = "school_page"
+# The school's own monitoring pages (stages 1 and 2); the part gets the school as `school`.
+SCHOOL_MONITORING = "school_monitoring"
 
 
 @dataclass(frozen=True)

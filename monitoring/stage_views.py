@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
+from mentoring import parts
 from mentoring.access import allow, may_write, reading_school
 from mentoring.models import BASE_READERS, Role
 from programs.models import Programme
@@ -49,6 +50,8 @@ def stage_page(request: HttpRequest, scope: dict, stage: int) -> HttpResponse:
         "can_launch": may_write(request, school.pk),
         "min_group": stages.MIN_GROUP,
     }
+    if scope["programme"] is None:
+        context |= parts.gathered(parts.SCHOOL_MONITORING, request, school=school)
     return render(request, f"monitoring/stage{stage}.html", context)
 
 

@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mentoring.academic_year import AcademicYear
@@ -24,7 +24,7 @@ from pairs.models import Health, Meeting, Pair
 from programs.models import Programme
 
 from .indicators import department_schools
-from .models import Activity, Recommendation
+from .models import Acknowledgement, Activity, Recommendation
 
 RECENT_DAYS = 30
 
@@ -162,7 +162,8 @@ def schools_table(department: Organisation, year: AcademicYear | None = None) ->
     )
     for pk, n in overdue:
         rows[pk].overdue = n
-    for recommendation in Recommendation.objects.filter(school__in=schools, year=year.start_year):
+    recommendations = Recommendation.objects.filter(school__in=schools, year=year.start_year)
+    for recommendation in recommendations.select_related("acknowledgement__by"):
         rows[recommendation.school_id].recommendation = recommendation
     return SchoolsTable(department, year, list(rows.values()))
 
@@ -171,12 +172,49 @@ def schools_table(department: Organisation, year: AcademicYear | None = None) ->
 def recommendation_save(
     *, department: Organisation, school: Organisation, year: int, text: str, by: User
 ) -> Recommendation:
-    """The coordinator's recommendations to a school of its own department for the academic year."""
+    """The coordinator's recommendations to a school of its own department for the academic year. A new text
+    takes away the school's mark «принято к исполнению»: what the school accepted was the old one."""
     if school.department_id != department.pk:
         raise ValidationError("Эта школа не относится к вашему управлению образования.")
-    if not text.strip():
+    text = text.strip()
+    if not text:
         raise ValidationError("Напишите текст рекомендаций.")
-    found, _ = Recommendation.objects.update_or_create(
-        school=school, year=year, defaults={"text": text.strip(), "written_by": by}
-    )
+    found = Recommendation.objects.select_for_update().filter(school=school, year=year).first()
+    if found is None:
+        return Recommendation.objects.create(school=school, year=year, text=text, written_by=by)
+    if found.text != text:
+        found.text, found.written_by = text, by
+        found.save(update_fields=["text", "written_by", "updated_at"])
+        Acknowledgement.objects.filter(recommendation=found).delete()
     return found
+
+
+def recent_recommendations(today: datetime.date) -> QuerySet[Recommendation]:
+    """The recommendations of this academic year and the last: those of the analytic report are written as a
+    year ends, for the schools' work in the next one."""
+    return Recommendation.objects.filter(year__gte=AcademicYear.containing(today).start_year - 1)
+
+
+def school_recommendations(school: Organisation) -> QuerySet[Recommendation]:
+    return (
+        recent_recommendations(timezone.localdate())
+        .filter(school=school)
+        .select_related("acknowledgement__by")
+        .order_by("-year")
+    )
+
+
+@transaction.atomic
+def recommendation_acknowledge(*, recommendation: Recommendation, by: User, note: str) -> Acknowledgement:
+    """The school's director or curator takes the recommendations «к исполнению», once."""
+    done = Acknowledgement.objects.filter(recommendation=recommendation).select_related("by").first()
+    if done is not None:
+        day = timezone.localtime(done.at)
+        raise ValidationError(f"Рекомендации уже приняты к исполнению {day:%d.%m.%Y}, отметил(а) {done.by}.")
+    try:
+        with transaction.atomic():
+            return Acknowledgement.objects.create(
+                recommendation=recommendation, school_id=recommendation.school_id, by=by, note=note.strip()
+            )
+    except IntegrityError as error:  # another director or curator marked them a moment ago
+        raise ValidationError("Рекомендации уже приняты к исполнению.") from error

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Document, Membership, Organisation, Role
 
 
@@ -280,3 +281,39 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school}: {self.year}"
+
+    @property
+    def academic_year(self) -> AcademicYear:
+        return AcademicYear.starting(self.year)
+
+
+# Who may mark a recommendation «принято к исполнению» for its school.
+ACKNOWLEDGERS = frozenset({Role.DIRECTOR, Role.CURATOR})
+
+
+class Acknowledgement(models.Model):
+    """The school's mark that it has taken the coordinator's recommendations «к исполнению»: who, when and
+    with what note. One per recommendation; a change of the recommendation's text removes it, for the school
+    to read the new text and mark it again."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, related_name="acknowledgement"
+    )
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="отметил", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("отмечено", default=timezone.now)
+    note = models.TextField("примечание", blank=True)
+
+    class Meta:
+        verbose_name = "отметка «принято к исполнению»"
+        verbose_name_plural = "отметки «принято к исполнению»"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "school"], name="one_acknowledgement_per_school"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation}: принято к исполнению"

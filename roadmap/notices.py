@@ -4,6 +4,7 @@ overdue activities and, as the academic year ends, schools with no stage 2 data.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterator
 
 from django.db.models import Count, Min, QuerySet
@@ -16,7 +17,8 @@ from mentoring.notifications import Kind, Notice, holders, notices_of
 from monitoring.models import Response, Survey
 from programs.models import Programme
 
-from .models import Activity
+from .department import recent_recommendations
+from .models import ACKNOWLEDGERS, Activity
 
 DUE_WITHIN_DAYS = 7
 # The academic year ends on 31 August, but lessons end in late May: the exit surveys of stage 2 are due by
@@ -110,4 +112,32 @@ def schools_without_stage_2(memberships: QuerySet[Membership], today: datetime.d
                 f"за {year.label} учебный год, а до его конца меньше {STAGE_2_WEEKS_LEFT} недель.",
                 url=reverse("department_schools"),
                 organisation_id=school.department_id,
+            )
+
+
+@notices_of(*ACKNOWLEDGERS)
+def recommendations_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    """The department's recommendations to the school, to its director and curator until one of them takes
+    them «к исполнению»; a new text is a new event."""
+    acknowledgers = memberships.filter(role__in=ACKNOWLEDGERS)
+    waiting = list(
+        recent_recommendations(today)
+        .filter(school__in=acknowledgers.values("organisation"), acknowledgement__isnull=True)
+        .order_by("pk")
+    )
+    if not waiting:  # the usual case: a home page pays one query for it
+        return
+    readers: dict[int, set[int]] = defaultdict(set)
+    for school, user in acknowledgers.values_list("organisation", "user"):
+        readers[school].add(user)
+    for recommendation in waiting:
+        for user in sorted(readers[recommendation.school_id]):
+            yield Notice(
+                user_id=user,
+                kind=Kind.RECOMMENDATION_NEW,
+                key=f"recommendation_new:{recommendation.pk}:{recommendation.updated_at:%Y%m%d%H%M%S%f}",
+                text=f"Управление образования направило школе рекомендации на "
+                f"{recommendation.academic_year.label} учебный год: примите их к исполнению.",
+                url=reverse("recommendation_detail", args=[recommendation.pk]),
+                organisation_id=recommendation.school_id,
             )

@@ -1,13 +1,14 @@
-"""The roadmap activities the user answers for, and the coordinator's schools side by side, on the home
-page."""
+"""The roadmap activities the user answers for, the coordinator's schools side by side and the department's
+recommendations to the school, on the home page; the recommendations on the school's monitoring pages too."""
 
 from django.http import HttpRequest
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import BASE_READERS, Role
-from mentoring.parts import HOME, PagePart, register
+from mentoring.parts import HOME, SCHOOL_MONITORING, PagePart, register
 
-from .department import schools_table
+from .department import school_recommendations, schools_table
+from .models import ACKNOWLEDGERS
 from .timeline import my_activities
 
 
@@ -28,3 +29,26 @@ def department_schools(request: HttpRequest) -> dict | None:
 
 register(PagePart(HOME, 10, "roadmap/partials/my_activities.html", activities))
 register(PagePart(HOME, 40, "roadmap/partials/home_department.html", department_schools))
+
+
+def recommendations(request: HttpRequest, roles: frozenset[str]) -> dict | None:
+    school = request.organisation
+    if school is None or not school.is_school or not request.roles & roles:
+        return None
+    found = list(school_recommendations(school))
+    if not found:
+        return None
+    return {"recommendations": found, "may_acknowledge": bool(request.roles & ACKNOWLEDGERS)}
+
+
+def home_recommendations(request: HttpRequest) -> dict | None:
+    """The director and the curator answer for the recommendations; others of the school are not asked."""
+    return recommendations(request, ACKNOWLEDGERS)
+
+
+def monitoring_recommendations(request: HttpRequest, school) -> dict | None:
+    return recommendations(request, BASE_READERS)
+
+
+register(PagePart(HOME, 15, "roadmap/partials/recommendations.html", home_recommendations))
+register(PagePart(SCHOOL_MONITORING, 10, "roadmap/partials/recommendations.html", monitoring_recommendations))

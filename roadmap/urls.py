@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("roadmap.views")),  # roadmap_*, activity_*
     path("", include("roadmap.indicator_views")),  # indicator_*
     path("", include("roadmap.department_views")),  # department_*
+    path("", include("roadmap.recommendation_views")),  # recommendation_detail
 ]

@@ -723,3 +723,16 @@ def test_the_curator_of_the_first_school_entered_two_paper_blanks(first_school):
     assert paper.count() == 2
     assert {r.paper_entered_by.username for r in paper} == {"curator"}
     assert all(r.submitted_at and r.invitation.person.user_id is None for r in paper)
+
+
+def test_the_first_school_took_its_recommendations_for_execution_and_the_second_has_not_yet(
+    demo_department, first_school
+):
+    from roadmap.models import Recommendation
+
+    recommendations = Recommendation.objects.filter(
+        school__department=demo_department, year=AcademicYear.current().start_year
+    )
+    accepted = recommendations.get(school=first_school)
+    assert accepted.acknowledgement.by.username == "director" and accepted.acknowledgement.note
+    assert recommendations.exclude(school=first_school).filter(acknowledgement__isnull=True).count() == 1

@@ -16,7 +16,7 @@ from pairs.models import Pair
 from roadmap import department as department_data
 from roadmap import indicators
 from roadmap.department_documents import DEPARTMENT_REPORT
-from roadmap.models import Activity, Recommendation, Roadmap, Stage
+from roadmap.models import Acknowledgement, Activity, Recommendation, Roadmap, Stage
 from tests.documents import pdf_pages, pdf_text
 
 from .factories import (
@@ -34,6 +34,7 @@ from .factories import (
     ResponseFactory,
     SchoolFactory,
     SurveyFactory,
+    UserFactory,
 )
 
 
@@ -169,7 +170,10 @@ def make_school_with_data(department, n: int):
     MeetingFactory(pair=pair)
     overdue_activity(school)
     SurveyFactory(questionnaire=QuestionnaireFactory(school=school))
-    Recommendation.objects.create(school=school, year=AcademicYear.current().start_year, text=f"Школе {n}")
+    recommendation = Recommendation.objects.create(
+        school=school, year=AcademicYear.current().start_year, text=f"Школе {n}"
+    )
+    Acknowledgement.objects.create(recommendation=recommendation, school=school, by=UserFactory())
     return school
 
 

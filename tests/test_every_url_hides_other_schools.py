@@ -11,7 +11,7 @@ from django.utils import timezone
 from mentoring.access import declared_roles, names_an_object
 from mentoring.models import Document, Membership, Nomination, Organisation, Role, YearClosing
 from pairs.models import Proposal
-from roadmap.models import Activity, Indicator, Roadmap, Stage
+from roadmap.models import Activity, Indicator, Recommendation, Roadmap, Stage
 
 from .factories import (
     ConsentFactory,
@@ -102,6 +102,7 @@ def theirs(db) -> dict:
             stage=stage, order=1, title="Мероприятие", starts_on=day, ends_on=day
         ),
         "indicator": Indicator.objects.create(department=school.department, code="1", wording="Доля"),
+        "recommendation": Recommendation.objects.create(school=school, year=2026, text="Рекомендации"),
         "membership": Membership.objects.create(user=UserFactory(), organisation=school, role=Role.TEACHER),
         "document": Document.objects.create(
             school=school, kind="order_pairs", year=2026, date=day, title="Приказ", status="queued"

@@ -405,6 +405,7 @@ def test_the_preferences_page_turns_kinds_off_and_on(client, waiting):
         Kind.PROGRAMME_TO_APPROVE,
         Kind.DOCUMENT_READY,
         Kind.QUESTIONNAIRE_WAITING,
+        Kind.RECOMMENDATION_NEW,
     }
     assert set(page.context["form"].initial["kinds"]) == offered
     assert {kind for kind, _ in page.context["form"].fields["kinds"].choices} == offered
@@ -426,7 +427,7 @@ def test_the_audit_trail_records_who_switched_which_letters_off_and_on(client, w
 
     entries = LogEntry.objects.get_for_model(MailOptOut)
     switched_off = entries.filter(action=LogEntry.Action.CREATE)
-    assert switched_off.count() == 3
+    assert switched_off.count() == 4
     assert set(switched_off.values_list("actor", flat=True)) == {waiting.pk}
     switched_on = entries.get(action=LogEntry.Action.DELETE)
     assert switched_on.changes_dict["kind"][0] == Kind.DOCUMENT_READY

@@ -28,6 +28,7 @@ MODEL_OF = {
     "activity_add": "stage",
     "activity": "activity",
     "indicator": "indicator",
+    "recommendation": "recommendation",
     "document": "document",
     "membership": "membership",
     "year_closing": "year_closing",
