@@ -11,12 +11,14 @@ import time_machine
 from django.urls import reverse
 
 from mentoring.academic_year import AcademicYear
-from mentoring.models import Role
+from mentoring.models import Document, Role
 from monitoring import stages
+from monitoring.documents import STAGE_2_REPORT
 from monitoring.models import Question, Questionnaire, Survey
 from roadmap import services
 from roadmap.department import schools_table
 from roadmap.models import Activity, Roadmap, Stage
+from tests.documents import pdf_text
 from tests.factories import (
     PairFactory,
     ProgrammeFactory,
@@ -180,3 +182,18 @@ def test_the_stage_2_activity_waits_while_no_exit_answer_compares_with_an_entry(
     services.activities_complete_from_evidence(roadmap=activity.stage.roadmap)
 
     assert Activity.objects.get(pk=activity.pk).status != Activity.Status.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stage_2_report_of_the_exit_year_compares_across_years(curator_client, school, two_years):
+    answered_twice(school, two_years)
+
+    curator_client.post(
+        reverse("document_new", args=[STAGE_2_REPORT]),
+        {"date": "2026-12-05", "programme": "", "year": SECOND.start_year},
+    )
+
+    text = " ".join(pdf_text(Document.objects.get()).split())
+    assert "Все программы наставничества школы, анкетирования 2026/2027 учебного года" in text
+    assert "Ответили дважды: 5, только на входе: 0, только по итогам: 0" in text
+    assert "из них в другие учебные годы: 1" in text
