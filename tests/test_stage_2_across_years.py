@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import Document, Role
-from monitoring import stages
+from monitoring import portfolio, stages
 from monitoring.documents import STAGE_2_REPORT
 from monitoring.models import Question, Questionnaire, Survey
+from pairs.models import Pair
 from roadmap import services
 from roadmap.department import schools_table
 from roadmap.models import Activity, Roadmap, Stage
@@ -197,3 +198,16 @@ def test_the_stage_2_report_of_the_exit_year_compares_across_years(curator_clien
     assert "Все программы наставничества школы, анкетирования 2026/2027 учебного года" in text
     assert "Ответили дважды: 5, только на входе: 0, только по итогам: 0" in text
     assert "из них в другие учебные годы: 1" in text
+
+
+def test_the_mentor_portfolio_counts_a_mentees_change_in_the_year_of_the_exit(school, two_years):
+    answered_twice(school, two_years)
+    pair = Pair.objects.get()
+
+    second = portfolio.mentee_changes([pair], SECOND)[pair.pk]
+    first = portfolio.mentee_changes([pair], FIRST)[pair.pk]
+
+    assert (second.group.summaries[0].compared, second.group.summaries[0].improved) == (5, 5)
+    assert first.group.summaries[0].compared == 0
+    record = portfolio.PairRecord(pair, portfolio.MeetingHours(0, 0), portfolio.PlanCompletion(0, 0), first)
+    assert record.stage_2_gap.startswith("Заключительного анкетирования в этом учебном году не было")
