@@ -42,19 +42,14 @@ def two_years(school):
     )
     questionnaire = QuestionnaireFactory(school=school, purpose=Questionnaire.Purpose.STAGE_2)
     engagement = QuestionFactory(questionnaire=questionnaire, scale_max=5, measures=Measure.ENGAGEMENT)
-    entry = SurveyFactory(
-        questionnaire=questionnaire,
-        programme=programme,
-        phase=Survey.Phase.ENTRY,
-        opens_on=datetime.date(2025, 9, 10),
-        closes_on=datetime.date(2025, 10, 1),
-    )
-    exit_ = SurveyFactory(
-        questionnaire=questionnaire,
-        programme=programme,
-        phase=Survey.Phase.EXIT,
-        opens_on=datetime.date(2026, 10, 1),
-        closes_on=datetime.date(2026, 10, 20),
+    entry, exit_ = (
+        SurveyFactory(
+            questionnaire=questionnaire, programme=programme, phase=phase, opens_on=on, closes_on=to
+        )
+        for phase, on, to in (
+            (Survey.Phase.ENTRY, datetime.date(2025, 9, 10), datetime.date(2025, 10, 1)),
+            (Survey.Phase.EXIT, datetime.date(2026, 10, 1), datetime.date(2026, 10, 20)),
+        )
     )
     return programme, engagement, entry, exit_
 
