@@ -83,18 +83,20 @@ class MenteeChange:
 
     group: stages.Group
     phases: set[str]
+    of_year: bool = False
 
 
 def compared_first(participant: stages.Participant) -> tuple[bool, bool]:
     return participant.answered == "both", participant.respondent == Invitation.Respondent.SELF
 
 
-def mentee_changes(pairs: list[Pair]) -> dict[int, MenteeChange]:
+def mentee_changes(pairs: list[Pair], year: AcademicYear | None = None) -> dict[int, MenteeChange]:
     """Each pair's mentees in stage 2 of its programme, entry against exit, summed up as the monitoring pages
     do: how many got better, stayed, got worse in each characteristic, and the means only for a group of
     `stages.MIN_GROUP` or more. A mentee counts once: by the answers that compare, its own before its
-    parent's."""
-    report = stages.stage_2(Survey.objects.filter(programme__in={pair.programme_id for pair in pairs}))
+    parent's. With a year, the answers of that year: a result counts in the year of its exit answer."""
+    surveys = Survey.objects.filter(programme__in={pair.programme_id for pair in pairs})
+    report = stages.stage_2(surveys if year is None else surveys.filter(opens_on__range=year.span))
     changes = {}
     for pair in pairs:
         mentees = {member.mentee.person_id for member in pair.members.all()}
@@ -111,7 +113,9 @@ def mentee_changes(pairs: list[Pair]) -> dict[int, MenteeChange]:
         phases = {
             phase for p in everyone for phase, answers in (("entry", p.entry), ("exit", p.exit)) if answers
         }
-        changes[pair.pk] = MenteeChange(report.group(str(pair), list(chosen.values())), phases)
+        changes[pair.pk] = MenteeChange(
+            report.group(str(pair), list(chosen.values())), phases, year is not None
+        )
     return changes
 
 
@@ -182,6 +186,11 @@ class PairRecord:
         phases = self.change.phases
         if not phases:
             return "Анкетирование наставляемых на этапе 2 мониторинга не проводилось."
+        if "exit" not in phases and self.change.of_year:
+            return (
+                "Заключительного анкетирования в этом учебном году не было: изменения наставляемых "
+                "засчитываются в том учебном году, когда они ответили по итогам программы."
+            )
         if "exit" not in phases:
             return "Заключительное анкетирование ещё не проведено."
         if "entry" not in phases:
@@ -241,7 +250,7 @@ def pair_records(entry: MentorEntry, year: AcademicYear | None) -> list[PairReco
     )
     hours = held_meeting_hours(rows, year.span if year else None)
     plans = plan_completion(rows)
-    changes = mentee_changes(pairs) if pairs else {}
+    changes = mentee_changes(pairs, year) if pairs else {}
     return [
         PairRecord(
             pair,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Window
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
@@ -411,6 +411,7 @@ class Stage2:
     characteristics: list[Characteristic]
     participants: list[Participant]
     pair_labels: dict[int, str]
+    entry_surveys_elsewhere: int = 0  # of other academic years than the scope's, compared with its exits
 
     def group(self, label: str, members: list[Participant] | None = None) -> Group:
         return Group(label, self.participants if members is None else members, self.characteristics)
@@ -465,6 +466,31 @@ def pair_labels(invitations: QuerySet[Invitation]) -> dict[int, str]:
     return {pair.pk: str(pair) for pair in pairs.prefetch_related("members__mentee__person")}
 
 
+def with_programme_entries(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    """The stage-2 surveys given and every entry survey of the programmes whose exit survey is among them.
+
+    Entry and exit are matched per participant and programme across the programme's whole term: the entry
+    of a two-year programme is answered in its first academic year, the exit in its second, and the result
+    counts in the year of the exit."""
+    stage_2 = surveys.exclude(phase="")
+    exits = stage_2.filter(phase=Survey.Phase.EXIT).values("programme")
+    return Survey.objects.filter(
+        Q(pk__in=stage_2.values("pk")) | Q(phase=Survey.Phase.ENTRY, programme__in=exits)
+    )
+
+
+def compared_exits() -> QuerySet[Invitation]:
+    """Exit answers that have the same participant's entry answer to the same programme, in any year."""
+    entered = Invitation.objects.filter(
+        SUBMITTED,
+        survey__phase=Survey.Phase.ENTRY,
+        survey__programme=OuterRef("survey__programme"),
+        person=OuterRef("person"),
+        respondent=OuterRef("respondent"),
+    )
+    return Invitation.objects.filter(SUBMITTED, survey__phase=Survey.Phase.EXIT).filter(Exists(entered))
+
+
 def measured_values(surveys: QuerySet[Survey]) -> QuerySet:
     """Each respondent's average of each measured characteristic in each phase, one row apiece:
     (school, programme, person, respondent, phase, characteristic, value)."""
@@ -489,8 +515,11 @@ def measured_values(surveys: QuerySet[Survey]) -> QuerySet:
 
 
 def stage_2(surveys: QuerySet[Survey]) -> Stage2:
-    """Entry against exit over the given surveys: a fixed number of queries, whatever their size."""
+    """Entry against exit over the given surveys: a fixed number of queries, whatever their size. The
+    participants are those who answered the given surveys; an exit answer is compared with the entry answer
+    to the same programme, whatever academic year it was given in."""
     surveys = surveys.exclude(phase="")
+    matched = with_programme_entries(surveys)
     answered = Invitation.objects.filter(SUBMITTED, survey__in=surveys)
     invitations = answered.order_by("response__submitted_at").values_list(
         "survey__programme_id",
@@ -515,7 +544,7 @@ def stage_2(surveys: QuerySet[Survey]) -> Stage2:
     for person in Person.objects.filter(pk__in=answered.values("person_id")):
         for participant in people[person.pk]:
             participant.person = person
-    for _, programme_id, person_id, respondent, phase, measure, value in measured_values(surveys):
+    for _, programme_id, person_id, respondent, phase, measure, value in measured_values(matched):
         found = participants.get((programme_id, person_id, respondent))
         if found is not None:
             getattr(found, "entry" if phase == Survey.Phase.ENTRY else "exit")[measure] = float(value)
@@ -523,11 +552,13 @@ def stage_2(surveys: QuerySet[Survey]) -> Stage2:
         (p for p in participants.values() if p.entry or p.exit),
         key=lambda p: (p.programme, p.person.full_name),
     )
-    phases = Counter(surveys.values_list("phase", flat=True))
+    in_scope = matched.annotate(in_scope=Exists(surveys.filter(pk=OuterRef("pk"))))
+    phases = Counter(in_scope.values_list("phase", "in_scope"))
     return Stage2(
-        entry_surveys=phases[Survey.Phase.ENTRY],
-        exit_surveys=phases[Survey.Phase.EXIT],
-        characteristics=characteristics_of(surveys),
+        entry_surveys=phases[Survey.Phase.ENTRY, True] + phases[Survey.Phase.ENTRY, False],
+        exit_surveys=phases[Survey.Phase.EXIT, True],
+        characteristics=characteristics_of(matched),
         participants=ordered,
         pair_labels=pair_labels(answered),
+        entry_surveys_elsewhere=phases[Survey.Phase.ENTRY, False],
     )

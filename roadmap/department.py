@@ -18,7 +18,7 @@ from django.utils import timezone
 from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, User, consent_in_force
 from monitoring.models import Survey
-from monitoring.stages import measured_values, verdict
+from monitoring.stages import measured_values, verdict, with_programme_entries
 from pairs.health import with_health
 from pairs.models import Health, Meeting, Pair
 from programs.models import Programme
@@ -92,10 +92,11 @@ def base_counts(entries, schools: list[Organisation]) -> dict[int, dict]:
 
 def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
     """Per school: the participants compared at entry and at exit, and those of them improved, that is with
-    more characteristics better than worse (less anxiety is better). One query over the answers."""
+    more characteristics better than worse (less anxiety is better). One query over the answers; the exits
+    are those of the given surveys, their entries those of the same programme in any year."""
     measured: dict[tuple, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for school, programme, person, respondent, phase, measure, value in measured_values(
-        surveys.exclude(phase="")
+        with_programme_entries(surveys)
     ):
         measured[(school, programme, person, respondent)][measure][phase] = float(value)
     found: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))

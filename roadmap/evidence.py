@@ -6,11 +6,13 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from mentoring.declension import plural_ru
 from mentoring.models import Document, MenteeEntry, MentorEntry, Person
 from monitoring.models import Questionnaire, Survey
+from monitoring.stages import compared_exits
 from pairs.documents import ORDER_PAIRS
 from programs.documents import ORDER_MENTOR_SCHOOL
 
@@ -60,20 +62,42 @@ def base_formed(
     return find
 
 
-def survey_closed(purpose: str, note: str, **phase: str) -> Callable[[Roadmap, Activity], Evidence | None]:
-    """A survey closed within the roadmap, and not before the activity began: monitoring done for it."""
+def closed_for(roadmap: Roadmap, activity: Activity, purpose: str) -> QuerySet[Survey]:
+    """The surveys closed within the roadmap, and not before the activity began, the earliest first."""
+    return (
+        Survey.objects.for_school(roadmap.organisation)
+        .filter(questionnaire__purpose=purpose, closes_on__lt=timezone.localdate())
+        .filter(closes_on__gte=max(activity.starts_on, roadmap.starts_on), closes_on__lte=roadmap.ends_on)
+        .order_by("closes_on", "pk")
+    )
 
-    def find(roadmap: Roadmap, activity: Activity) -> Evidence | None:
-        closed = (
-            Survey.objects.for_school(roadmap.organisation)
-            .filter(questionnaire__purpose=purpose, closes_on__lt=timezone.localdate(), **phase)
-            .filter(closes_on__gte=max(activity.starts_on, roadmap.starts_on), closes_on__lte=roadmap.ends_on)
-            .order_by("closes_on", "pk")
-            .first()
-        )
-        return Evidence(closed.closes_on, f"{note}: «{closed.title}»") if closed else None
 
-    return find
+def survey_closed(roadmap: Roadmap, activity: Activity) -> Evidence | None:
+    """Stage 1 done: a survey of it closed."""
+    closed = closed_for(roadmap, activity, Questionnaire.Purpose.STAGE_1).first()
+    return (
+        Evidence(closed.closes_on, f"Анкетирование этапа 1 завершено: «{closed.title}»") if closed else None
+    )
+
+
+def stage_2_compared(roadmap: Roadmap, activity: Activity) -> Evidence | None:
+    """Stage 2 done: an exit survey closed whose answers are compared with the same participants' entry
+    answers to the programme, whatever academic year the entry fell in."""
+    compared = compared_exits()
+    closed = (
+        closed_for(roadmap, activity, Questionnaire.Purpose.STAGE_2)
+        .filter(phase=Survey.Phase.EXIT, pk__in=compared.values("survey"))
+        .first()
+    )
+    if closed is None:
+        return None
+    n = compared.filter(survey=closed).count()
+    participants = plural_ru(n, "участника", "участников", "участников")
+    return Evidence(
+        closed.closes_on,
+        f"Анкетирование этапа 2 по итогам программы завершено: «{closed.title}»; ответы на входе и "
+        f"по итогам сравнены у {n} {participants}",
+    )
 
 
 FINDERS: dict[str, Callable[[Roadmap, Activity], Evidence | None]] = {
@@ -81,10 +105,8 @@ FINDERS: dict[str, Callable[[Roadmap, Activity], Evidence | None]] = {
     When.MENTOR_BASE: base_formed(MentorEntry, "База наставников сформирована"),
     When.PAIRS_ORDER: issued(ORDER_PAIRS, "Приказ о закреплении наставнических пар"),
     When.MENTOR_SCHOOL_ORDER: issued(ORDER_MENTOR_SCHOOL, "Приказ об организации «Школы наставников»"),
-    When.STAGE_1_CLOSED: survey_closed(Questionnaire.Purpose.STAGE_1, "Анкетирование этапа 1 завершено"),
-    When.STAGE_2_CLOSED: survey_closed(
-        Questionnaire.Purpose.STAGE_2, "Анкетирование этапа 2 по итогам программы завершено", phase="exit"
-    ),
+    When.STAGE_1_CLOSED: survey_closed,
+    When.STAGE_2_CLOSED: stage_2_compared,
 }
 
 

@@ -47,6 +47,7 @@ from pairs.models import (
 )
 from programs.models import MentoringForm, Programme, ProgrammeRisk, RoleModel
 from programs.seed_texts import PROGRAMME_TEMPLATES, plan_rows
+from roadmap.department import schools_table
 
 S = Pair.Status
 
@@ -571,6 +572,20 @@ def test_stage_2_has_respondents_who_answered_only_once_and_exit_values_drift(de
 
     assert once > 0 and twice > once
     assert changes[Question.Measure.ANXIETY] < 0 < changes[Question.Measure.SELF_ESTEEM]
+
+
+def test_the_departments_stage_2_of_this_year_compares_the_exits_with_the_entries_of_last_year(
+    demo_department,
+):
+    year = AcademicYear.current()
+    two_years = Programme.objects.filter(school__department=demo_department, starts_on__lt=year.start)
+    entries = Survey.objects.filter(programme__in=two_years, phase=Survey.Phase.ENTRY)
+    exits = Survey.objects.filter(programme__in=two_years, phase=Survey.Phase.EXIT)
+
+    assert all(AcademicYear.containing(s.opens_on).start_year < year.start_year for s in entries)
+    assert exits and all(AcademicYear.containing(s.opens_on) == year for s in exits)
+    rows = schools_table(demo_department, year).rows
+    assert rows and all(row.compared >= 5 and row.improved for row in rows)
 
 
 def test_the_demo_mentor_and_mentee_have_an_open_feedback_survey_waiting(first_school):

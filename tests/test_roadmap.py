@@ -18,7 +18,14 @@ from roadmap.models import Activity, Roadmap, Stage
 from roadmap.templates_data import TEMPLATES
 from roadmap.timeline import term_label
 from tests.documents import pdf_text
-from tests.factories import PairFactory, ProgrammeFactory, SurveyFactory
+from tests.factories import (
+    InvitationFactory,
+    PairFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    ResponseFactory,
+    SurveyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 When = Activity.CompletesWhen
@@ -549,17 +556,22 @@ def test_a_monitoring_activity_completes_only_from_a_survey_closed_after_it_bega
     roadmap, activity = monitoring_activity(school, when, datetime.date(2026, 10, 1))
     questionnaire = Questionnaire.objects.get(school=None, purpose=purpose)
     programme = ProgrammeFactory(school=school)
+    # Stage 2 is done when an exit answer compares with the same participant's entry answer.
+    participant = PersonFactory(school=school)
+
+    def survey(**fields):
+        made = SurveyFactory(questionnaire=questionnaire, school=school, programme=programme, **fields)
+        ResponseFactory(invitation=InvitationFactory(survey=made, person=participant))
+
     early = {"opens_on": datetime.date(2026, 9, 1), "closes_on": datetime.date(2026, 9, 20)}
-    SurveyFactory(questionnaire=questionnaire, school=school, programme=programme, phase=phase, **early)
+    survey(phase=phase, **early)
     if phase:
-        entry = {"opens_on": datetime.date(2026, 10, 2), "closes_on": datetime.date(2026, 10, 20)}
-        SurveyFactory(questionnaire=questionnaire, school=school, programme=programme, phase="entry", **entry)
+        survey(phase="entry", opens_on=datetime.date(2026, 10, 2), closes_on=datetime.date(2026, 10, 20))
 
     services.activities_complete_from_evidence(roadmap=roadmap)
     assert Activity.objects.get(pk=activity.pk).status != Activity.Status.DONE
 
-    on_time = {"opens_on": datetime.date(2026, 10, 5), "closes_on": datetime.date(2026, 10, 25)}
-    SurveyFactory(questionnaire=questionnaire, school=school, programme=programme, phase=phase, **on_time)
+    survey(phase=phase, opens_on=datetime.date(2026, 10, 5), closes_on=datetime.date(2026, 10, 25))
     services.activities_complete_from_evidence(roadmap=roadmap)
     done = Activity.objects.get(pk=activity.pk)
     assert (done.status, done.done_on) == (Activity.Status.DONE, datetime.date(2026, 10, 25))
