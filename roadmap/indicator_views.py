@@ -14,7 +14,7 @@ from mentoring.access import allow, coordinated_department, in_organisation
 from mentoring.models import Role
 
 from . import indicators
-from .indicator_forms import IndicatorActualForm, IndicatorPlanForm
+from .indicator_forms import IndicatorActualForm, IndicatorBaseForm, IndicatorPlanForm
 from .models import Indicator
 
 SECTION = "indicators"
@@ -57,12 +57,16 @@ def department_indicator(request: HttpRequest, pk: int) -> Indicator:
     return indicator
 
 
-def detail_page(request: HttpRequest, indicator: Indicator, plan_form=None, actual_form=None) -> HttpResponse:
+def detail_page(
+    request: HttpRequest, indicator: Indicator, plan_form=None, actual_form=None, base_form=None
+) -> HttpResponse:
     end_year = AcademicYear.current().end_year
+    base = {"year": indicator.base_year, "value": indicator.base_value}
     context = {
         "section": SECTION,
         "indicator": indicator,
         "plans": indicator.plans.all(),
+        "base_form": base_form or IndicatorBaseForm(indicator=indicator, initial=base),
         "values": indicator.values.select_related("school").order_by("-year", "school__short_name"),
         "plan_form": plan_form or IndicatorPlanForm(indicator=indicator, initial={"year": end_year}),
         "actual_form": None
@@ -82,12 +86,33 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_plan(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = department_indicator(request, pk)
     form = IndicatorPlanForm(request.POST, indicator=indicator)
-    if not form.is_valid():
-        return detail_page(request, indicator, plan_form=form)
-    data = form.cleaned_data
-    indicators.indicator_plan_save(indicator=indicator, year=data["year"], planned=data["value"])
-    messages.success(request, f"Плановое значение на {data['year']} год сохранено.")
-    return redirect("indicator_detail", pk=indicator.pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            indicators.indicator_plan_save(indicator=indicator, year=data["year"], planned=data["value"])
+        except ValidationError as error:
+            form.add_error("year", error)
+        else:
+            messages.success(request, f"Плановое значение на {data['year']} год сохранено.")
+            return redirect("indicator_detail", pk=indicator.pk)
+    return detail_page(request, indicator, plan_form=form)
+
+
+@allow(Role.COORDINATOR)
+@require_POST
+def indicator_base(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = department_indicator(request, pk)
+    form = IndicatorBaseForm(request.POST, indicator=indicator)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            indicators.indicator_base_save(indicator=indicator, year=data["year"], value=data["value"])
+        except ValidationError as error:
+            form.add_error("year", error)
+        else:
+            messages.success(request, f"Базовое значение за {data['year']} год сохранено.")
+            return redirect("indicator_detail", pk=indicator.pk)
+    return detail_page(request, indicator, base_form=form)
 
 
 @allow(Role.COORDINATOR)
@@ -117,6 +142,7 @@ urlpatterns = [
     path("department/indicators/", indicator_list, name="indicator_list"),
     path("department/indicators/fill/", indicators_fill, name="indicators_fill"),
     path("department/indicators/<int:pk>/", indicator_detail, name="indicator_detail"),
+    path("department/indicators/<int:pk>/base/", indicator_base, name="indicator_base"),
     path("department/indicators/<int:pk>/plan/", indicator_plan, name="indicator_plan"),
     path("department/indicators/<int:pk>/actual/", indicator_actual, name="indicator_actual"),
 ]

@@ -2,19 +2,21 @@
 counted from its first month as the seed counts them, and the body named as the department is, not «ДпО»."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import Document, Role
-from roadmap import services
+from roadmap import indicators, services
 from roadmap.documents import DEPARTMENT_ROADMAP
-from roadmap.models import Activity, Roadmap
+from roadmap.indicators import Light
+from roadmap.models import Activity, Indicator, Roadmap
 from roadmap.templates_data import TEMPLATES
 from roadmap.timeline import stages_of, timeline_of
 from tests.documents import pdf_text
-from tests.factories import SchoolFactory
+from tests.factories import DepartmentFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +117,97 @@ def test_the_municipal_roadmap_pdf_carries_the_main_provisions_and_the_tasks(cli
     assert "1 общеобразовательная организация" in text
     assert "Продвижение лучших практик наставничества" in text
     assert "ДпО" not in text
+
+
+# The indicators of §2: a base year, a plan for each year, 2.1.3 with no type
+
+
+@pytest.fixture
+def department_indicators(school):
+    return {i.code: i for i in indicators.indicators_fill_from_seed(department=school.department)}
+
+
+def test_every_seed_indicator_has_its_base_year_and_its_plan_by_year_and_2_1_3_has_no_type(
+    department_indicators,
+):
+    found = department_indicators
+
+    assert {i.base_year for i in found.values()} == {2022}
+    assert [(p.year, p.planned) for p in found["2.1.2."].plans.all()] == [(2023, Decimal("0.6"))]
+    assert found["2.1.3."].kind == "" and found["2.1.4."].kind == Indicator.Kind.MAIN
+
+
+def test_the_indicators_page_shows_the_base_year_and_a_column_for_each_plan_year(
+    client, school, coordinator, department_indicators
+):
+    indicators.indicator_plan_save(
+        indicator=department_indicators["2.1.1."], year=2027, planned=Decimal("1.2")
+    )
+    client.force_login(coordinator, backend="django.contrib.auth.backends.ModelBackend")
+
+    page = client.get(reverse("indicator_list"), {"year": 2027})
+
+    board = page.context["board"]
+    assert board.plan_years == [2023, 2027]
+    young = next(row for row in board.rows if row.indicator.code == "2.1.1.")
+    assert young.plans == [Decimal("0.8"), Decimal("1.2")] and young.planned == Decimal("1.2")
+    assert "2023 (план)" in page.text and "2027 (план)" in page.text and "0,700 (2022)" in page.text
+    blank = next(row for row in board.rows if row.indicator.code == "2.1.3.")
+    assert blank.plans == [Decimal("4"), None] and blank.department.planned is None
+
+
+def test_the_lights_compare_with_the_plan_of_the_year_shown(school, department_indicators):
+    whole = department_indicators["2.1."]
+    indicators.indicator_plan_save(indicator=whole, year=2027, planned=Decimal("50"))
+    for year in (2023, 2027):
+        indicators.indicator_value_save(indicator=whole, school=None, year=year, value=Decimal("60"), by=None)
+
+    lights = {
+        year: next(
+            r for r in indicators.indicator_board(school.department, year).rows if r.indicator == whole
+        )
+        for year in (2023, 2027)
+    }
+
+    assert lights[2023].department.light == Light.RED  # 60 against the plan of 100 for 2023
+    assert lights[2027].department.light == Light.GREEN  # 60 against 50 for 2027
+
+
+def test_the_coordinator_edits_the_base_value_and_its_year(client, coordinator, department_indicators):
+    young = department_indicators["2.1.1."]
+    client.force_login(coordinator, backend="django.contrib.auth.backends.ModelBackend")
+
+    client.post(reverse("indicator_base", args=[young.pk]), {"base-year": 2021, "base-value": "0.5"})
+
+    young.refresh_from_db()
+    assert (young.base_year, young.base_value) == (2021, Decimal("0.5"))
+
+
+def test_a_base_year_not_before_the_plan_or_a_plan_not_after_the_base_is_refused_and_nothing_changes(
+    client, coordinator, department_indicators
+):
+    young = department_indicators["2.1.1."]
+    client.force_login(coordinator, backend="django.contrib.auth.backends.ModelBackend")
+
+    base = client.post(reverse("indicator_base", args=[young.pk]), {"base-year": 2023, "base-value": "0.5"})
+    plan = client.post(reverse("indicator_plan", args=[young.pk]), {"plan-year": 2022, "plan-value": "3"})
+
+    assert "Базовый год должен быть раньше первого года плана (2023)." in base.text
+    assert "Год плана должен быть позже базового года (2022)." in plan.text
+    young.refresh_from_db()
+    assert (young.base_year, young.base_value) == (2022, Decimal("0.7"))
+    assert list(young.plans.values_list("year", flat=True)) == [2023]
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.CURATOR])
+def test_a_school_or_another_department_never_changes_the_base(
+    client_as, school, department_indicators, role
+):
+    young = department_indicators["2.1.1."]
+    data = {"base-year": 2021, "base-value": "0.5"}
+
+    assert client_as(role, school).post(reverse("indicator_base", args=[young.pk]), data).status_code == 404
+    stranger = client_as(Role.COORDINATOR, DepartmentFactory())
+    assert stranger.post(reverse("indicator_base", args=[young.pk]), data).status_code == 404
+    young.refresh_from_db()
+    assert (young.base_year, young.base_value) == (2022, Decimal("0.7"))
