@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from mentoring.academic_year import AcademicYear
@@ -211,3 +213,30 @@ def test_a_school_or_another_department_never_changes_the_base(
     assert stranger.post(reverse("indicator_base", args=[young.pk]), data).status_code == 404
     young.refresh_from_db()
     assert (young.base_year, young.base_value) == (2022, Decimal("0.7"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_base_year_migration_keeps_the_values_and_dates_the_base_a_year_before_the_first_plan():
+    executor = MigrationExecutor(connection)
+    before = [("roadmap", "0002_indicator_year_is_the_end_year")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    department = DepartmentFactory().pk  # the core's tables stay as they are now
+    Indicator_, Plan = old.get_model("roadmap", "Indicator"), old.get_model("roadmap", "IndicatorPlan")
+    planned = Indicator_.objects.create(
+        department_id=department, code="1", wording="а", base_value=Decimal("4.1")
+    )
+    Plan.objects.create(indicator=planned, year=2027, planned=Decimal("4"))
+    Plan.objects.create(indicator=planned, year=2023, planned=Decimal("5"))
+    unplanned = Indicator_.objects.create(
+        department_id=department, code="2", wording="б", base_value=Decimal(1)
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    found = {i.code: i for i in Indicator.objects.all()}
+    assert (found["1"].base_year, found["1"].base_value) == (2022, Decimal("4.1"))
+    assert (found["2"].base_year, found["2"].base_value) == (None, Decimal(1))
+    assert sorted(found["1"].plans.values_list("year", "planned")) == [(2023, Decimal(5)), (2027, Decimal(4))]
+    assert unplanned.pk == found["2"].pk
