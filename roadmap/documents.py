@@ -8,6 +8,7 @@ from mentoring.documents import DocumentDataError, DocumentForm, DocumentSpec, D
 from mentoring.models import Document
 
 from .models import Roadmap
+from .provisions import provisions_of
 from .timeline import stages_of
 
 ROADMAP = "roadmap"
@@ -33,7 +34,7 @@ def read_roadmap(pk: int) -> Roadmap:
 
 def roadmap_table(pk: int) -> dict:
     roadmap = read_roadmap(pk)
-    return {"roadmap": roadmap, "stages": stages_of(roadmap)}
+    return {"roadmap": roadmap, "stages": stages_of(roadmap), "provisions": provisions_of(roadmap)}
 
 
 class RoadmapDocumentForm(DocumentForm):

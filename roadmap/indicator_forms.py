@@ -1,4 +1,5 @@
-"""Forms of the department's indicators: a planned value for a year, an actual value entered by hand."""
+"""Forms of the department's indicators: the base value and its year, a planned value for a year, an actual
+value entered by hand."""
 
 from __future__ import annotations
 
@@ -37,6 +38,15 @@ class IndicatorPlanForm(IndicatorValueFormBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["value"].label = f"Плановое значение, {self.indicator.unit}"
+
+
+class IndicatorBaseForm(IndicatorValueFormBase):
+    prefix = "base"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].label = "Год базового значения"
+        self.fields["value"].label = f"Базовое значение, {self.indicator.unit}"
 
 
 class IndicatorActualForm(IndicatorValueFormBase):

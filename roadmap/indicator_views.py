@@ -14,7 +14,7 @@ from mentoring.access import allow, coordinated_department, in_organisation
 from mentoring.models import Role
 
 from . import indicators
-from .indicator_forms import IndicatorActualForm, IndicatorPlanForm
+from .indicator_forms import IndicatorActualForm, IndicatorBaseForm, IndicatorPlanForm
 from .models import Indicator
 
 SECTION = "indicators"
@@ -57,12 +57,16 @@ def department_indicator(request: HttpRequest, pk: int) -> Indicator:
     return indicator
 
 
-def detail_page(request: HttpRequest, indicator: Indicator, plan_form=None, actual_form=None) -> HttpResponse:
+def detail_page(
+    request: HttpRequest, indicator: Indicator, plan_form=None, actual_form=None, base_form=None
+) -> HttpResponse:
     end_year = AcademicYear.current().end_year
+    base = {"year": indicator.base_year, "value": indicator.base_value}
     context = {
         "section": SECTION,
         "indicator": indicator,
         "plans": indicator.plans.all(),
+        "base_form": base_form or IndicatorBaseForm(indicator=indicator, initial=base),
         "values": indicator.values.select_related("school").order_by("-year", "school__short_name"),
         "plan_form": plan_form or IndicatorPlanForm(indicator=indicator, initial={"year": end_year}),
         "actual_form": None
@@ -77,46 +81,59 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return detail_page(request, department_indicator(request, pk))
 
 
-@allow(Role.COORDINATOR)
-@require_POST
-def indicator_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = department_indicator(request, pk)
-    form = IndicatorPlanForm(request.POST, indicator=indicator)
-    if not form.is_valid():
-        return detail_page(request, indicator, plan_form=form)
-    data = form.cleaned_data
-    indicators.indicator_plan_save(indicator=indicator, year=data["year"], planned=data["value"])
-    messages.success(request, f"Плановое значение на {data['year']} год сохранено.")
-    return redirect("indicator_detail", pk=indicator.pk)
+def year_value_view(form_class, save, message: str, *, then=None):
+    """A coordinator's post of a value for a year (the plan's, the base's, an actual one): saved by `save` and
+    on to `then` (the indicator); or the indicator's page again, with the form's errors or the service's
+    refusal."""
+
+    @allow(Role.COORDINATOR)
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        indicator = department_indicator(request, pk)
+        form = form_class(request.POST, indicator=indicator)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                save(indicator, data, request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, message.format(year=data["year"]))
+                return redirect(then(data) if then else reverse("indicator_detail", args=[indicator.pk]))
+        return detail_page(request, indicator, **{f"{form.prefix}_form": form})
+
+    return view
 
 
-@allow(Role.COORDINATOR)
-@require_POST
-def indicator_actual(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = department_indicator(request, pk)
-    form = IndicatorActualForm(request.POST, indicator=indicator)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            indicators.indicator_value_save(
-                indicator=indicator,
-                school=data["school"],
-                year=data["year"],
-                value=data["value"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Фактическое значение на {data['year']} год сохранено.")
-            return redirect(f"{reverse('indicator_list')}?year={data['year']}")
-    return detail_page(request, indicator, actual_form=form)
+indicator_plan = year_value_view(
+    IndicatorPlanForm,
+    lambda indicator, data, _: indicators.indicator_plan_save(
+        indicator=indicator, year=data["year"], planned=data["value"]
+    ),
+    "Плановое значение на {year} год сохранено.",
+)
+indicator_base = year_value_view(
+    IndicatorBaseForm,
+    lambda indicator, data, _: indicators.indicator_base_save(
+        indicator=indicator, year=data["year"], value=data["value"]
+    ),
+    "Базовое значение за {year} год сохранено.",
+)
+indicator_actual = year_value_view(
+    IndicatorActualForm,
+    lambda indicator, data, user: indicators.indicator_value_save(
+        indicator=indicator, school=data["school"], year=data["year"], value=data["value"], by=user
+    ),
+    "Фактическое значение на {year} год сохранено.",
+    then=lambda data: f"{reverse('indicator_list')}?year={data['year']}",
+)
 
 
 urlpatterns = [
     path("department/indicators/", indicator_list, name="indicator_list"),
     path("department/indicators/fill/", indicators_fill, name="indicators_fill"),
     path("department/indicators/<int:pk>/", indicator_detail, name="indicator_detail"),
+    path("department/indicators/<int:pk>/base/", indicator_base, name="indicator_base"),
     path("department/indicators/<int:pk>/plan/", indicator_plan, name="indicator_plan"),
     path("department/indicators/<int:pk>/actual/", indicator_actual, name="indicator_actual"),
 ]

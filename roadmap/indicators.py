@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, Organisation, Person, User
@@ -37,6 +37,7 @@ class IndicatorSeed:
     wording: str
     kind: str
     unit: str
+    base_year: int
     base_value: Decimal
     plans: dict[int, Decimal]  # by the year the academic year ends
     computed: str = ""
@@ -47,8 +48,9 @@ def indicator_seed(data: dict) -> IndicatorSeed:
     return IndicatorSeed(
         data["код"],
         data["формулировка"],
-        choice_value(Indicator.Kind, data["тип"]),
+        choice_value(Indicator.Kind, data["тип"]) if data["тип"] else "",
         data["единица"],
+        data["базовый год"],
         Decimal(str(data["базовое значение"])),
         {end_year: Decimal(str(planned)) for end_year, planned in data["план"].items()},
         choice_value(Computed, computed) if computed else "",
@@ -75,6 +77,7 @@ def indicators_fill_from_seed(*, department: Organisation) -> list[Indicator]:
             wording=seed.wording,
             kind=seed.kind,
             unit=seed.unit,
+            base_year=seed.base_year,
             base_value=seed.base_value,
             computed=seed.computed,
         )
@@ -96,10 +99,24 @@ def indicator_check_value(indicator: Indicator, value: Decimal) -> None:
 @transaction.atomic
 def indicator_plan_save(*, indicator: Indicator, year: int, planned: Decimal) -> IndicatorPlan:
     indicator_check_value(indicator, planned)
+    if indicator.base_year is not None and year <= indicator.base_year:
+        raise ValidationError(f"Год плана должен быть позже базового года ({indicator.base_year}).")
     plan, _ = IndicatorPlan.objects.update_or_create(
         indicator=indicator, year=year, defaults={"planned": planned}
     )
     return plan
+
+
+@transaction.atomic
+def indicator_base_save(*, indicator: Indicator, year: int, value: Decimal) -> Indicator:
+    """The base value and its year (seed 003: «2022 (базовое значение)»), before every year of the plan."""
+    indicator_check_value(indicator, value)
+    first_plan = indicator.plans.aggregate(first=Min("year"))["first"]
+    if first_plan is not None and year >= first_plan:
+        raise ValidationError(f"Базовый год должен быть раньше первого года плана ({first_plan}).")
+    indicator.base_year, indicator.base_value = year, value
+    indicator.save(update_fields=["base_year", "base_value"])
+    return indicator
 
 
 @transaction.atomic
@@ -238,9 +255,10 @@ class Cell:
 @dataclass(frozen=True)
 class Row:
     indicator: Indicator
-    planned: Decimal | None
+    planned: Decimal | None  # for the board's year, the one its lights compare with
     department: Cell
     schools: list[Cell]
+    plans: list[Decimal | None]  # for each of the board's plan years
 
 
 @dataclass(frozen=True)
@@ -249,6 +267,7 @@ class Board:
     schools: list[Organisation]
     rows: list[Row]
     end_years: list[int]
+    plan_years: list[int]  # every year some indicator has a plan for, as the seed's «Период, год» columns
 
 
 def department_schools(department: Organisation) -> list[Organisation]:
@@ -270,6 +289,7 @@ def indicator_board(
     }
     current_end_year = AcademicYear.current().end_year
     counted = computed_shares(schools) if end_year == current_end_year and indicators else {}
+    plan_years = sorted({year for _, year in planned})
     rows = []
     for indicator in indicators:
         plan = planned.get((indicator.pk, end_year))
@@ -285,6 +305,7 @@ def indicator_board(
             whole = Cell(plan, total.percent if total else None, total)
         else:
             whole = Cell(plan, by_hand.get((indicator.pk, None)))
-        rows.append(Row(indicator, plan, whole, cells))
-    end_years = sorted({end_year, current_end_year, *(y for _, y in planned)})
-    return Board(end_year, schools, rows, end_years)
+        plans = [planned.get((indicator.pk, year)) for year in plan_years]
+        rows.append(Row(indicator, plan, whole, cells, plans))
+    end_years = sorted({end_year, current_end_year, *plan_years})
+    return Board(end_year, schools, rows, end_years, plan_years)

@@ -186,10 +186,17 @@ class Indicator(models.Model):
     department = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField("№", max_length=20)
     wording = models.TextField("показатель")
-    kind = models.CharField("тип", max_length=20, choices=Kind.choices, default=Kind.MAIN)
+    # Seed 003 leaves the type of 2.1.3 blank.
+    kind = models.CharField("тип", max_length=20, choices=Kind.choices, blank=True, default=Kind.MAIN)
     unit = models.CharField("единица измерения", max_length=30, default="%")
     base_value = models.DecimalField(
         "базовое значение", max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    base_year = models.PositiveSmallIntegerField(
+        "год базового значения",
+        null=True,
+        blank=True,
+        help_text="Календарный год, как в целевой модели: 2022.",
     )
     computed = models.CharField("как считается", max_length=30, choices=Computed.choices, blank=True)
 

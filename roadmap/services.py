@@ -17,6 +17,9 @@ from mentoring.models import Organisation, User
 from . import evidence
 from .models import Activity, Roadmap, Stage
 
+# Where a template names the body whose roadmap it is (seed 003's «ДпО»).
+BODY = "{управление}"
+
 
 @dataclass(frozen=True)
 class Term:
@@ -56,6 +59,8 @@ class RoadmapTemplate:
     for_department: bool
     stages: tuple[StageTemplate, ...] = field(default_factory=tuple)
     years: int = 1  # how many academic years the roadmap covers
+    provisions: dict[str, str] = field(default_factory=dict)  # seed 003 §1, «Основные положения»
+    tasks: tuple[tuple[str, str], ...] = ()  # seed 003 §3: each task and its result
 
 
 @transaction.atomic
@@ -97,7 +102,7 @@ def roadmap_create_from_template(
                 starts_on=row.starts.on(year, end=False),
                 ends_on=row.ends.on(year, end=True),
                 by_month=row.starts.day is None,
-                responsible_text=row.responsible,
+                responsible_text=row.responsible.replace(BODY, organisation.short_name),
                 expected_result=row.expected_result,
                 completes_when=row.completes_when,
             )

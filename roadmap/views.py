@@ -17,6 +17,7 @@ from mentoring.models import BASE_READERS, BASE_WRITERS, Organisation, Role
 from . import services
 from .forms import ActivityForm, MarkDoneForm, RoadmapCreateForm, templates_for
 from .models import Activity, Roadmap, Stage
+from .provisions import provisions_of
 from .timeline import stages_of, timeline, timeline_of
 
 SECTION = "roadmaps"
@@ -101,6 +102,7 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "section": SECTION,
         "roadmap": roadmap,
         "stages": stages_of(roadmap),
+        "provisions": provisions_of(roadmap),
         "can_edit": Roadmap.objects.editable_by(request.user).filter(pk=pk).exists(),
     }
     return render(request, "roadmap/roadmap_detail.html", context)

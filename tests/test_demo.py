@@ -732,6 +732,21 @@ def test_the_demo_has_a_school_roadmap_a_municipal_roadmap_and_planned_indicator
     )
 
 
+def test_the_demo_municipal_roadmap_carries_seed_003_in_full(demo_department):
+    from roadmap.models import Activity, Indicator, Roadmap
+    from roadmap.provisions import provisions_of
+
+    roadmap = Roadmap.objects.get(organisation=demo_department, template="municipal")
+    provisions = provisions_of(roadmap)
+    assert dict(provisions.rows)["Руководитель"].startswith(demo_department.director_name)
+    assert len(provisions.tasks) == 5
+    first = Activity.objects.filter(stage__roadmap=roadmap).order_by("stage__order", "order").first()
+    assert (first.starts_on, first.responsible_text) == (roadmap.starts_on, demo_department.short_name)
+    indicators = Indicator.objects.filter(department=demo_department)
+    assert {i.base_year for i in indicators} == {2022}
+    assert indicators.get(code="2.1.3.").kind == ""
+
+
 def test_the_curator_of_the_first_school_entered_two_paper_blanks(first_school):
     paper = Response.objects.filter(invitation__survey__school=first_school, paper_entered_at__isnull=False)
 
