@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mentoring', '0019_recommendation_notice'),
-        ('roadmap', '0002_indicator_year_is_the_end_year'),
+        ('roadmap', '0003_indicator_base_year_and_blank_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
