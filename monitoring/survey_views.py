@@ -66,7 +66,8 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     initial = {name: request.GET[name] for name in ("programme", "questionnaire") if name in request.GET}
     form = SurveyForm(data, school=school, user=request.user, initial=initial)
     survey_valid = data is not None and form.is_valid()
-    programme = form.cleaned_data.get("programme") if survey_valid else None
+    # The chooser by programme follows the chosen programme even when another field of the survey is wrong.
+    programme = form.cleaned_data.get("programme") if data is not None else None
     respondents = RespondentsForm(data, school=school, programme=programme, prefix="who")
     if survey_valid and respondents.is_valid():
         survey, invited = surveys.survey_create(

@@ -149,6 +149,7 @@ def test_the_form_says_so_when_the_questionnaire_fits_nobody_of_the_programme(cu
         "Анкета «Мониторинг влияния программы на участников (этап 2)» для обучающихся, а среди участников "
         f"программы «{programme.title}» таких нет: выберите другую анкету."
     ) in page
+    assert "У анкетирования нет программы" not in page
     assert not Survey.objects.exists() and not Invitation.objects.exists()
 
 
