@@ -547,7 +547,7 @@ def test_a_monitoring_activity_completes_only_from_a_survey_closed_after_it_bega
     from tests.factories import ProgrammeFactory
 
     roadmap, activity = monitoring_activity(school, when, datetime.date(2026, 10, 1))
-    questionnaire = Questionnaire.objects.get(school=None, purpose=purpose)
+    questionnaire = Questionnaire.objects.get(school=None, code=purpose.replace("_", "-"))
     programme = ProgrammeFactory(school=school)
     early = {"opens_on": datetime.date(2026, 9, 1), "closes_on": datetime.date(2026, 9, 20)}
     SurveyFactory(questionnaire=questionnaire, school=school, programme=programme, phase=phase, **early)
