@@ -8,14 +8,13 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import Consent, MenteeEntry, Person, Role
+from mentoring.models import MenteeEntry, Person, Role
 from monitoring import stages
 from monitoring.models import Invitation, Question, Questionnaire, Survey
 from programs.models import MentoringForm
 
 from .factories import (
     AnswerFactory,
-    ConsentFactory,
     InvitationFactory,
     MenteeEntryFactory,
     MentorEntryFactory,
@@ -26,6 +25,7 @@ from .factories import (
     ResponseFactory,
     SurveyFactory,
     TeacherFactory,
+    consenting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,14 +35,6 @@ TODAY = timezone.localdate()
 
 def builtin(code: str) -> Questionnaire:
     return Questionnaire.objects.builtin().get(code=code)
-
-
-def consenting(person: Person) -> Person:
-    if person.kind == Person.Kind.PUPIL:
-        ConsentFactory(person=person)
-    else:
-        ConsentFactory(person=person, given_by=Consent.GivenBy.SELF, representative_name="")
-    return person
 
 
 def pair_of(programme, mentor: Person, mentee: Person):

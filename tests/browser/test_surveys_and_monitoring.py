@@ -11,12 +11,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from mentoring.models import Consent, MenteeEntry, Person, Role
+from mentoring.models import MenteeEntry, Person, Role
 from monitoring.models import Question, Questionnaire, Survey
 from programs.models import MentoringForm
 from tests.factories import (
     AnswerFactory,
-    ConsentFactory,
     InvitationFactory,
     MembershipFactory,
     MenteeEntryFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
     SurveyFactory,
     TeacherFactory,
     UserFactory,
+    consenting,
 )
 
 from .conftest import log_in, log_out, watched_page
@@ -56,14 +56,6 @@ SWOT_TEXTS = {
     Question.Topic.OPPORTUNITIES: "Совместные проекты",
     Question.Topic.THREATS: "Болезни и пропуски",
 }
-
-
-def consenting(person: Person) -> Person:
-    if person.kind == Person.Kind.PUPIL:
-        ConsentFactory(person=person)
-    else:
-        ConsentFactory(person=person, given_by=Consent.GivenBy.SELF, representative_name="")
-    return person
 
 
 def named(name: str) -> dict:
