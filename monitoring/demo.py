@@ -454,8 +454,8 @@ class _SurveyGenerator:
         parents: bool = False,
     ) -> None:
         """Invites those of `asked` who may be asked and whom the questionnaire is for, once each, as
-        survey_invite does; a parent answers for
-        a younger pupil and, with `parents`, beside an older pupil mentee. Most answer."""
+        survey_invite does; a parent answers for a younger pupil and, with `parents`, beside an older pupil
+        mentee. Most answer."""
         survey = made.survey
         share = OPEN_ANSWER_SHARE if survey.closes_on >= self.today else ANSWER_SHARE
         questions = self.questions[survey.questionnaire.code]

@@ -36,7 +36,7 @@ class Invited:
     added: int
     duplicates: int
     left_out: int
-    not_for: int = 0  # people the questionnaire is not for: a teacher for a pupils' questionnaire
+    not_for: int  # people the questionnaire is not for: a teacher for a pupils' questionnaire
 
 
 def pair_people(pairs: Iterable[Pair], side: str) -> list[Chosen]:
