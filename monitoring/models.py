@@ -72,7 +72,11 @@ class Questionnaire(models.Model):
     title = models.CharField("название", max_length=300)
     description = models.TextField("обращение к респонденту", blank=True)
     audience = models.CharField(
-        "для кого анкета", max_length=10, choices=Audience.choices, default=Audience.EVERYONE
+        "для кого анкета",
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.EVERYONE,
+        help_text="Анкетирование приглашает только их, и этап 2 мониторинга учитывает только их ответы.",
     )
     mentor_sees_answers = models.BooleanField(
         "наставник видит ответы своих наставляемых",

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='questionnaire',
             name='audience',
-            field=models.CharField(choices=[('everyone', 'Все участники'), ('pupil', 'Обучающиеся'), ('teacher', 'Педагоги'), ('parent', 'Родители (законные представители)'), ('mentor', 'Наставники')], default='everyone', max_length=10, verbose_name='для кого анкета'),
+            field=models.CharField(choices=[('everyone', 'Все участники'), ('pupil', 'Обучающиеся'), ('teacher', 'Педагоги'), ('parent', 'Родители (законные представители)'), ('mentor', 'Наставники')], default='everyone', help_text='Анкетирование приглашает только их, и этап 2 мониторинга учитывает только их ответы.', max_length=10, verbose_name='для кого анкета'),
         ),
         migrations.AlterField(
             model_name='question',
