@@ -24,8 +24,8 @@ class QuestionInline(admin.StackedInline):
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
-    list_display = ["title", "purpose", "school", "code", "mentor_sees_answers", "updated_at"]
-    list_filter = ["purpose", "mentor_sees_answers"]
+    list_display = ["title", "purpose", "audience", "school", "code", "mentor_sees_answers", "updated_at"]
+    list_filter = ["purpose", "audience", "mentor_sees_answers"]
     search_fields = ["title", "code", "school__short_name"]
     list_select_related = ["school"]
     autocomplete_fields = ["school"]

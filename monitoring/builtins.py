@@ -44,6 +44,7 @@ class BuiltinQuestionnaire:
     title: str
     description: str
     questions: tuple[BuiltinQuestion, ...]
+    audience: str = Questionnaire.Audience.EVERYONE
     mentor_sees_answers: bool = False
 
 
@@ -70,6 +71,7 @@ BUILTINS: tuple[BuiltinQuestionnaire, ...] = tuple(
         title=data["название"],
         description=data["описание"],
         questions=tuple(builtin_question(question) for question in data["вопросы"]),
+        audience=choice_value(Questionnaire.Audience, data["для кого"]),
         mentor_sees_answers=YES_NO[data.get("наставник видит ответы", "нет")],
     )
     for data in reference("questionnaires")["анкеты"]
@@ -95,16 +97,19 @@ def builtins_sync(apps=None) -> None:
     questionnaires = registry.get_model("monitoring", "Questionnaire")
     questions = registry.get_model("monitoring", "Question")
     answers = registry.get_model("monitoring", "Answer")
+    # The migrations before the audience field call this too, with a model that has no such field yet.
+    has_audience = any(f.name == "audience" for f in questionnaires._meta.get_fields())
     for builtin in BUILTINS:
+        defaults = {
+            "purpose": builtin.purpose,
+            "title": builtin.title,
+            "description": builtin.description,
+            "mentor_sees_answers": builtin.mentor_sees_answers,
+        }
+        if has_audience:
+            defaults["audience"] = builtin.audience
         questionnaire, _ = questionnaires.objects.update_or_create(
-            school=None,
-            code=builtin.code,
-            defaults={
-                "purpose": builtin.purpose,
-                "title": builtin.title,
-                "description": builtin.description,
-                "mentor_sees_answers": builtin.mentor_sees_answers,
-            },
+            school=None, code=builtin.code, defaults=defaults
         )
         existing = {
             question.order: question for question in questions.objects.filter(questionnaire=questionnaire)

@@ -44,6 +44,7 @@ from pairs.models import Pair, PairMentee
 from programs.models import Programme
 from programs.reference import form_names
 
+from . import audience
 from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
 from .responses import answer_fields
 
@@ -57,6 +58,7 @@ SURVEY_DAYS = 14  # how long a survey of a term stays open
 PAPER_ENTERED = 2  # of the pupils' responses to the showcase survey, those the curator entered from paper
 # (month, day) of the feedback survey and of the satisfaction survey of each term of a school year.
 TERMS = (((10, 6), (10, 20)), ((12, 1), (12, 15)), ((2, 9), (3, 2)), ((4, 20), (5, 12)))
+STAGE_2_QUESTIONNAIRES = (("stage-2", ""), ("stage-2-teachers", " (педагоги)"))  # code, title's note
 EXIT_TRENDS = (("better", 65), ("same", 20), ("worse", 15))  # how a participant changed by the exit
 
 
@@ -451,8 +453,9 @@ class _SurveyGenerator:
         *,
         parents: bool = False,
     ) -> None:
-        """Invites those of `asked` who may be asked, once each, as survey_invite does; a parent answers for
-        a younger pupil and, with `parents`, beside an older pupil mentee. Most answer."""
+        """Invites those of `asked` who may be asked and whom the questionnaire is for, once each, as
+        survey_invite does; a parent answers for a younger pupil and, with `parents`, beside an older pupil
+        mentee. Most answer."""
         survey = made.survey
         share = OPEN_ANSWER_SHARE if survey.closes_on >= self.today else ANSWER_SHARE
         questions = self.questions[survey.questionnaire.code]
@@ -469,7 +472,10 @@ class _SurveyGenerator:
                 elif parents and one.role == Role.MENTEE:
                     respondents = [SELF, PARENT]
             for who in respondents:
-                if (one.person, who) in taken:
+                fits = audience.fits(
+                    survey.questionnaire.audience, kind=person.kind, role=one.role, respondent=who
+                )
+                if not fits or (one.person, who) in taken:
                     continue
                 taken.add((one.person, who))
                 invitation = Invitation(
@@ -514,32 +520,43 @@ class _SurveyGenerator:
             return of
 
         start = programme.starts_on
-        entry = self.survey(
-            school,
-            "stage-2",
-            f"Этап 2, на входе в программу: {programme.title}",
-            start,
-            min(start + days(40), self.today - days(1)),
-            programme=programme,
-            phase=Survey.Phase.ENTRY,
-        )
-        self.invite(school, entry, asked, answerer(at_exit=False))
         if programme.status == Programme.Status.COMPLETED:
             end = min(programme.ends_on, max(p.ended_on or programme.ends_on for p in pairs))
         elif start < self.academic_year.start:
             end = self.today - days(2)
         else:
-            return
-        exit_ = self.survey(
-            school,
-            "stage-2",
-            f"Этап 2, по итогам программы: {programme.title}",
-            max(start, end - days(21)),
-            end,
-            programme=programme,
-            phase=Survey.Phase.EXIT,
-        )
-        self.invite(school, exit_, asked, answerer(at_exit=True))
+            end = None
+        for code, whom in STAGE_2_QUESTIONNAIRES:
+            # Pupils answer the pupils' questionnaire, teachers the teachers' one.
+            for_whom = self.questionnaires[code].audience
+            if not any(
+                audience.may_answer(for_whom, kind=school.people[one.person].kind, role=one.role)
+                for one in asked
+                if one.person in school.people
+            ):
+                continue
+            entry = self.survey(
+                school,
+                code,
+                f"Этап 2, на входе в программу{whom}: {programme.title}",
+                start,
+                min(start + days(40), self.today - days(1)),
+                programme=programme,
+                phase=Survey.Phase.ENTRY,
+            )
+            self.invite(school, entry, asked, answerer(at_exit=False))
+            if end is None:
+                continue
+            exit_ = self.survey(
+                school,
+                code,
+                f"Этап 2, по итогам программы{whom}: {programme.title}",
+                max(start, end - days(21)),
+                end,
+                programme=programme,
+                phase=Survey.Phase.EXIT,
+            )
+            self.invite(school, exit_, asked, answerer(at_exit=True))
 
     def profile(self) -> dict:
         """Where a participant stands at the entry: a level of each scale measure, and their figures."""
@@ -547,21 +564,23 @@ class _SurveyGenerator:
             "grade": min(4.9, max(2.6, self.rng.gauss(3.8, 0.45))),
             "attendance": min(100, max(60, round(self.rng.gauss(90, 7)))),
             "contests": self.rng.choices((0, 1, 2, 3, 4), (35, 30, 20, 10, 5))[0],
+            "pro_contests": self.rng.choices((0, 1, 2), (55, 35, 10))[0],
+            "methodical_work": self.rng.choices((0, 1, 2, 3, 4, 5), (15, 25, 25, 15, 10, 10))[0],
         }
 
     def measured(self, question: Question, profile: dict, trend: str) -> object:
         """A stage 2 answer at the entry, or at the exit of one who got better, stayed or got worse; anxiety
-        goes down as the others go up."""
+        and difficulties go down as the others go up."""
         step = self.rng.uniform(0.05, 0.2) * {"better": 1, "worse": -1}.get(trend, 0)
         match question.measures:
             case Measure.AVERAGE_GRADE:
                 return Decimal(f"{profile['grade'] + step * 2:.1f}")
             case Measure.ATTENDANCE:
                 return profile["attendance"] + round(step * 30)
-            case Measure.CONTESTS:
-                return max(0, profile["contests"] + round(step * 10))
-            case Measure.ANXIETY:
-                return scaled(question, profile[Measure.ANXIETY] - step * 1.3)
+            case Measure.CONTESTS | Measure.PROFESSIONAL_CONTESTS | Measure.METHODICAL_WORK:
+                return max(0, profile[question.measures] + round(step * 10))
+            case Measure.ANXIETY | Measure.DIFFICULTIES:
+                return scaled(question, profile[question.measures] - step * 1.3)
             case "":
                 return self.generic(question, 0.6)
         return scaled(question, profile[question.measures] + step)

@@ -29,6 +29,16 @@ class QuestionnaireQuerySet(models.QuerySet):
         return self.filter(school__in=Organisation.objects.writable_by(user))
 
 
+class QuestionnaireAudience(models.TextChoices):
+    """Whom a questionnaire is for: a survey invites only them (monitoring/audience.py)."""
+
+    EVERYONE = "everyone", "Все участники"
+    PUPIL = "pupil", "Обучающиеся"
+    TEACHER = "teacher", "Педагоги"
+    PARENT = "parent", "Родители (законные представители)"
+    MENTOR = "mentor", "Наставники"
+
+
 class Questionnaire(models.Model):
     """A list of questions. Built-in ones (no school) carry the seeds' wording; a school edits a copy."""
 
@@ -46,6 +56,8 @@ class Questionnaire(models.Model):
         DIFFICULTIES = "difficulties", "Диагностика затруднений молодых педагогов"
         OTHER = "other", "Другая анкета"
 
+    Audience = QuestionnaireAudience
+
     school = models.ForeignKey(
         Organisation,
         verbose_name="школа",
@@ -59,6 +71,13 @@ class Questionnaire(models.Model):
     purpose = models.CharField("назначение", max_length=30, choices=Purpose.choices, default=Purpose.OTHER)
     title = models.CharField("название", max_length=300)
     description = models.TextField("обращение к респонденту", blank=True)
+    audience = models.CharField(
+        "для кого анкета",
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.EVERYONE,
+        help_text="Анкетирование приглашает только их, и этап 2 мониторинга учитывает только их ответы.",
+    )
     mentor_sees_answers = models.BooleanField(
         "наставник видит ответы своих наставляемых",
         default=False,
@@ -84,6 +103,9 @@ class Questionnaire(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["code"], condition=Q(school__isnull=True), name="unique_builtin_questionnaire_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=QuestionnaireAudience.values), name="questionnaire_audience_is_known"
             ),
         ]
 
@@ -117,6 +139,9 @@ class Question(models.Model):
         AVERAGE_GRADE = "average_grade", "Средний балл"
         ATTENDANCE = "attendance", "Посещаемость"
         CONTESTS = "contests", "Олимпиады и конкурсы"
+        PROFESSIONAL_CONTESTS = "pro_contests", "Профессиональные конкурсы"
+        METHODICAL_WORK = "methodical_work", "Методическая работа"
+        DIFFICULTIES = "difficulties", "Профессиональные затруднения"
 
     class Topic(models.TextChoices):
         """Where stage 1 puts an answer: strengths and weaknesses, expectations against results."""

@@ -20,7 +20,7 @@ from .documents import MENTOR_PORTFOLIO, portfolio_draft, refuse_empty_portfolio
 from .models import Answer, Question, Questionnaire, Response
 
 COPY_SUFFIX = " (копия)"
-QUESTIONNAIRE_FIELDS = ("title", "description", "mentor_sees_answers")
+QUESTIONNAIRE_FIELDS = ("title", "description", "audience", "mentor_sees_answers")
 QUESTION_FIELDS = (
     "order",
     "text",
@@ -112,6 +112,7 @@ def questionnaire_copy(*, questionnaire: Questionnaire, school: Organisation) ->
         purpose=questionnaire.purpose,
         title=title + COPY_SUFFIX,
         description=questionnaire.description,
+        audience=questionnaire.audience,
         mentor_sees_answers=questionnaire.mentor_sees_answers,
         based_on=questionnaire,
     )

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString
 from mentoring.models import Person, Role
 from pairs.models import Pair
 
-from . import charts
+from . import audience, charts
 from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
 from .surveys import rates_by_role
 
@@ -36,7 +36,7 @@ STAGE_1_PURPOSES = (
 )
 Kind, Measure, Topic = Question.Kind, Question.Measure, Question.Topic
 SWOT = (Topic.STRENGTHS, Topic.WEAKNESSES, Topic.OPPORTUNITIES, Topic.THREATS)
-LOWER_IS_BETTER = frozenset({Measure.ANXIETY})
+LOWER_IS_BETTER = frozenset({Measure.ANXIETY, Measure.DIFFICULTIES})
 ROLE_NAMES = {Role.MENTOR: "наставник", Role.MENTEE: "наставляемый"}
 SUBMITTED = Q(response__submitted_at__isnull=False)
 
@@ -500,6 +500,7 @@ def measured_values(surveys: QuerySet[Survey]) -> QuerySet:
             response__submitted_at__isnull=False,
             number__isnull=False,
         )
+        .filter(audience.fitting_answers())
         .exclude(question__measures="")
         .values_list(
             "response__invitation__survey__school_id",

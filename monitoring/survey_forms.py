@@ -13,7 +13,7 @@ from mentoring.models import Organisation, Person, User, parse_school_class
 from pairs.models import Pair
 from programs.models import Programme
 
-from . import surveys
+from . import audience, surveys
 from .models import Invitation, Questionnaire, Survey
 
 SURVEY_FIELDS = ("questionnaire", "title", "programme", "phase", "opens_on", "closes_on")
@@ -43,6 +43,13 @@ class SurveyForm(forms.ModelForm):
         if asks_partners and not data.get("programme"):
             self.add_error(
                 "programme", "Для анкеты предпочтений выберите программу: выбор делается среди её участников."
+            )
+        programme = data.get("programme")
+        if questionnaire and programme and surveys.fits_nobody_of(questionnaire, programme):
+            self.add_error(
+                "questionnaire",
+                f"Анкета «{questionnaire.title}» {audience.FOR_WHOM[questionnaire.audience]}, а среди "
+                f"участников программы «{programme.title}» таких нет: выберите другую анкету.",
             )
         if data.get("phase"):
             if not data.get("programme"):

@@ -16,7 +16,7 @@ from mentoring.access import allow, in_organisation, may_write, reading_school, 
 from mentoring.documents import REQUESTERS
 from mentoring.models import BASE_READERS, BASE_WRITERS
 
-from . import answers, responses, surveys
+from . import answers, audience, responses, surveys
 from .models import Survey
 from .survey_forms import RespondentsForm, SurveyForm
 
@@ -29,7 +29,7 @@ def with_status(rows: QuerySet[Survey]) -> QuerySet[Survey]:
     return surveys.with_status(rows.select_related("questionnaire", "programme"), timezone.localdate())
 
 
-def invited_message(invited: surveys.Invited) -> str:
+def invited_message(survey: Survey, invited: surveys.Invited) -> str:
     text = f"Приглашено респондентов: {invited.added}."
     if invited.duplicates:
         text += f" Уже были в списке: {invited.duplicates}."
@@ -38,6 +38,9 @@ def invited_message(invited: surveys.Invited) -> str:
             " Не приглашены (в архиве или без согласия на обработку персональных данных): "
             f"{invited.left_out}."
         )
+    if invited.not_for:
+        for_whom = audience.FOR_WHOM[survey.questionnaire.audience]
+        text += f" Не приглашены, потому что анкета {for_whom}: {invited.not_for}."
     return text
 
 
@@ -63,7 +66,8 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     initial = {name: request.GET[name] for name in ("programme", "questionnaire") if name in request.GET}
     form = SurveyForm(data, school=school, user=request.user, initial=initial)
     survey_valid = data is not None and form.is_valid()
-    programme = form.cleaned_data.get("programme") if survey_valid else None
+    # The chooser by programme follows the chosen programme even when another field of the survey is wrong.
+    programme = form.cleaned_data.get("programme") if data is not None else None
     respondents = RespondentsForm(data, school=school, programme=programme, prefix="who")
     if survey_valid and respondents.is_valid():
         survey, invited = surveys.survey_create(
@@ -73,7 +77,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
             respondent=respondents.respondent(),
             by=request.user,
         )
-        messages.success(request, f"Анкетирование создано. {invited_message(invited)}")
+        messages.success(request, f"Анкетирование создано. {invited_message(survey, invited)}")
         return redirect("survey_detail", pk=survey.pk)
     context = {"section": SECTION, "form": form, "respondents": respondents}
     return render(request, "monitoring/survey_form.html", context)
@@ -107,12 +111,12 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(BASE_WRITERS)
 @require_POST
 def survey_add_respondents(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = in_organisation(request, Survey.objects.select_related("programme"), pk=pk)
+    survey = in_organisation(request, Survey.objects.select_related("programme", "questionnaire"), pk=pk)
     school = writing_school(request)
     form = RespondentsForm(request.POST, school=school, programme=survey.programme, prefix="who")
     if form.is_valid():
         invited = surveys.survey_invite(survey=survey, people=form.chosen(), respondent=form.respondent())
-        messages.success(request, invited_message(invited))
+        messages.success(request, invited_message(survey, invited))
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, f"Респонденты не добавлены: {' '.join(errors)}")

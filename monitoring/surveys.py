@@ -16,7 +16,8 @@ from mentoring.models import MenteeEntry, MentorEntry, Organisation, Person, Rol
 from pairs.models import Pair
 from programs.models import Programme
 
-from .models import Invitation, Survey
+from . import audience
+from .models import Invitation, Questionnaire, Survey
 
 MENTORS, MENTEES, BOTH = "mentors", "mentees", "both"
 
@@ -35,6 +36,7 @@ class Invited:
     added: int
     duplicates: int
     left_out: int
+    not_for: int  # people the questionnaire is not for: a teacher for a pupils' questionnaire
 
 
 def pair_people(pairs: Iterable[Pair], side: str) -> list[Chosen]:
@@ -60,6 +62,16 @@ def chosen_by_programme(programme: Programme, side: str) -> list[Chosen]:
     return pair_people(current_pairs(programme.school).filter(programme=programme), side)
 
 
+def fits_nobody_of(questionnaire: Questionnaire, programme: Programme) -> bool:
+    """Whether the programme's current participants are there and the questionnaire is for none of them."""
+    if questionnaire.audience == Questionnaire.Audience.EVERYONE:
+        return False
+    chosen = chosen_by_programme(programme, BOTH)
+    return bool(chosen) and not any(
+        audience.may_answer(questionnaire.audience, kind=c.person.kind, role=c.role) for c in chosen
+    )
+
+
 def chosen_by_base(school: Organisation, side: str) -> list[Chosen]:
     chosen = []
     if side in (MENTORS, BOTH):
@@ -80,7 +92,8 @@ def chosen_by_class(school: Organisation, grade: int, letter: str) -> list[Chose
 
 @transaction.atomic
 def survey_invite(*, survey: Survey, people: Iterable[Chosen], respondent: str) -> Invited:
-    """Invite the survey's school's people who may be asked; a parent answers only for a pupil."""
+    """Invite the survey's school's people who may be asked and whom its questionnaire is for; a parent
+    answers only for a pupil."""
     chosen = [c for c in people if c.person.school_id == survey.school_id]
     people_ids = {c.person.pk for c in chosen}
     allowed = set(
@@ -90,19 +103,22 @@ def survey_invite(*, survey: Survey, people: Iterable[Chosen], respondent: str) 
         .values_list("pk", flat=True)
     )
     taken = set(survey.invitations.values_list("person_id", "respondent"))
-    added, duplicates, left_out = [], 0, set()
+    added, duplicates, left_out, not_for = [], 0, set(), set()
     for c in chosen:
         if c.person.pk not in allowed:
             left_out.add(c.person.pk)
             continue
         who = respondent if c.person.kind == Person.Kind.PUPIL else Invitation.Respondent.SELF
+        if not audience.fits(survey.questionnaire.audience, kind=c.person.kind, role=c.role, respondent=who):
+            not_for.add(c.person.pk)
+            continue
         if (c.person.pk, who) in taken:
             duplicates += 1
             continue
         taken.add((c.person.pk, who))
         added.append(Invitation(survey=survey, person=c.person, respondent=who, pair=c.pair, role=c.role))
     Invitation.objects.bulk_create(added)
-    return Invited(added=len(added), duplicates=duplicates, left_out=len(left_out))
+    return Invited(added=len(added), duplicates=duplicates, left_out=len(left_out), not_for=len(not_for))
 
 
 @transaction.atomic

@@ -106,6 +106,15 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2026, 9, 1)
 
 
+def consenting(person: Person) -> Person:
+    """The person with a consent: a pupil's given by a parent, an adult's by the person."""
+    if person.kind == Person.Kind.PUPIL:
+        ConsentFactory(person=person)
+    else:
+        ConsentFactory(person=person, given_by=Consent.GivenBy.SELF, representative_name="")
+    return person
+
+
 class MentorEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MentorEntry

@@ -46,9 +46,14 @@ def test_every_choice_question_has_at_least_two_choices_and_other_kinds_have_non
 
 
 def test_stage_2_measures_each_characteristic_and_educational_result():
-    questions = builtin(Questionnaire.Purpose.STAGE_2).questions.all()
+    questions = Questionnaire.objects.builtin().get(code="stage-2").questions.all()
     measured = {question.measures: question for question in questions}
-    assert set(measured) == set(Question.Measure.values) - {Question.Measure.SATISFACTION}
+    teachers_only = {
+        Question.Measure.PROFESSIONAL_CONTESTS,
+        Question.Measure.METHODICAL_WORK,
+        Question.Measure.DIFFICULTIES,
+    }
+    assert set(measured) == set(Question.Measure.values) - {Question.Measure.SATISFACTION, *teachers_only}
     for measure in ("engagement", "activity", "self_esteem", "anxiety", "motivation"):
         assert (measured[measure].kind, measured[measure].scale_min, measured[measure].scale_max) == (
             "scale",
@@ -115,7 +120,10 @@ def test_the_builtins_carry_the_seeds_wording():
         ("Третий выбор", "partner"),
     ]
     assert "сильных и слабых сторон" in builtin(Questionnaire.Purpose.STAGE_1).description
-    assert "до входа в программу наставничества" in builtin(Questionnaire.Purpose.STAGE_2).description
+    assert (
+        "до входа в программу наставничества"
+        in Questionnaire.objects.builtin().get(code="stage-2").description
+    )
     satisfaction = " ".join(
         builtin(Questionnaire.Purpose.SATISFACTION).questions.values_list("text", flat=True)
     )
@@ -145,7 +153,7 @@ def test_sync_is_idempotent():
 
 
 def test_sync_restores_edited_wording_and_missing_questions_of_an_unanswered_builtin():
-    questionnaire = builtin(Questionnaire.Purpose.STAGE_2)
+    questionnaire = Questionnaire.objects.builtin().get(code="stage-2")
     questionnaire.questions.filter(order=1).update(text="Изменено", scale_max=5)
     questionnaire.questions.filter(order=8).delete()
     builtins_sync()
@@ -155,7 +163,7 @@ def test_sync_restores_edited_wording_and_missing_questions_of_an_unanswered_bui
 
 
 def test_sync_keeps_the_shape_of_answered_questions_and_deletes_none(school):
-    questionnaire = builtin(Questionnaire.Purpose.STAGE_2)
+    questionnaire = Questionnaire.objects.builtin().get(code="stage-2")
     survey = SurveyFactory(questionnaire=questionnaire, school=school)
     response = Response.objects.create(invitation=InvitationFactory(survey=survey))
     answered = questionnaire.questions.get(order=1)

@@ -545,24 +545,46 @@ def stage_2_answers(survey: Survey) -> dict[tuple[int, str], dict[str, Decimal]]
 
 def test_a_programme_of_the_first_school_has_stage_2_entry_and_exit_surveys_with_responses(first_school):
     programme = Programme.objects.get(school=first_school, form__code="teacher_pupil")
-    entry = Survey.objects.get(programme=programme, phase=Survey.Phase.ENTRY)
-    exit_ = Survey.objects.get(programme=programme, phase=Survey.Phase.EXIT)
     today = timezone.localdate()
+    # The pupil mentees answer the pupils' questionnaire, their teacher mentors the teachers' one.
+    for code, role in (("stage-2", Role.MENTEE), ("stage-2-teachers", Role.MENTOR)):
+        entry, exit_ = (
+            Survey.objects.get(programme=programme, phase=phase, questionnaire__code=code)
+            for phase in (Survey.Phase.ENTRY, Survey.Phase.EXIT)
+        )
+        assert entry.opens_on == programme.starts_on and entry.closes_on < today
+        assert entry.closes_on < exit_.opens_on and exit_.closes_on < today
+        for survey in (entry, exit_):
+            assert set(survey.invitations.values_list("role", flat=True)) == {role}
+            assert not survey.invitations.filter(pair__isnull=True).exists()
+            answered = Response.objects.filter(invitation__survey=survey, submitted_at__isnull=False)
+            assert answered.count() >= 4
 
-    assert entry.questionnaire.code == exit_.questionnaire.code == "stage-2"
-    assert entry.opens_on == programme.starts_on and entry.closes_on < today
-    assert entry.closes_on < exit_.opens_on and exit_.closes_on < today
-    for survey in (entry, exit_):
-        roles = set(survey.invitations.values_list("role", flat=True))
-        assert roles == {Role.MENTOR, Role.MENTEE}
-        assert not survey.invitations.filter(pair__isnull=True).exists()
-        assert Response.objects.filter(invitation__survey=survey, submitted_at__isnull=False).count() >= 5
+
+def test_stage_2_of_the_teacher_teacher_programme_asks_teacher_mentees_the_teachers_questionnaire(
+    demo_department, first_school
+):
+    programme = Programme.objects.get(school=first_school, form__code="teacher_teacher")
+    entry = Survey.objects.get(programme=programme, phase=Survey.Phase.ENTRY)
+    assert entry.questionnaire.code == "stage-2-teachers"
+    assert entry.invitations.filter(role=Role.MENTEE, person__kind=Person.Kind.TEACHER).exists()
+    measured = Answer.objects.filter(
+        response__invitation__survey=entry, response__submitted_at__isnull=False
+    ).values_list("question__measures", flat=True)
+    assert Question.Measure.DIFFICULTIES in set(measured)
+    pupils_questionnaire = Invitation.objects.filter(
+        survey__school__department=demo_department, survey__questionnaire__audience="pupil"
+    )
+    assert pupils_questionnaire.exists()
+    assert not pupils_questionnaire.exclude(person__kind=Person.Kind.PUPIL).exists()
 
 
 def test_stage_2_has_respondents_who_answered_only_once_and_exit_values_drift(demo_department):
     once, twice, changes = 0, 0, Counter()
     for exit_ in Survey.objects.filter(school__department=demo_department, phase=Survey.Phase.EXIT):
-        entry = Survey.objects.get(programme=exit_.programme, phase=Survey.Phase.ENTRY)
+        entry = Survey.objects.get(
+            programme=exit_.programme, questionnaire=exit_.questionnaire, phase=Survey.Phase.ENTRY
+        )
         before, after = stage_2_answers(entry), stage_2_answers(exit_)
         once += len(before.keys() ^ after.keys())
         for key in before.keys() & after.keys():

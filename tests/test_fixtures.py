@@ -68,7 +68,7 @@ def test_each_app_fills_its_shapes_from_the_files():
         "employer_pupil",
     ]
     assert sum(len(form["ролевые модели"]) for form in mentoring_forms()) == 13
-    assert (len(BUILTINS), sum(len(b.questions) for b in BUILTINS)) == (8, 68)
+    assert (len(BUILTINS), sum(len(b.questions) for b in BUILTINS)) == (9, 81)
     assert set(PROGRAMME_TEMPLATES) == {"teacher_pupil", "pupil_pupil", "teacher_teacher"}
     assert set(PLAN_TEMPLATES) == set(form_names())
     assert PLAN_TEMPLATES["student_pupil"] is PLAN_TEMPLATES["teacher_pupil"]

@@ -311,7 +311,7 @@ def test_the_service_refuses_a_partner_question_in_another_questionnaire(curator
     with pytest.raises(ValidationError, match="только в анкете предпочитаемого"):
         services.questionnaire_update(
             questionnaire=questionnaire,
-            data={"title": "Анкета", "description": "", "mentor_sees_answers": False},
+            data={"title": "Анкета", "description": "", "audience": "everyone", "mentor_sees_answers": False},
             rows=[
                 services.QuestionRow(None, {"order": 1, "text": "Кого?", "kind": PARTNER, "required": False})
             ],
@@ -325,7 +325,7 @@ def test_a_preferences_questionnaire_asks_for_at_most_three_partners(school):
     with pytest.raises(ValidationError, match="не больше 3"):
         services.questionnaire_update(
             questionnaire=questionnaire,
-            data={"title": "Анкета", "description": "", "mentor_sees_answers": False},
+            data={"title": "Анкета", "description": "", "audience": "everyone", "mentor_sees_answers": False},
             rows=[services.QuestionRow(None, row) for _ in range(4)],
         )
     assert not questionnaire.questions.exists()

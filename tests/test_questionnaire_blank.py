@@ -75,6 +75,20 @@ def test_the_blank_draws_every_kind_of_question_for_pen_and_paper(curator_client
     assert "6. Что бы вы изменили?" in text and "6. Что бы вы изменили? *" not in text
 
 
+@pytest.mark.parametrize(
+    ("audience", "class_line"), [("teacher", None), ("pupil", "Класс:"), ("everyone", "Класс (для ученика):")]
+)
+def test_the_blank_asks_for_a_class_only_where_a_pupil_may_answer(
+    curator_client, questionnaire, audience, class_line
+):
+    questionnaire.audience = audience
+    questionnaire.save(update_fields=["audience"])
+    text = pdf_text(ask(curator_client, questionnaire=questionnaire.pk))
+    head = text.split("Дата заполнения:")[0]
+    assert ("Класс" in head) == bool(class_line)
+    assert class_line is None or class_line in head
+
+
 def test_the_questionnaire_page_links_to_its_blank(curator_client, questionnaire):
     page = curator_client.get(f"/questionnaires/{questionnaire.pk}/").text
     assert f"{NEW}?questionnaire={questionnaire.pk}" in page

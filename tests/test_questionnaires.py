@@ -36,6 +36,7 @@ def edit_data(questionnaire: Questionnaire, *, change=None, new=(), delete=(), *
     data = {
         "title": questionnaire.title,
         "description": questionnaire.description,
+        "audience": questionnaire.audience,
         **({"mentor_sees_answers": "on"} if questionnaire.mentor_sees_answers else {}),
         **fields,
     }

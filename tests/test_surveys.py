@@ -144,7 +144,7 @@ def test_an_entry_survey_needs_a_programme_and_a_stage_2_questionnaire(curator_c
     data = create_data(questionnaire, phase="entry", **{"who-chooser": "hand", "who-people": [person.pk]})
     page = curator_client.post("/surveys/new/", data).content.decode()
     assert "выберите её" in page and "Для этапа 2 мониторинга выберите анкету" in page
-    stage_2 = Questionnaire.objects.builtin().get(purpose=Questionnaire.Purpose.STAGE_2)
+    stage_2 = Questionnaire.objects.builtin().get(code="stage-2")
     programme = ProgrammeFactory(school=school)
     data.update(questionnaire=stage_2.pk, programme=programme.pk)
     assert curator_client.post("/surveys/new/", data).status_code == 302

@@ -1,6 +1,7 @@
-"""Surveys and monitoring: the curator surveys a programme's pairs on entry and at exit, a teacher answers
-from the home page and a pupil through the printed personal link on a phone, and the programme's monitoring
-shows stage 1 and stage 2."""
+"""Surveys and monitoring: the curator surveys a programme's pairs on entry and at exit, the pupils with
+the pupils' questionnaire and the teachers with the teachers' one; a teacher answers from the home page and
+a pupil through the printed personal link on a phone, and the programme's monitoring shows stage 1 and
+stage 2, with no pupil's figure for a teacher."""
 
 import datetime
 import re
@@ -10,12 +11,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from mentoring.models import Consent, MenteeEntry, Person, Role
+from mentoring.models import MenteeEntry, Person, Role
 from monitoring.models import Question, Questionnaire, Survey
 from programs.models import MentoringForm
 from tests.factories import (
     AnswerFactory,
-    ConsentFactory,
     InvitationFactory,
     MembershipFactory,
     MenteeEntryFactory,
@@ -28,6 +28,7 @@ from tests.factories import (
     SurveyFactory,
     TeacherFactory,
     UserFactory,
+    consenting,
 )
 
 from .conftest import log_in, log_out, watched_page
@@ -36,29 +37,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PROGRAMME = "Программа наставничества «Учитель – ученик»"
 STAGE_2 = "Мониторинг влияния программы на участников (этап 2)"
+STAGE_2_TEACHERS = "Мониторинг влияния программы на педагогов (этап 2)"
 OTHER_PAIRS = (
     ("Громов Пётр Ильич", "Белова Анна Игоревна"),
     ("Лебедева Ольга Павловна", "Зайцев Денис Олегович"),
     ("Фролов Сергей Николаевич", "Титова Вера Максимовна"),
     ("Егорова Нина Васильевна", "Кравцов Глеб Артёмович"),
 )
-# The stage-2 questionnaire in order: five scales 1–10, then average grade, attendance %, contests.
+# The pupils' stage-2 questionnaire in order: five scales 1–10, then average grade, attendance %, contests.
 OTHERS_ON_ENTRY = (5, 4, 5, 7, 5, 3.8, 90, 1)
 OTHERS_AT_EXIT = (7, 6, 7, 5, 8, 4.2, 96, 2)
+# The teachers' one: three scales 1–10, professional contests, methodical work, eight difficulties 1–5.
+TEACHERS_ON_ENTRY = (5, 6, 6, 0, 1, 3, 3, 2, 2, 2, 1, 3, 1)
+TEACHERS_AT_EXIT = (6, 7, 7, 1, 3, 2, 2, 2, 1, 1, 1, 2, 1)
 SWOT_TEXTS = {
     Question.Topic.STRENGTHS: "Регулярные встречи с наставником",
     Question.Topic.WEAKNESSES: "Мало времени после уроков",
     Question.Topic.OPPORTUNITIES: "Совместные проекты",
     Question.Topic.THREATS: "Болезни и пропуски",
 }
-
-
-def consenting(person: Person) -> Person:
-    if person.kind == Person.Kind.PUPIL:
-        ConsentFactory(person=person)
-    else:
-        ConsentFactory(person=person, given_by=Consent.GivenBy.SELF, representative_name="")
-    return person
 
 
 def named(name: str) -> dict:
@@ -104,34 +101,37 @@ def programme_with_pairs():
     teacher = TeacherFactory(school=school, user=user, **named("Орлова Елена Викторовна"))
     pupil = PersonFactory(school=school, grade=7, class_letter="Б", **named("Котов Илья Андреевич"))
     pair_of(programme, teacher, pupil)
-    others = []
+    teachers, pupils = [], []
     for mentor, mentee in OTHER_PAIRS:
         pair = pair_of(
             programme,
             TeacherFactory(school=school, **named(mentor)),
             PersonFactory(school=school, grade=7, class_letter="А", **named(mentee)),
         )
-        others += [
-            (pair, pair.mentor.person, Role.MENTOR),
-            (pair, pair.members.get().mentee.person, Role.MENTEE),
-        ]
+        teachers.append((pair, pair.mentor.person, Role.MENTOR))
+        pupils.append((pair, pair.members.get().mentee.person, Role.MENTEE))
+    others = teachers + pupils
     earlier = timezone.localdate() - datetime.timedelta(days=60)
-    answered_survey(
-        programme,
-        "stage-2",
-        [(*who, OTHERS_ON_ENTRY) for who in others],
-        phase=Survey.Phase.ENTRY,
-        title="Входное анкетирование прошлой четверти",
-        opens_on=earlier,
-        closes_on=earlier + datetime.timedelta(days=7),
-    )
-    answered_survey(
-        programme,
-        "stage-2",
-        [(*who, OTHERS_AT_EXIT) for who in others],
-        phase=Survey.Phase.EXIT,
-        title="Итоговое анкетирование прошлой четверти",
-    )
+    for code, people, on_entry, at_exit in (
+        ("stage-2", pupils, OTHERS_ON_ENTRY, OTHERS_AT_EXIT),
+        ("stage-2-teachers", teachers, TEACHERS_ON_ENTRY, TEACHERS_AT_EXIT),
+    ):
+        answered_survey(
+            programme,
+            code,
+            [(*who, on_entry) for who in people],
+            phase=Survey.Phase.ENTRY,
+            title="Входное анкетирование прошлой четверти",
+            opens_on=earlier,
+            closes_on=earlier + datetime.timedelta(days=7),
+        )
+        answered_survey(
+            programme,
+            code,
+            [(*who, at_exit) for who in people],
+            phase=Survey.Phase.EXIT,
+            title="Итоговое анкетирование прошлой четверти",
+        )
     stage_1 = Questionnaire.objects.get(code="stage-1", school=None).questions.all()
     values = tuple(SWOT_TEXTS.get(q.topic, 1 if q.kind == Question.Kind.YES_NO else 8) for q in stage_1)
     answered_survey(
@@ -140,11 +140,11 @@ def programme_with_pairs():
     return programme
 
 
-def start_stage_2_survey(page: Page, title: str, phase: str) -> None:
+def start_stage_2_survey(page: Page, questionnaire: str, title: str, phase: str, invited: str) -> None:
     today = timezone.localdate()
     page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Анкетирования").click()
     page.get_by_role("link", name="Новое анкетирование").click()
-    page.get_by_role("combobox", name=re.compile("^Анкета")).select_option(label=STAGE_2)
+    page.get_by_role("combobox", name=re.compile("^Анкета")).select_option(label=questionnaire)
     page.get_by_role("textbox", name=re.compile("^Название")).fill(title)
     page.get_by_role("combobox", name=re.compile("^Программа")).select_option(label=PROGRAMME)
     page.get_by_role("combobox", name=re.compile("^Этап мониторинга")).select_option(label=phase)
@@ -158,17 +158,40 @@ def start_stage_2_survey(page: Page, title: str, phase: str) -> None:
     )
     page.get_by_role("button", name="Начать анкетирование").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
-    expect(page.get_by_text("Приглашено респондентов: 10.")).to_be_visible()
+    expect(page.get_by_text(invited)).to_be_visible()
+
+
+def start_both_stage_2_surveys(page: Page, title: str, phase: str) -> None:
+    """The pupils' questionnaire leaves the five teacher mentors out and says why; the teachers' one asks
+    them."""
+    start_stage_2_survey(
+        page,
+        STAGE_2,
+        title,
+        phase,
+        "Приглашено респондентов: 5. Не приглашены, потому что анкета для обучающихся: 5.",
+    )
+    respondents = page.get_by_role("region", name="Респонденты")
+    expect(respondents.get_by_role("row").filter(has_text="Котов Илья Андреевич")).to_contain_text(
+        "наставляемый"
+    )
+    expect(respondents.get_by_role("row").filter(has_text="Орлова Елена Викторовна")).to_have_count(0)
+    start_stage_2_survey(
+        page,
+        STAGE_2_TEACHERS,
+        f"{title} педагогов",
+        phase,
+        "Приглашено респондентов: 5. Не приглашены, потому что анкета для педагогов: 5.",
+    )
     respondents = page.get_by_role("region", name="Респонденты")
     expect(respondents.get_by_role("row").filter(has_text="Орлова Елена Викторовна")).to_contain_text(
         "наставник"
     )
-    expect(respondents.get_by_role("row").filter(has_text="Котов Илья Андреевич")).to_contain_text(
-        "наставляемый"
-    )
 
 
-def pupil_link(page: Page) -> str:
+def pupil_link(page: Page, title: str) -> str:
+    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Анкетирования").click()
+    page.get_by_role("link", name=title, exact=True).click()
     page.get_by_role("link", name="Ссылки для печати").click()
     card = page.locator(".survey-link-card").filter(has_text="Котов Илья Андреевич")
     expect(card.locator("svg")).to_have_count(1)
@@ -177,25 +200,27 @@ def pupil_link(page: Page) -> str:
     return link
 
 
-def fill_stage_2(page: Page, scales: tuple[int, ...], numbers: tuple[str, ...]) -> None:
+def fill_stage_2(page: Page, answers: tuple[int | str, ...]) -> None:
+    """A scale's value (int) is clicked, a number (str) typed, in the questions' order."""
     questions = page.get_by_role("group").filter(has=page.locator("legend"))
-    expect(questions).to_have_count(8)
-    for n, value in enumerate(scales):
-        questions.nth(n).get_by_text(str(value), exact=True).click()
-    for n, value in enumerate(numbers, start=len(scales)):
-        questions.nth(n).get_by_role("textbox").fill(value)
+    expect(questions).to_have_count(len(answers))
+    for n, value in enumerate(answers):
+        if isinstance(value, int):
+            questions.nth(n).get_by_text(str(value), exact=True).click()
+        else:
+            questions.nth(n).get_by_role("textbox").fill(value)
     page.get_by_role("button", name=re.compile("^Отправить")).click()
     expect(page.get_by_role("alert")).to_contain_text("Спасибо! Ответы отправлены.")
 
 
-def teacher_answers(page: Page, title: str, scales: tuple[int, ...], numbers: tuple[str, ...]) -> None:
+def teacher_answers(page: Page, title: str, answers: tuple[int | str, ...]) -> None:
     log_in(page, "teacher")
     waiting = page.locator("section").filter(
         has=page.get_by_role("heading", name="Анкеты, которые ждут ваших ответов")
     )
     waiting.get_by_role("link", name=title).click()
     expect(page.get_by_text("Елена Викторовна, просим вас ответить на вопросы анкеты.")).to_be_visible()
-    fill_stage_2(page, scales, numbers)
+    fill_stage_2(page, answers)
     log_out(page)
 
 
@@ -206,11 +231,11 @@ def phone(browser: Browser, live_server) -> Iterator[Page]:
         yield page
 
 
-def pupil_answers(phone: Page, link: str, scales: tuple[int, ...], numbers: tuple[str, ...]) -> None:
+def pupil_answers(phone: Page, link: str, answers: tuple[int | str, ...]) -> None:
     phone.goto(link)
     expect(phone.get_by_text("Илья Андреевич, просим вас ответить на вопросы анкеты.")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    fill_stage_2(phone, scales, numbers)
+    fill_stage_2(phone, answers)
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
@@ -221,22 +246,23 @@ def test_participants_answer_on_entry_and_at_exit_and_the_programme_monitoring_s
 
     # The entry survey: the curator launches it for the programme's pairs and prints the pupil's link.
     log_in(page, "curator")
-    start_stage_2_survey(page, "Входное анкетирование", "На входе в программу")
-    entry_link = pupil_link(page)
+    start_both_stage_2_surveys(page, "Входное анкетирование", "На входе в программу")
+    entry_link = pupil_link(page, "Входное анкетирование")
     log_out(page)
 
-    # The teacher answers from the home page, the pupil through the link on a phone.
-    teacher_answers(page, "Входное анкетирование", (6, 5, 6, 4, 7), ("4,5", "98", "1"))
-    pupil_answers(phone, entry_link, (4, 3, 4, 8, 5), ("3,6", "85", "0"))
+    # The teacher answers the teachers' questionnaire from the home page, the pupil the pupils' one through
+    # the link on a phone.
+    teacher_answers(page, "Входное анкетирование педагогов", (6, 5, 6, "1", "2", 3, 3, 2, 2, 2, 1, 3, 1))
+    pupil_answers(phone, entry_link, (4, 3, 4, 8, 5, "3,6", "85", "0"))
 
     # The exit survey: the same, with the other phase; both answer again with other values.
     log_in(page, "curator")
-    start_stage_2_survey(page, "Итоговое анкетирование", "По итогам программы")
-    exit_link = pupil_link(page)
+    start_both_stage_2_surveys(page, "Итоговое анкетирование", "По итогам программы")
+    exit_link = pupil_link(page, "Итоговое анкетирование")
     assert exit_link != entry_link
     log_out(page)
-    teacher_answers(page, "Итоговое анкетирование", (8, 7, 8, 3, 9), ("4,7", "99", "3"))
-    pupil_answers(phone, exit_link, (7, 6, 7, 5, 8), ("4,1", "94", "2"))
+    teacher_answers(page, "Итоговое анкетирование педагогов", (8, 7, 8, "3", "5", 2, 2, 1, 1, 1, 1, 2, 1))
+    pupil_answers(phone, exit_link, (7, 6, 7, 5, 8, "4,1", "94", "2"))
 
     # The programme's monitoring: stage 1 has its charts and SWOT, stage 2 the results and everyone's rows.
     log_in(page, "curator")
@@ -261,14 +287,18 @@ def test_participants_answer_on_entry_and_at_exit_and_the_programme_monitoring_s
         "Мониторинг, этап 2: влияние программы на участников"
     )
     results = page.get_by_role("region", name="Итоги")
-    expect(results).to_contain_text("Анкетирований на входе: 2, по итогам: 2.")
+    expect(results).to_contain_text("Анкетирований на входе: 4, по итогам: 4.")
     expect(results).to_contain_text("Участников ответили дважды: 10")
     expect(results.get_by_role("img", name="На входе и по итогам: Все участники")).to_be_visible()
     people = page.get_by_role("region", name="Участники")
     teacher_row = people.get_by_role("row").filter(has_text="Орлова Елена Викторовна")
     expect(teacher_row).to_contain_text("наставник")
     expect(teacher_row).to_contain_text("дважды")
-    expect(teacher_row).to_contain_text("4,50 → 4,70")
+    # The teacher's professional contests and methodical work; no pupil's grade or attendance.
+    expect(teacher_row.locator('[data-label="Профессиональные конкурсы"]')).to_have_text("1 → 3 (+2) ↑")
+    expect(teacher_row.locator('[data-label="Методическая работа"]')).to_have_text("2 → 5 (+3) ↑")
+    for pupils_only in ("Средний балл", "Посещаемость"):
+        expect(teacher_row.locator(f'[data-label="{pupils_only}"]')).to_have_text("—")
     pupil_row = people.get_by_role("row").filter(has_text="Котов Илья Андреевич, 7 «Б»")
     expect(pupil_row).to_contain_text("наставляемый")
     expect(pupil_row).to_contain_text("3,60 → 4,10")
