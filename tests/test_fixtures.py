@@ -38,6 +38,7 @@ FILES = {
     "awards": "награды",
     "mentor_agreement": "согласие",
     "nomination_reasons": "причины",
+    "demo_recommendations": "принятые",
 }
 
 
