@@ -156,6 +156,17 @@ class Pair(models.Model):
         return ", ".join(m.mentee.person.full_name for m in self.members.all())
 
     @property
+    def role_model_label(self) -> str:
+        """The role model the members share; in a group whose members differ, each member's own."""
+        members = self.members.all()
+        named = {member.role_model.name for member in members if member.role_model}
+        if len(named) <= 1 or not self.is_group:
+            return self.role_model.name if self.role_model else ""
+        return "; ".join(
+            f"{member.mentee.person.full_name} — {member.role_model or 'не указана'}" for member in members
+        )
+
+    @property
     def is_group(self) -> bool:
         return len(self.members.all()) > 1
 
@@ -211,6 +222,16 @@ class PairMentee(models.Model):
     )
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
     is_current = models.BooleanField(default=True)
+    # Each member's own: in a group of a 1st- and an 8th-grader the role model follows from the mentor and
+    # that member, not from the group.
+    role_model = models.ForeignKey(
+        RoleModel,
+        verbose_name="ролевая модель",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "наставляемый пары"
@@ -230,7 +251,9 @@ class PairMentee(models.Model):
 
 
 # A pair's mentees with their people, as every page that lists pairs shows them.
-MEMBERS = models.Prefetch("members", queryset=PairMentee.objects.select_related("mentee__person"))
+MEMBERS = models.Prefetch(
+    "members", queryset=PairMentee.objects.select_related("mentee__person", "role_model")
+)
 
 
 class PlanItem(models.Model):

@@ -51,6 +51,7 @@ class Candidate:
     words: frozenset[str] = frozenset()  # the mentor's competencies, or the mentee's request
     capacity_left: int = 0  # mentors: places not taken by current pairs of any programme
     busy: bool = False  # mentees: already in a current pair of this programme
+    paired_elsewhere: bool = False  # mentees: in a current pair of another programme
 
 
 def kind_label(kind: str) -> str:
@@ -102,6 +103,27 @@ def pair_problem(mentor: Candidate, mentee: Candidate) -> str | None:
         if mentor.grade <= mentee.grade:
             return "наставник-ученик должен учиться в более старшем классе, чем наставляемый"
     return None
+
+
+@dataclass(frozen=True)
+class Grades:
+    """The classes of pupil mentees a programme's role models take, as (from, to) ranges."""
+
+    ranges: tuple[tuple[int, int], ...]
+
+    def take(self, mentee: Candidate) -> bool:
+        """A pupil of a class some range holds; anyone when the role models name no classes."""
+        if not self.ranges or mentee.kind != K.PUPIL:
+            return True
+        return mentee.grade is not None and any(low <= mentee.grade <= high for low, high in self.ranges)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{low}–{high} классов" for low, high in sorted(set(self.ranges)))
+
+
+def programme_grades(programme: Programme) -> Grades:
+    rows = programme.form.role_models.filter(mentee_grade_from__isnull=False, mentee_grade_to__isnull=False)
+    return Grades(tuple(rows.values_list("mentee_grade_from", "mentee_grade_to").distinct()))
 
 
 def join_kinds(kinds: Iterable[str]) -> str:
@@ -165,11 +187,15 @@ def mentor_candidates(entries: QuerySet[MentorEntry]) -> dict[int, Candidate]:
 def mentee_candidates(entries: QuerySet[MenteeEntry], programme: Programme) -> dict[int, Candidate]:
     from .models import PairMentee
 
-    busy = PairMentee.objects.filter(mentee=OuterRef("pk"), programme=programme, is_current=True)
+    current = PairMentee.objects.filter(mentee=OuterRef("pk"), is_current=True)
     rows = (
         entries.select_related("person")
         .prefetch_related("categories")
-        .annotate(consent_by=consent_given_by(), busy=Exists(busy))
+        .annotate(
+            consent_by=consent_given_by(),
+            busy=Exists(current.filter(programme=programme)),
+            paired_elsewhere=Exists(current.exclude(programme=programme)),
+        )
         .order_by("pk")
     )
     gone = (MenteeEntry.Status.LEFT, MenteeEntry.Status.COMPLETED)
@@ -181,6 +207,7 @@ def mentee_candidates(entries: QuerySet[MenteeEntry], programme: Programme) -> d
             subjects=stems(entry.person.subjects),
             words=stems(entry.request),
             busy=entry.busy,
+            paired_elsewhere=entry.paired_elsewhere,
         )
         for entry in rows
     }
