@@ -74,28 +74,6 @@ class CandidateList:
         return [row for row in self.rows if row.aside]
 
 
-def mentor_aside(candidate: rules.Candidate) -> str:
-    return "выбыл из базы" if candidate.left else ""
-
-
-def mentee_aside(grades: rules.Grades) -> Callable[[rules.Candidate], str]:
-    """Those who wait and whose class the programme's role models take are ticked; the others, only on
-    purpose: a mentee already in a pair, here or in another programme, and a pupil of another age."""
-
-    def aside(candidate: rules.Candidate) -> str:
-        if candidate.left:
-            return "выбыл из базы или завершил программу"
-        if candidate.busy:
-            return "уже в паре этой программы"
-        if candidate.paired_elsewhere:
-            return "уже в паре другой программы"
-        if not grades.take(candidate):
-            return f"ролевые модели программы — для учеников {grades}"
-        return ""
-
-    return aside
-
-
 def candidate_list(
     request: HttpRequest,
     key: str,
@@ -126,7 +104,7 @@ def candidate_lists(request: HttpRequest, programme: Programme) -> tuple[Candida
         mentor_entries(programme).with_person().annotate(consent_date=consent_date("person")),
         rules.mentor_candidates,
         lambda candidate: rules.mentor_problem(code, candidate),
-        mentor_aside,
+        rules.mentor_aside,
     )
     mentees = candidate_list(
         request,
@@ -138,7 +116,7 @@ def candidate_lists(request: HttpRequest, programme: Programme) -> tuple[Candida
         .prefetch_related("categories"),
         lambda entries: rules.mentee_candidates(entries, programme),
         lambda candidate: rules.mentee_problem(code, candidate),
-        mentee_aside(rules.programme_grades(programme)),
+        rules.mentee_aside(rules.programme_grades(programme)),
     )
     return mentors, mentees
 

@@ -4,7 +4,7 @@ thousands of combinations without a query, and the services can re-test them und
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -124,6 +124,28 @@ class Grades:
 def programme_grades(programme: Programme) -> Grades:
     rows = programme.form.role_models.filter(mentee_grade_from__isnull=False, mentee_grade_to__isnull=False)
     return Grades(tuple(rows.values_list("mentee_grade_from", "mentee_grade_to").distinct()))
+
+
+def mentor_aside(candidate: Candidate) -> str:
+    return "выбыл из базы" if candidate.left else ""
+
+
+def mentee_aside(grades: Grades) -> Callable[[Candidate], str]:
+    """Those who wait and whose class the programme's role models take are ticked; the others, only on
+    purpose: a mentee already in a pair, here or in another programme, and a pupil of another age."""
+
+    def aside(candidate: Candidate) -> str:
+        if candidate.left:
+            return "выбыл из базы или завершил программу"
+        if candidate.busy:
+            return "уже в паре этой программы"
+        if candidate.paired_elsewhere:
+            return "уже в паре другой программы"
+        if not grades.take(candidate):
+            return f"ролевые модели программы — для учеников {grades}"
+        return ""
+
+    return aside
 
 
 def join_kinds(kinds: Iterable[str]) -> str:
