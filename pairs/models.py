@@ -13,6 +13,17 @@ from mentoring.models import MenteeEntry, MentorEntry, Organisation, Role, Schoo
 from programs.models import Programme, RoleModel
 
 
+def role_model_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        RoleModel,
+        verbose_name="ролевая модель",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class PairQuerySet(SchoolOwnedQuerySet):
     """Who sees a pair: the school's readers, its mentor, its mentees; who works in it: curator and mentor.
     Mentor and mentee meet their pair once the director has approved it."""
@@ -96,14 +107,7 @@ class Pair(models.Model):
     mentor = models.ForeignKey(
         MentorEntry, verbose_name="наставник", on_delete=models.PROTECT, related_name="pairs"
     )
-    role_model = models.ForeignKey(
-        RoleModel,
-        verbose_name="ролевая модель",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    role_model = role_model_field()
     status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.PROPOSED)
     goal = models.TextField("цель персонализированной программы", blank=True)
     started_on = models.DateField("начало работы", null=True, blank=True)
@@ -224,14 +228,7 @@ class PairMentee(models.Model):
     is_current = models.BooleanField(default=True)
     # Each member's own: in a group of a 1st- and an 8th-grader the role model follows from the mentor and
     # that member, not from the group.
-    role_model = models.ForeignKey(
-        RoleModel,
-        verbose_name="ролевая модель",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    role_model = role_model_field()
 
     class Meta:
         verbose_name = "наставляемый пары"
