@@ -232,6 +232,9 @@ def test_each_member_of_a_group_keeps_the_role_model_that_follows_from_the_mento
     assert pair.role_model is None  # the members share none
     page = text(curator_client.get(reverse("pair_detail", args=[pair.pk])))
     assert "«Учитель – неуспевающий ученик»" in page and "«Учитель – одарённый ученик»" in page
+    # Why each was proposed names that member's own role model.
+    assert "Ролевая модель «Учитель – неуспевающий ученик»" in page
+    assert "Ролевая модель «Учитель – одарённый ученик»" in page
 
 
 def test_the_matching_page_runs_the_same_queries_for_few_candidates_and_for_many(curator_client, school):
