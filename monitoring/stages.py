@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.safestring import SafeString
 
 from mentoring.models import Person, Role
-from pairs.models import Pair
+from pairs.models import Pair, PairMentee
 
 from . import audience, charts
 from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
@@ -522,14 +522,21 @@ def stage_2(surveys: QuerySet[Survey]) -> Stage2:
     surveys = surveys.exclude(phase="")
     matched = with_programme_entries(surveys)
     answered = Invitation.objects.filter(SUBMITTED, survey__in=surveys)
-    invitations = answered.order_by("response__submitted_at").values_list(
-        "survey__programme_id",
-        "person_id",
-        "respondent",
-        "role",
-        "survey__programme__title",
-        "pair_id",
-        "pair__role_model__name",
+    # A mentee of a group has its own role model; a mentor, the group's.
+    own = PairMentee.objects.filter(pair=OuterRef("pair"), mentee__person=OuterRef("person"))
+    role_model = Coalesce(Subquery(own.values("role_model__name")[:1]), "pair__role_model__name")
+    invitations = (
+        answered.annotate(role_model_name=role_model)
+        .order_by("response__submitted_at")
+        .values_list(
+            "survey__programme_id",
+            "person_id",
+            "respondent",
+            "role",
+            "survey__programme__title",
+            "pair_id",
+            "role_model_name",
+        )
     )
     participants: dict[tuple, Participant] = {}
     people: dict[int, list[Participant]] = defaultdict(list)

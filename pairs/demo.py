@@ -526,6 +526,11 @@ class _PairGenerator:
         approved = n // 10
         return [S.ACTIVE] * (n - proposed - approved) + [S.APPROVED] * approved + [S.PROPOSED] * proposed
 
+    def role_model_of(self, code: str, mentee: Candidate) -> RoleModel:
+        """The first of the form's role models serving one of the mentee's categories, or the form's first."""
+        role_models = self.role_models[code]
+        return next((rm for rm, cats in role_models if cats & mentee.categories), role_models[0][0])
+
     def draft(
         self,
         intake: _Intake,
@@ -540,13 +545,12 @@ class _PairGenerator:
         if status == S.PROPOSED:
             formed = max(formed, school_day_from(self.today - days(self.rng.randint(1, 6)), -1))
         first = mentees[0]
-        role_models = self.role_models[intake.code]
-        role_model = next((rm for rm, cats in role_models if cats & first.categories), role_models[0][0])
+        own = {self.role_model_of(intake.code, mentee) for mentee in mentees}
         pair = Pair(
             school=programme.school,
             programme=programme,
             mentor_id=mentor.entry_id,
-            role_model=role_model,
+            role_model=own.pop() if len(own) == 1 else None,
             status=status,
             goal=bases.requests.get(first.entry_id, ""),
             ends_on=programme.ends_on,
@@ -759,6 +763,7 @@ class _PairGenerator:
                     mentee_id=m.entry_id,
                     programme_id=pair.programme_id,
                     is_current=pair.is_current,
+                    role_model=self.role_model_of(draft.code, m),
                 )
                 for m in draft.mentees
             ]
@@ -930,4 +935,5 @@ def build_mentor_papers(built: BuiltDepartment, seed: int) -> Counts:
 
 register(DemoPart("mentor_papers", build_mentor_papers, after=("pairs",)))
 
-from . import hours_demo  # noqa: E402  the hours' part registers itself after this one
+# The hours' part and the matching proposal register themselves after this one.
+from . import hours_demo, matching_demo  # noqa: E402, F401

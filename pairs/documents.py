@@ -20,7 +20,7 @@ from programs.documents import regulation_order
 from programs.models import Programme
 
 from . import agreements  # noqa: F401  the teacher-mentor's consent and agreement register themselves
-from .models import Meeting, Pair
+from .models import MEMBERS, Meeting, Pair
 from .services import pair_change_status, pair_name_order
 
 ORDER_PAIRS = "order_pairs"
@@ -40,7 +40,7 @@ def pairs_with_people(ids: list[int]):
     return (
         Pair.objects.filter(pk__in=ids)
         .select_related("mentor__person", "role_model", "programme__form")
-        .prefetch_related("members__mentee__person")
+        .prefetch_related(MEMBERS)
         .order_by("mentor__person__last_name", "mentor__person__first_name", "pk")
     )
 

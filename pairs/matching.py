@@ -2,12 +2,15 @@
 
 Pure computation, no database: the services load `rules.Candidate` snapshots and store what comes out.
 
-The objective is the whole group at once, not one mentee after another: first as many mentees paired as
-the rules and the mentors' free places allow, then, among all such choices, the largest total score.
-It is solved exactly as an assignment problem: every mentor is repeated as many «slots» as it can take
-mentees, and `scipy.optimize.linear_sum_assignment` maximises the sum of BIG + score over the allowed
-slot–mentee edges (0 elsewhere). BIG exceeds any total score, so one more pair always outweighs any gain
-in score; assignments over a forbidden edge are dropped.
+The objective is the whole group at once, not one mentee after another: first as many waiting mentees
+paired as the rules and the mentors' free places allow (those who wait come first: a mentee already in a
+pair of another programme takes a place only if no waiting one can have it), then as many mentees in all,
+then, among all such choices, the largest total score. It is solved exactly as an assignment problem:
+every mentor is repeated as many «slots» as it can take mentees, and `scipy.optimize.linear_sum_assignment`
+maximises the sum of TOP × waiting + BIG + score over the allowed slot–mentee edges (0 elsewhere). BIG
+exceeds any total score, so one more pair always outweighs any gain in score; TOP exceeds any total of
+BIG + score, so one more waiting mentee paired outweighs both; assignments over a forbidden edge are
+dropped.
 
 A pair's score is whole points: each criterion adds round(100 × weight × value), its value between 0 and
 1 and its weight the curator's choice from 0 to 5. The contributions are kept: they explain the proposal.
@@ -39,6 +42,8 @@ POINTS = 100  # what a criterion met in full adds at weight 1
 REQUEST_FULL_MATCH = 2
 
 ALL_MENTORS_BUSY = "все подходящие наставники заняты"
+PLACES_TO_WAITING = "уже в паре другой программы: места подходящих наставников отданы тем, кто ждёт пару"
+INCLUDED_ON_PURPOSE = "Уже в паре другой программы: включён в подбор куратором"
 FREE_MENTOR_LEFT = "подходящий наставник со свободным местом есть: пару можно добавить вручную"
 NO_MENTOR = "нет подходящего наставника"
 NO_FIT_MENTOR = f"{NO_MENTOR}: ни один из отмеченных наставников не может сейчас взять наставляемого"
@@ -281,7 +286,7 @@ def unpaired_reason(
         return f"{NO_MENTOR}: {blocked.most_common(1)[0][0]}"
     if any(places[mentor.entry_id] > 0 for mentor in suitable):
         return FREE_MENTOR_LEFT
-    return ALL_MENTORS_BUSY
+    return PLACES_TO_WAITING if mentee.paired_elsewhere else ALL_MENTORS_BUSY
 
 
 def leftovers(
@@ -345,8 +350,11 @@ def match(
     matches = []
     if len(slot_mentor) and len(fit_mentees):
         total = scores.total.astype(np.int64)
-        big = int(total.max(initial=0)) * min(len(slot_mentor), len(fit_mentees)) + 1
-        gain = np.where(allowed, total + big, 0)[slot_mentor].astype(float)
+        most, pairs_at_most = int(total.max(initial=0)), min(len(slot_mentor), len(fit_mentees))
+        big = most * pairs_at_most + 1
+        top = (big + most) * pairs_at_most + 1
+        waiting = np.array([not mentee.paired_elsewhere for mentee in fit_mentees], dtype=np.int64) * top
+        gain = np.where(allowed, total + big + waiting, 0)[slot_mentor].astype(float)
         rows, columns = linear_sum_assignment(gain, maximize=True)
         for row, j in zip(rows, columns, strict=True):
             i = slot_mentor[row]

@@ -58,7 +58,8 @@ def curator_proposal(request: HttpRequest, pk: int) -> Proposal:
 
 @dataclass
 class CandidateList:
-    """One side's list: its filters, the rows found, and each row's own problem from the rules."""
+    """One side's list: its filters, the rows found, each row's own problem from the rules and, for a row a
+    run leaves out unless ticked, why."""
 
     key: str
     filter: PeopleFilterSet
@@ -66,13 +67,11 @@ class CandidateList:
 
     @property
     def in_play(self) -> list[MentorEntry] | list[MenteeEntry]:
-        """The rows a run takes by default: not those who left the base or completed a programme, nor the
-        mentees already paired here."""
-        return [row for row in self.rows if not (row.candidate.left or row.candidate.busy)]
+        return [row for row in self.rows if not row.aside]
 
     @property
     def aside(self) -> list[MentorEntry] | list[MenteeEntry]:
-        return [row for row in self.rows if row.candidate.left or row.candidate.busy]
+        return [row for row in self.rows if row.aside]
 
 
 def candidate_list(
@@ -82,6 +81,7 @@ def candidate_list(
     rows: QuerySet,
     load: Callable[[QuerySet], dict[int, rules.Candidate]],
     problem: Callable[[rules.Candidate], str | None],
+    aside: Callable[[rules.Candidate], str],
 ) -> CandidateList:
     filterset = filterset_class(request.GET, queryset=rows, prefix=key, request=request)
     del filterset.filters["archived"], filterset.filters["o"]  # the active entries, in the order of names
@@ -90,6 +90,7 @@ def candidate_list(
     for row in found:
         row.candidate = candidates[row.pk]
         row.problem = problem(row.candidate)
+        row.aside = aside(row.candidate)
     return CandidateList(key, filterset, found)
 
 
@@ -103,6 +104,7 @@ def candidate_lists(request: HttpRequest, programme: Programme) -> tuple[Candida
         mentor_entries(programme).with_person().annotate(consent_date=consent_date("person")),
         rules.mentor_candidates,
         lambda candidate: rules.mentor_problem(code, candidate),
+        rules.mentor_aside,
     )
     mentees = candidate_list(
         request,
@@ -114,13 +116,14 @@ def candidate_lists(request: HttpRequest, programme: Programme) -> tuple[Candida
         .prefetch_related("categories"),
         lambda entries: rules.mentee_candidates(entries, programme),
         lambda candidate: rules.mentee_problem(code, candidate),
+        rules.mentee_aside(rules.programme_grades(programme)),
     )
     return mentors, mentees
 
 
 def ticked(form: MatchingForm, lists: tuple[CandidateList, CandidateList]) -> dict[str, set[str]]:
-    """What the boxes show: what was sent, or the rows in play (the others, even without a consent, go to the
-    proposal: its list of those left without a pair says what each of them still needs)."""
+    """What the boxes show: what was sent, or the rows in play (those without a consent among them go to the
+    proposal too: its list of those left without a pair says what each of them still needs)."""
     if form.is_bound:
         return {key: set(form.data.getlist(f"{key}s")) for key in ("mentor", "mentee")}
     return {candidates.key: {str(row.pk) for row in candidates.in_play} for candidates in lists}

@@ -14,6 +14,17 @@ from mentoring.models import MenteeEntry, MentorEntry, Organisation, Role, Schoo
 from programs.models import Programme, RoleModel
 
 
+def role_model_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        RoleModel,
+        verbose_name="ролевая модель",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class PairQuerySet(SchoolOwnedQuerySet):
     """Who sees a pair: the school's readers, its mentor, its mentees; who works in it: curator and mentor.
     Mentor and mentee meet their pair once the director has approved it."""
@@ -97,14 +108,7 @@ class Pair(models.Model):
     mentor = models.ForeignKey(
         MentorEntry, verbose_name="наставник", on_delete=models.PROTECT, related_name="pairs"
     )
-    role_model = models.ForeignKey(
-        RoleModel,
-        verbose_name="ролевая модель",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    role_model = role_model_field()
     status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.PROPOSED)
     goal = models.TextField("цель персонализированной программы", blank=True)
     started_on = models.DateField("начало работы", null=True, blank=True)
@@ -155,6 +159,17 @@ class Pair(models.Model):
     @property
     def mentees_label(self) -> str:
         return ", ".join(m.mentee.person.full_name for m in self.members.all())
+
+    @property
+    def role_model_label(self) -> str:
+        """The role model the members share; in a group whose members differ, each member's own."""
+        members = self.members.all()
+        named = {member.role_model.name for member in members if member.role_model}
+        if len(named) <= 1 or not self.is_group:
+            return self.role_model.name if self.role_model else ""
+        return "; ".join(
+            f"{member.mentee.person.full_name} — {member.role_model or 'не указана'}" for member in members
+        )
 
     @property
     def is_group(self) -> bool:
@@ -212,6 +227,9 @@ class PairMentee(models.Model):
     )
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
     is_current = models.BooleanField(default=True)
+    # Each member's own: in a group of a 1st- and an 8th-grader the role model follows from the mentor and
+    # that member, not from the group.
+    role_model = role_model_field()
 
     class Meta:
         verbose_name = "наставляемый пары"
@@ -231,7 +249,9 @@ class PairMentee(models.Model):
 
 
 # A pair's mentees with their people, as every page that lists pairs shows them.
-MEMBERS = models.Prefetch("members", queryset=PairMentee.objects.select_related("mentee__person"))
+MEMBERS = models.Prefetch(
+    "members", queryset=PairMentee.objects.select_related("mentee__person", "role_model")
+)
 
 
 class PlanItemQuerySet(models.QuerySet):

@@ -281,6 +281,11 @@ class ReviewRow:
     mentee: Candidate
     reasons: list[Reason]
 
+    @property
+    def note(self) -> str:
+        """A mentee paired elsewhere is proposed only because the curator ticked it: the page says so."""
+        return matching.INCLUDED_ON_PURPOSE if self.mentee.paired_elsewhere else ""
+
 
 @dataclass(frozen=True)
 class ReviewGroup:

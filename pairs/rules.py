@@ -4,7 +4,7 @@ thousands of combinations without a query, and the services can re-test them und
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -51,6 +51,7 @@ class Candidate:
     words: frozenset[str] = frozenset()  # the mentor's competencies, or the mentee's request
     capacity_left: int = 0  # mentors: places not taken by current pairs of any programme
     busy: bool = False  # mentees: already in a current pair of this programme
+    paired_elsewhere: bool = False  # mentees: in a current pair of another programme
 
 
 def kind_label(kind: str) -> str:
@@ -102,6 +103,49 @@ def pair_problem(mentor: Candidate, mentee: Candidate) -> str | None:
         if mentor.grade <= mentee.grade:
             return "наставник-ученик должен учиться в более старшем классе, чем наставляемый"
     return None
+
+
+@dataclass(frozen=True)
+class Grades:
+    """The classes of pupil mentees a programme's role models take, as (from, to) ranges."""
+
+    ranges: tuple[tuple[int, int], ...]
+
+    def take(self, mentee: Candidate) -> bool:
+        """A pupil of a class some range holds; anyone when the role models name no classes."""
+        if not self.ranges or mentee.kind != K.PUPIL:
+            return True
+        return mentee.grade is not None and any(low <= mentee.grade <= high for low, high in self.ranges)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{low}–{high} классов" for low, high in sorted(set(self.ranges)))
+
+
+def programme_grades(programme: Programme) -> Grades:
+    rows = programme.form.role_models.filter(mentee_grade_from__isnull=False, mentee_grade_to__isnull=False)
+    return Grades(tuple(rows.values_list("mentee_grade_from", "mentee_grade_to").distinct()))
+
+
+def mentor_aside(candidate: Candidate) -> str:
+    return "выбыл из базы" if candidate.left else ""
+
+
+def mentee_aside(grades: Grades) -> Callable[[Candidate], str]:
+    """Those who wait and whose class the programme's role models take are ticked; the others, only on
+    purpose: a mentee already in a pair, here or in another programme, and a pupil of another age."""
+
+    def aside(candidate: Candidate) -> str:
+        if candidate.left:
+            return "выбыл из базы или завершил программу"
+        if candidate.busy:
+            return "уже в паре этой программы"
+        if candidate.paired_elsewhere:
+            return "уже в паре другой программы"
+        if not grades.take(candidate):
+            return f"ролевые модели программы — для учеников {grades}"
+        return ""
+
+    return aside
 
 
 def join_kinds(kinds: Iterable[str]) -> str:
@@ -165,11 +209,15 @@ def mentor_candidates(entries: QuerySet[MentorEntry]) -> dict[int, Candidate]:
 def mentee_candidates(entries: QuerySet[MenteeEntry], programme: Programme) -> dict[int, Candidate]:
     from .models import PairMentee
 
-    busy = PairMentee.objects.filter(mentee=OuterRef("pk"), programme=programme, is_current=True)
+    current = PairMentee.objects.filter(mentee=OuterRef("pk"), is_current=True)
     rows = (
         entries.select_related("person")
         .prefetch_related("categories")
-        .annotate(consent_by=consent_given_by(), busy=Exists(busy))
+        .annotate(
+            consent_by=consent_given_by(),
+            busy=Exists(current.filter(programme=programme)),
+            paired_elsewhere=Exists(current.exclude(programme=programme)),
+        )
         .order_by("pk")
     )
     gone = (MenteeEntry.Status.LEFT, MenteeEntry.Status.COMPLETED)
@@ -181,6 +229,7 @@ def mentee_candidates(entries: QuerySet[MenteeEntry], programme: Programme) -> d
             subjects=stems(entry.person.subjects),
             words=stems(entry.request),
             busy=entry.busy,
+            paired_elsewhere=entry.paired_elsewhere,
         )
         for entry in rows
     }

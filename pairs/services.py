@@ -97,7 +97,7 @@ def proposal_accept(*, proposal: Proposal, by: User) -> list[Pair]:
                         programme=programme,
                         mentor_id=mentor_id,
                         mentee_ids=mentee_ids,
-                        role_model_id=group_rows[0].role_model_id,
+                        role_models={row.mentee_id: row.role_model_id for row in group_rows},
                         explanation={
                             str(r.mentee_id): {"score": r.score, **r.contributions} for r in group_rows
                         },
@@ -119,22 +119,27 @@ def pair_create(
     programme,
     mentor_id: int,
     mentee_ids: list[int],
-    role_model_id: int | None,
+    role_models: dict[int, int | None],
     explanation: dict,
     by: User,
 ) -> Pair:
-    """Create the pair, its mentees and its plan; the caller holds the locks and has checked the rules."""
+    """Create the pair, its mentees and its plan; the caller holds the locks and has checked the rules.
+    Each mentee keeps its own role model; the pair's is the one they share, none when they differ."""
+    shared = set(role_models.values())
     pair = Pair.objects.create(
         school=programme.school,
         programme=programme,
         mentor_id=mentor_id,
-        role_model_id=role_model_id,
+        role_model_id=shared.pop() if len(shared) == 1 else None,
         ends_on=programme.ends_on,
         explanation=explanation,
         created_by=by,
     )
     PairMentee.objects.bulk_create(
-        PairMentee(pair=pair, mentee_id=mentee_id, programme=programme) for mentee_id in mentee_ids
+        PairMentee(
+            pair=pair, mentee_id=mentee_id, programme=programme, role_model_id=role_models.get(mentee_id)
+        )
+        for mentee_id in mentee_ids
     )
     MenteeEntry.objects.filter(pk__in=mentee_ids).update(status=MenteeEntry.Status.PAIRED)
     PairStatusChange.objects.create(pair=pair, from_status="", to_status=S.PROPOSED, changed_by=by)

@@ -177,14 +177,14 @@ class MenteeReasons:
 def explanation(pair: Pair) -> list[MenteeReasons]:
     """The pair's `explanation` (per mentee: the score and the proposal's contributions), said as the
     proposal's page says it."""
-    names = {str(member.mentee_id): member.mentee.person.full_name for member in pair.members.all()}
+    members = {str(member.mentee_id): member for member in pair.members.all()}
     found = []
     for mentee_id, parts in (pair.explanation or {}).items():
         contributions = {name: points for name, points in parts.items() if name != "score"}
-        row = ProposedPair(contributions=contributions, role_model=pair.role_model)
-        found.append(
-            MenteeReasons(names.get(mentee_id, "Наставляемый"), parts.get("score"), proposals.reasons(row))
-        )
+        member = members.get(mentee_id)
+        row = ProposedPair(contributions=contributions, role_model=member.role_model if member else None)
+        name = member.mentee.person.full_name if member else "Наставляемый"
+        found.append(MenteeReasons(name, parts.get("score"), proposals.reasons(row)))
     return found
 
 

@@ -37,13 +37,23 @@ class RoleModel(models.Model):
         related_name="role_models",
         help_text="Подбор пар ставит выше пару, чья ролевая модель подходит к категориям наставляемого.",
     )
+    mentee_grade_from = models.PositiveSmallIntegerField("наставляемые: с класса", null=True, blank=True)
+    mentee_grade_to = models.PositiveSmallIntegerField("наставляемые: по класс", null=True, blank=True)
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
     class Meta:
         verbose_name = "ролевая модель"
         verbose_name_plural = "ролевые модели"
         ordering = ["form__order", "order", "name"]
-        constraints = [models.UniqueConstraint(fields=["form", "name"], name="unique_role_model_in_form")]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "name"], name="unique_role_model_in_form"),
+            models.CheckConstraint(
+                condition=Q(mentee_grade_from__isnull=True)
+                | Q(mentee_grade_to__isnull=True)
+                | Q(mentee_grade_from__lte=models.F("mentee_grade_to")),
+                name="role_model_grades_in_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -48,3 +48,15 @@ def role_model_categories_sync(apps=None) -> None:
             if role_model is not None:
                 codes = fit.get("категории наставляемых", [])
                 role_model.categories.add(*(categories[code] for code in codes if code in categories))
+
+
+@transaction.atomic
+def role_model_grades_sync(apps=None) -> None:
+    """Give each role model the grades of pupil mentees the file says it takes."""
+    role_models = (apps or installed_apps).get_model("programs", "RoleModel")
+    for data in mentoring_forms():
+        for fit in data["ролевые модели"]:
+            grade_from, grade_to = fit.get("классы наставляемых") or (None, None)
+            role_models.objects.filter(form__code=data["код"], name=fit["название"]).update(
+                mentee_grade_from=grade_from, mentee_grade_to=grade_to
+            )

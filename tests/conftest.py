@@ -3,7 +3,7 @@ import pytest
 from mentoring.models import Organisation, Role, User
 from mentoring.reference import mentee_categories_sync
 from monitoring.builtins import builtins_sync
-from programs.reference import mentoring_forms_sync, role_model_categories_sync
+from programs.reference import mentoring_forms_sync, role_model_categories_sync, role_model_grades_sync
 
 from .factories import MembershipFactory, SchoolFactory, UserFactory
 
@@ -46,8 +46,14 @@ def curator_client(client_as, school):
 
 
 # The steps the data migrations take to fill the reference tables from fixtures/ (mentee categories, forms,
-# role models and the categories they serve, built-in questionnaires).
-REFERENCE_DATA = (mentee_categories_sync, mentoring_forms_sync, role_model_categories_sync, builtins_sync)
+# role models with the categories and grades they serve, built-in questionnaires).
+REFERENCE_DATA = (
+    mentee_categories_sync,
+    mentoring_forms_sync,
+    role_model_categories_sync,
+    role_model_grades_sync,
+    builtins_sync,
+)
 
 
 @pytest.fixture(autouse=True)

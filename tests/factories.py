@@ -185,7 +185,11 @@ class PairFactory(factory.django.DjangoModelFactory):
         )
         for entry in entries:
             PairMentee.objects.create(
-                pair=self, mentee=entry, programme=self.programme, is_current=self.is_current
+                pair=self,
+                mentee=entry,
+                programme=self.programme,
+                is_current=self.is_current,
+                role_model=self.role_model,
             )
 
 

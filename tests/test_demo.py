@@ -30,11 +30,12 @@ from mentoring.models import (
 from monitoring.documents import MENTOR_PORTFOLIO, portfolio_context
 from monitoring.models import Answer, Invitation, Question, Response, Survey
 from monitoring.responses import my_open_surveys
-from pairs import agreements, rules
+from pairs import agreements, matching, proposals, rules
 from pairs.demo import BENCH_PAIRS, school_day_from
 from pairs.documents import BEST_MENTOR, CERTIFICATE
 from pairs.hours import HoursSheet, previous_month
 from pairs.models import (
+    MEMBERS,
     Meeting,
     MentorHoursMonth,
     Pair,
@@ -191,7 +192,16 @@ def test_the_reference_data_is_in_the_database_after_migrate(db):
 def test_each_app_contributes_its_part_of_the_demo_after_the_parts_it_builds_on():
     names = [part.name for part in demo.demo_parts()]
 
-    assert sorted(names) == ["hours", "mentor_awards", "mentor_papers", "pairs", "roadmaps", "surveys"]
+    assert sorted(names) == [
+        "hours",
+        "matching_proposal",
+        "mentor_awards",
+        "mentor_papers",
+        "pairs",
+        "roadmaps",
+        "surveys",
+    ]
+    assert names.index("pairs") < names.index("matching_proposal")
     assert names.index("pairs") < names.index("surveys")
     assert names.index("pairs") < names.index("mentor_awards")
     assert names.index("pairs") < names.index("hours")
@@ -358,6 +368,33 @@ def test_the_approved_pupil_pupil_programme_waits_for_matching_with_candidates_i
     assert {m.capacity_left for m in fitting} <= {1, 2, 3}
     assert any(rules.mentee_problem("pupil_pupil", m) is None and m.categories for m in mentees)
     assert any(rules.consent_problem(m) for m in mentees)
+
+
+def test_the_demo_curators_matching_proposal_pairs_every_waiting_pupil_before_those_paired_elsewhere(
+    first_school,
+):
+    proposal = Proposal.objects.get(programme__school=first_school, programme__form__code="pupil_pupil")
+    review = proposals.proposal_review(proposal)
+
+    proposed = [item for group in review.groups for item in group.rows]
+    reasons = dict(review.unpaired_by_reason)
+    assert [item.mentee.name for item in proposed if item.note]  # one paired elsewhere, ticked on purpose
+    assert len(reasons[matching.PLACES_TO_WAITING]) >= 2
+    assert matching.ALL_MENTORS_BUSY not in reasons and matching.FREE_MENTOR_LEFT not in reasons
+    assert all(item.mentee.grade >= 5 for item in proposed)
+
+
+def test_a_demo_group_shows_each_members_own_role_model(first_school):
+    mixed = [
+        pair
+        for pair in Pair.objects.filter(school=first_school).prefetch_related(MEMBERS)
+        if len({member.role_model_id for member in pair.members.all()}) > 1
+    ]
+
+    assert mixed and all(pair.role_model is None for pair in mixed)
+    assert all(
+        member.mentee.person.full_name in mixed[0].role_model_label for member in mixed[0].members.all()
+    )
 
 
 def test_the_first_school_has_pairs_and_groups_at_every_stage(first_school):

@@ -123,6 +123,26 @@ def test_it_pairs_as_many_mentees_as_possible_before_it_looks_at_the_scores():
     assert pairs_of(result) == {(1, 4), (2, 3)}
 
 
+def test_a_waiting_mentee_takes_the_last_place_before_one_already_paired_in_another_programme():
+    mentor = teacher(1, capacity_left=1)
+    elsewhere = pupil(2, grade=6, categories=frozenset({1}), paired_elsewhere=True)  # the better score
+    waiting = pupil(3, grade=6)
+
+    result = run("teacher_pupil", [mentor], [elsewhere, waiting])
+
+    assert pairs_of(result) == {(1, 3)}
+    assert reasons(result) == {2: matching.PLACES_TO_WAITING}
+
+
+def test_one_mentee_already_paired_elsewhere_is_still_paired_when_no_waiting_mentee_loses_by_it():
+    mentors = [teacher(1, capacity_left=1), teacher(2, capacity_left=1)]
+    elsewhere, waiting = pupil(3, grade=6, paired_elsewhere=True), pupil(4, grade=6)
+
+    result = run("teacher_pupil", mentors, [elsewhere, waiting])
+
+    assert {mentee for _, mentee in pairs_of(result)} == {3, 4}
+
+
 def test_mutual_preferences_change_who_is_paired_with_whom():
     first, second = teacher(1), teacher(2)
     mentee = pupil(3, grade=6)
@@ -241,6 +261,7 @@ def candidates(draw, form_code: str, side: int, entry_id: int, person_id: int) -
         words=draw(st_words),
         capacity_left=draw(st.sampled_from([1, 1, 2, 2, 3, 0])) if mentor else 0,
         busy=not mentor and draw(st.sampled_from([False] * 9 + [True])),
+        paired_elsewhere=not mentor and draw(st.sampled_from([False] * 2 + [True])),
     )
 
 
@@ -267,11 +288,12 @@ def instances(draw):
     return form_code, mentors, mentees, preferences, weights
 
 
-def exhaustive_best(form_code, mentors, mentees, preferences, weights) -> tuple[int, int]:
-    """The best (number of pairs, total score) over every way of giving each mentee one mentor or none."""
+def exhaustive_best(form_code, mentors, mentees, preferences, weights) -> tuple[int, int, int]:
+    """The best (waiting mentees paired, number of pairs, total score) over every way of giving each mentee
+    one mentor or none."""
     options = [
         [
-            (mentor.entry_id, score(mentor, mentee, preferences, weights))
+            (mentor.entry_id, int(not mentee.paired_elsewhere), score(mentor, mentee, preferences, weights))
             for mentor in mentors
             if not rules.all_problems(form_code, mentor, mentee)
         ]
@@ -279,16 +301,16 @@ def exhaustive_best(form_code, mentors, mentees, preferences, weights) -> tuple[
     ]
     places = {mentor.entry_id: mentor.capacity_left for mentor in mentors}
 
-    def search(index: int) -> tuple[int, int]:
+    def search(index: int) -> tuple[int, int, int]:
         if index == len(options):
-            return 0, 0
+            return 0, 0, 0
         best = search(index + 1)
-        for mentor_id, points in options[index]:
+        for mentor_id, waits, points in options[index]:
             if places[mentor_id] > 0:
                 places[mentor_id] -= 1
-                count, total = search(index + 1)
+                waiting, count, total = search(index + 1)
                 places[mentor_id] += 1
-                best = max(best, (count + 1, total + points))
+                best = max(best, (waiting + waits, count + 1, total + points))
         return best
 
     return search(0)
@@ -318,6 +340,7 @@ def test_on_any_small_instance_it_breaks_no_rule_and_finds_the_best_pairing(inst
     paired = [m.mentee_id for m in result.matches]
     assert len(paired) == len(set(paired))
     assert sorted(paired + [u.mentee_id for u in result.leftovers.unpaired]) == sorted(mentee_by_id)
-    assert (len(result.matches), result.total_score) == exhaustive_best(
+    waiting = sum(not mentee_by_id[m.mentee_id].paired_elsewhere for m in result.matches)
+    assert (waiting, len(result.matches), result.total_score) == exhaustive_best(
         form_code, mentors, mentees, preferences, weights
     )

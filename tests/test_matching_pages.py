@@ -104,7 +104,7 @@ def test_it_lists_both_bases_with_what_matters_for_matching(curator_client, scho
     assert response.status_code == 200
     assert "2 из 3" in page  # free places
     assert low.name in page and "Согласие от 01.09.2026" in page and "Нет согласия" in page
-    assert "уже в паре программы" in page
+    assert "Уже в паре этой программы" in page
     assert "Нет согласия на обработку персональных данных" in page  # the rules' verdict on a row
     assert "Юнова" not in page  # a teacher is never a mentee of «учитель – ученик»
     ticked = response.context["ticked"]
@@ -149,10 +149,92 @@ def test_those_a_run_leaves_out_unless_ticked_are_folded_apart(curator_client, s
 
     page = text(curator_client.get(reverse("matching_start", args=[programme.pk])))
 
-    folded = page.split("<summary>Уже в паре этой программы или выбыли из базы — 1</summary>", 1)[1]
+    folded = page.split(
+        "<summary>Не отмечены: уже в паре, выбыли или не подходят по классу — 1</summary>", 1
+    )[1]
     folded = folded.split("</details>", 1)[0]
     assert f'id="mentee-{paired.pk}"' in folded and f'id="mentee-{keen.pk}"' not in folded
     assert f'id="mentee-{keen.pk}" checked' in page
+
+
+def test_the_page_leaves_unticked_a_pupil_paired_in_another_programme_and_a_first_grader(
+    curator_client, school
+):
+    programme = programme_of(school, "pupil_pupil")
+    pupil_mentor(school, last_name="Старшов", grade=10, capacity=3)
+    waiting = pupil_mentee(school, last_name="Ждущая", grade=6)
+    elsewhere = pupil_mentee(school, last_name="Блохина", grade=7)
+    PairFactory(programme=programme_of(school), mentor=teacher_mentor(school), mentees=[elsewhere])
+    first_grader = pupil_mentee(school, last_name="Малышева", grade=1)
+
+    response = curator_client.get(reverse("matching_start", args=[programme.pk]))
+
+    page = text(response)
+    assert response.context["ticked"]["mentee"] == {str(waiting.pk)}
+    assert "Уже в паре другой программы" in page
+    assert "Ролевые модели программы — для учеников 5–11 классов" in page
+    assert first_grader.pk in [row.pk for row in response.context["lists"][1].aside]
+
+
+def test_a_pupil_paired_elsewhere_and_ticked_on_purpose_is_proposed_with_the_reason_saying_so(
+    curator_client, school
+):
+    programme = programme_of(school)
+    mentor = teacher_mentor(school, capacity=2)
+    elsewhere = pupil_mentee(school, last_name="Шилов", grade=7)
+    PairFactory(
+        programme=programme_of(school), mentor=teacher_mentor(school, last_name="Седова"), mentees=[elsewhere]
+    )
+
+    propose(curator_client, programme, [mentor], [elsewhere])
+
+    proposal = proposal_of(programme)
+    assert rows_of(proposal) == {(mentor.pk, elsewhere.pk)}
+    page = text(curator_client.get(reverse("proposal_detail", args=[proposal.pk])))
+    assert matching.INCLUDED_ON_PURPOSE in page
+
+
+def test_a_waiting_pupil_gets_the_last_place_before_one_paired_in_another_programme(curator_client, school):
+    programme = programme_of(school)
+    mentor = teacher_mentor(school, capacity=1)
+    low = MenteeCategory.objects.get(code="low_results")
+    elsewhere = pupil_mentee(school, last_name="Гущина", grade=7)
+    elsewhere.categories.add(low)  # the better score
+    PairFactory(
+        programme=programme_of(school), mentor=teacher_mentor(school, last_name="Седова"), mentees=[elsewhere]
+    )
+    waiting = pupil_mentee(school, last_name="Ждущая", grade=7)
+
+    propose(curator_client, programme, [mentor], [elsewhere, waiting])
+
+    proposal = proposal_of(programme)
+    assert rows_of(proposal) == {(mentor.pk, waiting.pk)}
+    page = text(curator_client.get(reverse("proposal_detail", args=[proposal.pk])))
+    assert "Уже в паре другой программы: места подходящих наставников отданы тем, кто ждёт пару" in page
+
+
+def test_each_member_of_a_group_keeps_the_role_model_that_follows_from_the_mentor_and_that_member(
+    curator_client, school
+):
+    programme = programme_of(school)
+    mentor = teacher_mentor(school, capacity=2)
+    low = pupil_mentee(school, last_name="Бобылев", grade=8)
+    low.categories.add(MenteeCategory.objects.get(code="low_results"))
+    keen = pupil_mentee(school, last_name="Одарённая", grade=9)
+    keen.categories.add(MenteeCategory.objects.get(code="high_ability"))
+    propose(curator_client, programme, [mentor], [low, keen])
+
+    curator_client.post(reverse("proposal_accept", args=[proposal_of(programme).pk]))
+
+    pair = Pair.objects.get(programme=programme)
+    members = {member.mentee_id: member.role_model.name for member in pair.members.all()}
+    assert members == {low.pk: "«Учитель – неуспевающий ученик»", keen.pk: "«Учитель – одарённый ученик»"}
+    assert pair.role_model is None  # the members share none
+    page = text(curator_client.get(reverse("pair_detail", args=[pair.pk])))
+    assert "«Учитель – неуспевающий ученик»" in page and "«Учитель – одарённый ученик»" in page
+    # Why each was proposed names that member's own role model.
+    assert "Ролевая модель «Учитель – неуспевающий ученик»" in page
+    assert "Ролевая модель «Учитель – одарённый ученик»" in page
 
 
 def test_the_matching_page_runs_the_same_queries_for_few_candidates_and_for_many(curator_client, school):

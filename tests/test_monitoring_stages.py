@@ -169,6 +169,19 @@ def test_it_sums_up_by_role_model(programme, stage_2_example):
     assert other.answered == {"entry": 1, "exit": 1}
 
 
+def test_a_group_member_counts_under_its_own_role_model(programme, stage_2_example):
+    first = stage_2_example["pairs"][0]
+    member = first.members.order_by("pk").first()  # А of the first group
+    member.role_model = stage_2_example["other"]
+    member.save()
+
+    report = stages.stage_2(Survey.objects.filter(programme=programme))
+
+    by_role_model = {group.label: group for group in report.by_role_model}
+    assert summary_of(by_role_model[stage_2_example["leader"].name], Measure.ENGAGEMENT).compared == 4
+    assert by_role_model[stage_2_example["other"].name].answered["both"] == 1  # А, who answered twice
+
+
 def test_it_leaves_out_other_programmes_surveys(school, programme, stage_2_example, stage_2_questionnaire):
     questionnaire, engagement, _, anxiety = stage_2_questionnaire
     elsewhere = SurveyFactory(

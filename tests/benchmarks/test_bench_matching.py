@@ -88,6 +88,8 @@ def synthetic(form_code: str, seed: int = 2026) -> dict:
             rng.randint(1, 10),
             categories=frozenset(rng.sample(range(1, 11), rng.randint(1, 2))),
             words=stems(f"Подтянуть знания по предмету {rng.choice(SUBJECTS)}"),
+            paired_elsewhere=n % 10
+            == 0,  # a tenth already in a pair of another programme: those who wait go first
         )
         for n in range(MENTEES)
     ]
