@@ -38,7 +38,7 @@ def formed_pair(school, code: str, **programme) -> Pair:
         programme=programme,
         mentor_id=mentor.pk,
         mentee_ids=[mentee.pk],
-        role_model_id=None,
+        role_models={mentee.pk: None},
         explanation={},
         by=None,
     )

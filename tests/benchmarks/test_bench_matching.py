@@ -183,6 +183,8 @@ def test_a_proposal_for_the_biggest_school_end_to_end(department, client, form_c
     seconds, proposal = median_seconds(create, repeats=3)
     _, _, grown_mb = measured(create)
     client.force_login(curator, backend="django.contrib.auth.backends.ModelBackend")
+    # The curator works in its own school first; the pages are of the biggest one, as the switcher chooses.
+    client.post(reverse("switch_organisation"), {"organisation": school.pk})
     school_pages = {
         "страница подбора": reverse("matching_start", args=[programme.pk]),
         "страница предложения": reverse("proposal_detail", args=[proposal.pk]),

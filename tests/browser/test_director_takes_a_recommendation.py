@@ -53,7 +53,7 @@ def test_the_director_takes_the_coordinators_recommendation_on_a_phone(page: Pag
     log_out(page)
     log_in(page, "coordinator")
     page.goto("/department/schools/")
-    expect(page.get_by_text("Принято к исполнению")).to_be_visible()
+    expect(page.get_by_text("Принято к исполнению", exact=True)).to_be_visible()
     expect(page.get_by_text("Юдина Ольга Сергеевна")).to_be_visible()
     expect(page.get_by_text(NOTE)).to_be_visible()
     page.get_by_role("link", name="приняты к исполнению").click()

@@ -42,7 +42,7 @@ from pairs.matching import Weights
 from pairs.models import Pair, Proposal
 from pairs.proposals import proposal_create
 from programs.models import Programme
-from roadmap.models import Activity, Indicator, Roadmap
+from roadmap.models import Activity, Indicator, Recommendation, Roadmap
 from tests.url_patterns import model_of, patterns
 
 from .conftest import watched_page
@@ -129,6 +129,7 @@ def demo_objects() -> dict:
             organisation=school, role=Role.TEACHER, email="teacher2@example.ru"
         ),
         "year_closing": a_closed_year(school),
+        "recommendation": Recommendation.objects.filter(school=school).first(),
     }
 
 

@@ -30,11 +30,12 @@ def test_a_proposed_pairs_plan_is_due_within_the_programme_and_nothing_is_overdu
         school = SchoolFactory()
         MembershipFactory(user=UserFactory(username="curator"), organisation=school, role=Role.CURATOR)
         programme = ProgrammeFactory(school=school, form=MentoringForm.objects.get(code="pupil_pupil"))
+        mentee = MenteeEntryFactory(person__school=school)
         pair = services.pair_create(
             programme=programme,
             mentor_id=MentorEntryFactory(person__school=school).pk,
-            mentee_ids=[MenteeEntryFactory(person__school=school).pk],
-            role_model_id=None,
+            mentee_ids=[mentee.pk],
+            role_models={mentee.pk: None},
             explanation={},
             by=None,
         )
