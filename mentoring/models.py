@@ -1047,3 +1047,57 @@ class YearClosing(models.Model):
     @property
     def is_reverted(self) -> bool:
         return self.reverted_at is not None
+
+
+class DataAccess(models.TextChoices):
+    CARD = "card", "просмотр карточки"
+    LIST_EXPORT = "list_export", "выгрузка списка"
+    SCAN = "scan", "скачивание скана"
+    DOCUMENT = "document", "скачивание документа"
+    SUBJECT_REQUEST = "subject_request", "выгрузка по запросу субъекта"
+    DEPERSONALISATION = "depersonalisation", "обезличивание"
+
+
+class AccessRecordQuerySet(SchoolOwnedQuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(ACCESS_LOG_IMMUTABLE)
+
+
+ACCESS_LOG_IMMUTABLE = "Записи журнала доступа к персональным данным не изменяются."
+
+
+class AccessRecord(models.Model):
+    """One read, export or destruction of personal data (152-ФЗ): who, whose, what and when. Written once
+    (mentoring/access_log.py), never edited: the model refuses, and a database trigger refuses an UPDATE."""
+
+    school = models.ForeignKey(
+        Organisation, verbose_name="организация", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="пользователь", on_delete=models.RESTRICT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="чьи данные", on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField("действие", max_length=20, choices=DataAccess.choices)
+    # Says which list, filter or document; never a child's name (the person is the foreign key, so a
+    # depersonalised person's entries name nobody).
+    what = models.CharField("что", max_length=500, blank=True)
+    rows = models.PositiveIntegerField("записей", null=True, blank=True)
+    at = models.DateTimeField("когда", default=timezone.now)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "запись журнала доступа"
+        verbose_name_plural = "журнал доступа к персональным данным"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["school", "-at"], name="access_record_school_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(ACCESS_LOG_IMMUTABLE)
+        super().save(*args, **kwargs)
