@@ -12,7 +12,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import accounts
+from . import accounts, lockout
 from .access import SESSION_KEY, allow, coordinated_department, in_organisation, public
 from .account_forms import (
     AccountForm,
@@ -21,7 +21,7 @@ from .account_forms import (
     SchoolForm,
     StaffInviteForm,
 )
-from .models import Membership, Person, Role, RoleInvitation
+from .models import Membership, Person, Role, RoleInvitation, User
 
 STAFF_SECTION = "staff"
 INVALID_TEMPLATE = "mentoring/accounts/invitation_invalid.html"
@@ -137,6 +137,20 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(accounts.STAFF_MANAGERS)
 @require_POST
+def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    user = in_organisation(
+        request, User.objects.distinct(), "memberships__organisation", with_schools=False, pk=pk
+    )
+    staff_managed_school(request)
+    if lockout.account_unlock(user=user, by=request.user):
+        messages.success(request, f"Вход разблокирован: {user}. Пароль прежний.")
+    else:
+        messages.info(request, f"Вход не заблокирован: {user}.")
+    return redirect("staff")
+
+
+@allow(accounts.STAFF_MANAGERS)
+@require_POST
 def person_account(request: HttpRequest, pk: int) -> HttpResponse:
     person = in_organisation(request, Person.objects.select_related("school"), with_schools=False, pk=pk)
     staff_managed_school(request)
@@ -199,6 +213,7 @@ urlpatterns = [
     path("department/directors/invite/", director_invite, name="director_invite"),
     path("staff/", staff, name="staff"),
     path("staff/<int:pk>/remove/", membership_remove, name="membership_remove"),
+    path("staff/accounts/<int:pk>/unlock/", account_unlock, name="account_unlock"),
     path("people/<int:pk>/account/", person_account, name="person_account"),
     path("invitation/<str:token>/", invitation_accept, name="invitation_accept"),
 ]
