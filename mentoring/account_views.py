@@ -3,8 +3,11 @@ the curator give and take roles in the school («Сотрудники и дос�
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +20,9 @@ from .access import SESSION_KEY, allow, coordinated_department, in_organisation,
 from .account_forms import (
     AccountForm,
     DirectorInviteForm,
+    MailNotSent,
     ParticipantAccountForm,
+    PasswordResetByMailForm,
     SchoolForm,
     StaffInviteForm,
 )
@@ -25,6 +30,12 @@ from .models import Membership, Person, Role, RoleInvitation, User
 
 STAFF_SECTION = "staff"
 INVALID_TEMPLATE = "mentoring/accounts/invitation_invalid.html"
+MAIL_NOT_SENT = (
+    "Письмо со ссылкой сейчас отправить не удалось: почтовый сервер не отвечает или не принял письмо. "
+    "Попробуйте ещё раз через несколько минут или попросите куратора своей школы помочь со входом: он может "
+    "выдать новый код для входа."
+)
+logger = logging.getLogger(__name__)
 
 
 def sent(request: HttpRequest, invitation: RoleInvitation) -> None:
@@ -169,6 +180,24 @@ def person_account(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             sent(request, invitation)
     return redirect("person_detail", pk=person.pk)
+
+
+# Password reset -------------------------------------------------------------------------------------------
+
+
+class PasswordResetByMailView(auth_views.PasswordResetView):
+    """Says so when the letter did not go, in words that tell nothing of whether the address has an account:
+    the connection to the mail server is opened for every address (PasswordResetByMailForm.save)."""
+
+    form_class = PasswordResetByMailForm
+
+    def form_valid(self, form: PasswordResetByMailForm) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except MailNotSent:
+            logger.exception("The password reset letter was not sent")
+            form.add_error(None, MAIL_NOT_SENT)
+            return self.form_invalid(form)
 
 
 # The invited ----------------------------------------------------------------------------------------------
