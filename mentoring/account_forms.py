@@ -7,6 +7,7 @@ from collections.abc import Collection
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.core.mail import get_connection
 from django.urls import reverse
 
 from .mail import mail_send
@@ -112,11 +113,24 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = "Логин (имя пользователя)"
 
 
+class MailNotSent(Exception):
+    """The mail server could not be reached or refused the letter."""
+
+
 class PasswordResetByMailForm(PasswordResetForm):
     """Django's reset, its letter sent as every letter of the product is: Russian text and HTML, the school's
     name. Django sends nothing to an unknown address and the page says the same either way."""
 
     email = email_field()
+
+    def save(self, **kwargs) -> None:
+        """Raises MailNotSent when the letter did not go. The connection to the mail server is opened for
+        every address, known or not, so a server that is down answers alike for both."""
+        try:
+            with get_connection() as self.connection:
+                super().save(**kwargs)
+        except OSError as error:  # smtplib's errors, and a connection refused or timed out
+            raise MailNotSent from error
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         user = context["user"]
@@ -134,4 +148,5 @@ class PasswordResetByMailForm(PasswordResetForm):
                 "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             },
             organisation=membership.organisation if membership else None,
+            connection=self.connection,
         )

@@ -3,8 +3,11 @@ the curator give and take roles in the school («Сотрудники и дос�
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,19 +15,27 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import accounts
+from . import accounts, lockout
 from .access import SESSION_KEY, allow, coordinated_department, in_organisation, public
 from .account_forms import (
     AccountForm,
     DirectorInviteForm,
+    MailNotSent,
     ParticipantAccountForm,
+    PasswordResetByMailForm,
     SchoolForm,
     StaffInviteForm,
 )
-from .models import Membership, Person, Role, RoleInvitation
+from .models import Membership, Person, Role, RoleInvitation, User
 
 STAFF_SECTION = "staff"
 INVALID_TEMPLATE = "mentoring/accounts/invitation_invalid.html"
+MAIL_NOT_SENT = (
+    "Письмо со ссылкой сейчас отправить не удалось: почтовый сервер не отвечает или не принял письмо. "
+    "Попробуйте ещё раз через несколько минут или попросите куратора своей школы помочь со входом: он может "
+    "выдать новый код для входа."
+)
+logger = logging.getLogger(__name__)
 
 
 def sent(request: HttpRequest, invitation: RoleInvitation) -> None:
@@ -137,6 +148,20 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(accounts.STAFF_MANAGERS)
 @require_POST
+def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    user = in_organisation(
+        request, User.objects.distinct(), "memberships__organisation", with_schools=False, pk=pk
+    )
+    staff_managed_school(request)
+    if lockout.account_unlock(user=user, by=request.user):
+        messages.success(request, f"Вход разблокирован: {user}. Пароль прежний.")
+    else:
+        messages.info(request, f"Вход не заблокирован: {user}.")
+    return redirect("staff")
+
+
+@allow(accounts.STAFF_MANAGERS)
+@require_POST
 def person_account(request: HttpRequest, pk: int) -> HttpResponse:
     person = in_organisation(request, Person.objects.select_related("school"), with_schools=False, pk=pk)
     staff_managed_school(request)
@@ -155,6 +180,24 @@ def person_account(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             sent(request, invitation)
     return redirect("person_detail", pk=person.pk)
+
+
+# Password reset -------------------------------------------------------------------------------------------
+
+
+class PasswordResetByMailView(auth_views.PasswordResetView):
+    """Says so when the letter did not go, in words that tell nothing of whether the address has an account:
+    the connection to the mail server is opened for every address (PasswordResetByMailForm.save)."""
+
+    form_class = PasswordResetByMailForm
+
+    def form_valid(self, form: PasswordResetByMailForm) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except MailNotSent:
+            logger.exception("The password reset letter was not sent")
+            form.add_error(None, MAIL_NOT_SENT)
+            return self.form_invalid(form)
 
 
 # The invited ----------------------------------------------------------------------------------------------
@@ -199,6 +242,7 @@ urlpatterns = [
     path("department/directors/invite/", director_invite, name="director_invite"),
     path("staff/", staff, name="staff"),
     path("staff/<int:pk>/remove/", membership_remove, name="membership_remove"),
+    path("staff/accounts/<int:pk>/unlock/", account_unlock, name="account_unlock"),
     path("people/<int:pk>/account/", person_account, name="person_account"),
     path("invitation/<str:token>/", invitation_accept, name="invitation_accept"),
 ]

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .declension import days_in_words
+from .lockout import accounts_locked
 from .mail import mail_send
 from .models import Membership, Organisation, Person, Role, RoleInvitation, User
 
@@ -236,19 +237,22 @@ def membership_remove(*, membership: Membership, giver_roles: Collection[str]) -
 class StaffRow:
     user: User
     memberships: list[Membership]
+    locked_until: datetime.datetime | None = None
 
 
 def staff_of(organisation: Organisation) -> list[StaffRow]:
-    """The organisation's accounts with their roles there, by name: one query."""
+    """The organisation's accounts with their roles there, by name, and whether their login is locked: two
+    queries."""
     memberships = (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username", "role")
     )
-    rows: dict[int, StaffRow] = {}
+    by_user: dict[int, list[Membership]] = {}
     for membership in memberships:
-        rows.setdefault(membership.user_id, StaffRow(membership.user, [])).memberships.append(membership)
-    return list(rows.values())
+        by_user.setdefault(membership.user_id, []).append(membership)
+    locked = accounts_locked(held[0].user.username for held in by_user.values())
+    return [StaffRow(held[0].user, held, locked.get(held[0].user.username)) for held in by_user.values()]
 
 
 def invitations_waiting(organisation: Organisation) -> list[RoleInvitation]:

@@ -4,6 +4,7 @@ password reset) never does, because it cannot be switched off."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from .models import Organisation
@@ -17,6 +18,7 @@ def mail_send(
     context: dict,
     organisation: Organisation | None = None,
     unsubscribe_url: str = "",
+    connection: BaseEmailBackend | None = None,
 ) -> None:
     """Sends `templates/mail/<template>.txt` and `.html`; links in them are made absolute with SITE_URL."""
     context = {
@@ -31,6 +33,7 @@ def mail_send(
         body=render_to_string(f"mail/{template}.txt", context),
         to=[to],
         headers=headers,
+        connection=connection,
     )
     message.attach_alternative(render_to_string(f"mail/{template}.html", context), "text/html")
     message.send()

@@ -112,8 +112,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: per account and per address, counted separately (axes takes the larger of the two
-# counts), so rotating usernames from one address or addresses against one username both hit the limit.
+# Login throttling (mentoring/lockout.py): AXES_FAILURE_LIMIT wrong passwords for one account from one address
+# lock that account from that address; the address as a whole is locked after LOGIN_ADDRESS_FAILURE_LIMIT
+# failures, whatever the accounts. A school's people share one address, so one person's typos lock nobody
+# else, and nobody can lock a named account from another address.
 # django-ipware is not installed and AXES_IPWARE_* settings would be ignored: the address comes from
 # client_ip_address() below, which reads REMOTE_ADDR only, so a forged X-Forwarded-For cannot reset the count.
 # Behind reverse proxies set AXES_PROXY_COUNT to their number: then the address the outermost proxy saw, taken
@@ -135,8 +137,10 @@ def client_ip_address(request) -> str | None:
 
 
 AXES_CLIENT_IP_CALLABLE = client_ip_address
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "mentoring.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # in the order LockoutHandler counts
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 # Not reset on success: a successful login deletes every attempt of its address, so with a reset an attacker
 # holding any one account could clear the count between guesses at someone else's password.

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views
-from .account_forms import LoginForm, PasswordResetByMailForm
+from .account_forms import LoginForm
+from .account_views import PasswordResetByMailView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,11 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("", include("mentoring.login_code_views")),  # code_login, code_password
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetByMailForm),
-        name="password_reset",
-    ),
+    path("accounts/password_reset/", PasswordResetByMailView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Schools, roles and invitations

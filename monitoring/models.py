@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -183,6 +184,15 @@ class Question(models.Model):
         return f"{self.order}. {self.text[:80]}"
 
 
+class SurveyQuerySet(SchoolOwnedQuerySet):
+    def open_on(self, day: datetime.date):
+        return self.filter(opens_on__lte=day, closes_on__gte=day, closed_at__isnull=True)
+
+    def ended_by(self, day: datetime.date):
+        """Past their end date, or closed early: a survey closed by hand takes no answer from that moment."""
+        return self.filter(Q(closes_on__lt=day) | Q(closed_at__isnull=False))
+
+
 class Survey(models.Model):
     """A questionnaire sent to chosen respondents for a period; for stage 2, an entry or exit survey."""
 
@@ -206,14 +216,14 @@ class Survey(models.Model):
         "закрыто",
         null=True,
         blank=True,
-        help_text="Когда плановая работа закрыла анкетирование после окончания.",
+        help_text="Когда анкетирование закрыто: досрочно куратором или плановой работой после окончания.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField("создано", auto_now_add=True)
 
-    objects = SchoolOwnedQuerySet.as_manager()
+    objects = SurveyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "анкетирование"
@@ -230,6 +240,9 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def has_ended(self, day: datetime.date) -> bool:
+        return self.closed_at is not None or day > self.closes_on
 
 
 def new_link_token() -> str:

@@ -26,8 +26,7 @@ def questionnaires_waiting(memberships: QuerySet[Membership], today: datetime.da
         Invitation.objects.filter(
             respondent=Invitation.Respondent.SELF,
             person__user__in=memberships.values("user"),
-            survey__opens_on__lte=today,
-            survey__closes_on__gte=today,
+            survey__in=Survey.objects.open_on(today),
         )
         .exclude(response__submitted_at__isnull=False)
         .select_related("survey", "person")
@@ -50,10 +49,9 @@ def surveys_closing_with_few_answers(
 ) -> Iterator[Notice]:
     curators = holders(memberships, Role.CURATOR)
     closing = with_counts(
-        Survey.objects.filter(
+        Survey.objects.open_on(today).filter(
             school__in=list(curators),
-            opens_on__lte=today,
-            closes_on__range=(today, today + datetime.timedelta(days=CLOSING_WITHIN_DAYS)),
+            closes_on__lte=today + datetime.timedelta(days=CLOSING_WITHIN_DAYS),
         )
     ).filter(respondents__gt=0)
     for survey in closing:

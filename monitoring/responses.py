@@ -58,7 +58,7 @@ def survey_refusal(survey: Survey, today: datetime.date | None = None) -> str:
     today = today or timezone.localdate()
     if today < survey.opens_on:
         return f"Анкетирование ещё не началось: оно откроется {survey.opens_on:%d.%m.%Y}."
-    if today > survey.closes_on:
+    if survey.has_ended(today):
         return f"Анкетирование уже завершилось {survey.closes_on:%d.%m.%Y}. Ответы больше не принимаются."
     return ""
 
@@ -307,8 +307,7 @@ def my_open_surveys(user: User, today: datetime.date | None = None) -> MySurveys
         Invitation.objects.filter(
             person__user=user,
             respondent=Invitation.Respondent.SELF,
-            survey__opens_on__lte=today,
-            survey__closes_on__gte=today,
+            survey__in=Survey.objects.open_on(today),
         )
         .select_related("survey", "response")
         .order_by("survey__closes_on", "survey__pk")

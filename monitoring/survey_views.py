@@ -131,7 +131,7 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     if survey.opens_on > today:
         messages.error(request, "Анкетирование ещё не началось: измените его даты, а не закрывайте досрочно.")
-    elif survey.closes_on <= today:
+    elif survey.has_ended(today):
         messages.info(request, "Анкетирование уже завершено.")
     else:
         surveys.survey_close(survey=survey, today=today)

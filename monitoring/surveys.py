@@ -129,9 +129,12 @@ def survey_create(
     return survey, survey_invite(survey=survey, people=people, respondent=respondent)
 
 
+@transaction.atomic
 def survey_close(*, survey: Survey, today: datetime.date) -> None:
-    survey.closes_on = today
-    survey.save(update_fields=["closes_on"])
+    """Closes the survey now: no answer is taken from this moment, though its last day is today. Paper blanks
+    are entered for PAPER_GRACE_DAYS from today, as after any closing day."""
+    survey.closes_on, survey.closed_at = today, timezone.now()
+    survey.save(update_fields=["closes_on", "closed_at"])
 
 
 def surveys_close_due(*, today: datetime.date, batch_size: int = 500) -> int:
@@ -150,8 +153,8 @@ def surveys_close_due(*, today: datetime.date, batch_size: int = 500) -> int:
 def with_status(surveys: QuerySet[Survey], today: datetime.date) -> QuerySet[Survey]:
     return surveys.annotate(
         status=Case(
+            When(Q(closes_on__lt=today) | Q(closed_at__isnull=False), then=Value("завершено")),
             When(opens_on__gt=today, then=Value("не начато")),
-            When(closes_on__lt=today, then=Value("завершено")),
             default=Value("идёт"),
             output_field=CharField(),
         )

@@ -66,7 +66,8 @@ def closed_for(roadmap: Roadmap, activity: Activity, purpose: str) -> QuerySet[S
     """The surveys closed within the roadmap, and not before the activity began, the earliest first."""
     return (
         Survey.objects.for_school(roadmap.organisation)
-        .filter(questionnaire__purpose=purpose, closes_on__lt=timezone.localdate())
+        .ended_by(timezone.localdate())
+        .filter(questionnaire__purpose=purpose)
         .filter(closes_on__gte=max(activity.starts_on, roadmap.starts_on), closes_on__lte=roadmap.ends_on)
         .order_by("closes_on", "pk")
     )

@@ -77,6 +77,7 @@ def theirs(db) -> dict:
     stage = Stage.objects.create(roadmap=roadmap, order=1, title="Этап")
     day = datetime.date(2026, 10, 1)
     mentee = MenteeEntryFactory(school=school)
+    membership = Membership.objects.create(user=UserFactory(), organisation=school, role=Role.TEACHER)
     return {
         "school": school,
         "person": mentee.person,
@@ -103,7 +104,8 @@ def theirs(db) -> dict:
         ),
         "indicator": Indicator.objects.create(department=school.department, code="1", wording="Доля"),
         "recommendation": Recommendation.objects.create(school=school, year=2026, text="Рекомендации"),
-        "membership": Membership.objects.create(user=UserFactory(), organisation=school, role=Role.TEACHER),
+        "membership": membership,
+        "user": membership.user,
         "document": Document.objects.create(
             school=school, kind="order_pairs", year=2026, date=day, title="Приказ", status="queued"
         ),

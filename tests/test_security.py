@@ -295,18 +295,15 @@ def test_an_account_is_locked_after_the_limit_even_when_x_forwarded_for_changes_
     assert not is_signed_in(client)
 
 
-def test_an_account_is_locked_whatever_address_the_attempts_come_from(client, make_user, school):
-    user = make_user(Role.MENTEE, school)
-    for n in range(settings.AXES_FAILURE_LIMIT):
-        attempt_login(client, user.username, "wrong", f"10.0.1.{n}")
-
-    response = attempt_login(Client(), user.username, "demo", "10.0.2.1")
-
-    assert_locked_out(response)
+@pytest.fixture
+def address_limit(settings) -> int:
+    """A lower limit of an address's failures than the real one, to reach it quickly."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    return settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
 
-def test_an_address_is_locked_after_failures_for_different_accounts(client, make_user, school):
-    for n in range(settings.AXES_FAILURE_LIMIT):
+def test_an_address_is_locked_after_failures_for_different_accounts(client, make_user, school, address_limit):
+    for n in range(address_limit):
         attempt_login(client, f"guess{n}", "wrong", "10.0.0.7")
     untouched = make_user(Role.MENTEE, school)
 
@@ -319,8 +316,8 @@ def test_an_address_is_locked_after_failures_for_different_accounts(client, make
     assert is_signed_in(from_another_address)
 
 
-def test_a_forged_x_forwarded_for_does_not_unlock_a_locked_address(client, make_user, school):
-    for n in range(settings.AXES_FAILURE_LIMIT):
+def test_a_forged_x_forwarded_for_does_not_unlock_a_locked_address(client, make_user, school, address_limit):
+    for n in range(address_limit):
         attempt_login(client, f"guess{n}", "wrong", "10.0.0.7")
     untouched = make_user(Role.MENTEE, school)
     other = Client()
@@ -331,9 +328,11 @@ def test_a_forged_x_forwarded_for_does_not_unlock_a_locked_address(client, make_
     assert not is_signed_in(other)
 
 
-def test_signing_in_to_ones_own_account_does_not_clear_the_count_of_an_address(client, make_user, school):
+def test_signing_in_to_ones_own_account_does_not_clear_the_count_of_an_address(
+    client, make_user, school, address_limit
+):
     own = make_user(Role.MENTEE, school)
-    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+    for n in range(address_limit - 1):
         attempt_login(client, f"victim{n}", "wrong", "10.0.0.9")
     assert attempt_login(Client(), own.username, "demo", "10.0.0.9").status_code == 302
 

@@ -31,6 +31,7 @@ MODEL_OF = {
     "recommendation": "recommendation",
     "document": "document",
     "membership": "membership",
+    "account": "user",
     "year_closing": "year_closing",
 }
 
