@@ -185,7 +185,21 @@ class Parts:
 
     def shared_strings(self) -> list[str]:
         path = self.path_of("sharedStrings")
-        return self.parse(path, SharedStringsPart()).strings if path else []
+        if not path:
+            return []
+        if self.count_tags(path, (b"<si>", b"<si ")) > MAX_SHARED_STRINGS:
+            raise SharedStringsPart.too_many()
+        return self.parse(path, SharedStringsPart()).strings
+
+    def count_tags(self, path: str, tags: tuple[bytes, ...]) -> int:
+        """The tags counted on the raw bytes, a hundred times faster than parsing: refuses a crafted
+        table before any string is built. A prefixed tag or one split between two pieces escapes it;
+        the parsing counts exactly."""
+        count = 0
+        with self.archive.open(path) as stream:
+            while chunk := stream.read(CHUNK * 16):
+                count += sum(chunk.count(tag) for tag in tags)
+        return count
 
     def date_styles(self) -> set[int]:
         path = self.path_of("styles")
@@ -297,7 +311,8 @@ class SharedStringsPart(TextPart):
         self.count()
         self.strings.append("".join(self.parts))
 
-    def too_many(self) -> ImportFileError:
+    @staticmethod
+    def too_many() -> ImportFileError:
         return not_a_list(f"В книге больше {thousands(MAX_SHARED_STRINGS)} разных значений ячеек")
 
 
