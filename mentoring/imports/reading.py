@@ -1,6 +1,7 @@
 """Safe reading of an uploaded table: size and row limits, the encodings and delimiters of Russian
-Excel, XLSX unpacked within bounds, the header found among the first rows, every cell cleaned. Whatever
-cannot be read is refused with one Russian sentence (`ImportFileError`).
+Excel (and the traps of mixing them), XLSX streamed within what a list can be (`xlsx`), the header found
+among the first rows, every cell cleaned. Whatever cannot be read is refused with one Russian sentence
+(`ImportFileError`).
 
 Uploads waiting for the curator's confirmation are stored under `UPLOADS` until confirmed or purged.
 """
@@ -334,9 +335,9 @@ def _to_dataset(rows, importable: Sequence[str]) -> tuple[tablib.Dataset, list[s
             if cell is FORMULA:
                 raise ImportFileError(_formula_message(number, index, name))
         if len(garbled) <= MAX_LISTED_ROWS:  # enough to name them all, or to say «и другие»
-            garbled += [(number, cell) for cell in cells if isinstance(cell, str) and MOJIBAKE.search(cell)][
-                :1
-            ]
+            found = next((cell for cell in cells if isinstance(cell, str) and MOJIBAKE.search(cell)), None)
+            if found is not None:
+                garbled.append((number, found))
         dataset.append([clean_cell(cell) for cell in cells] + [number])
     if garbled:
         raise ImportFileError(_garbled_message(garbled))
