@@ -93,10 +93,16 @@ def many_cells(rows: int = 19_000, columns: int = 50) -> bytes:
     return xlsx(HEADER_ROWS + row * rows)
 
 
+def wide_csv(delimiters: int = 5_000_000) -> bytes:
+    """A text list whose third line is five million semicolons: just under the upload's 5 MB."""
+    return "Фамилия;Имя\r\nИванов;Иван\r\n".encode() + b";" * delimiters
+
+
 CRAFTED = {
     "одна строка из 3,3 млн ячеек": wide_row,
     "250 000 разных текстов по 45 букв": many_shared_strings,
     "45 млн символов текста": long_shared_strings,
     "ячейка в 40 млн символов": one_huge_cell,
     "19 000 строк по 50 ячеек": many_cells,
+    "CSV: строка из 5 млн разделителей": wide_csv,
 }

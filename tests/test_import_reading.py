@@ -73,6 +73,21 @@ def test_a_small_file_crafted_to_unpack_into_millions_of_cells_is_refused_in_lit
     assert peak < PEAK_MEMORY_BOUND
 
 
+def test_a_csv_line_of_five_million_delimiters_is_refused_before_it_becomes_cells():
+    data = crafted_files.wide_csv()
+    tracemalloc.start()
+    try:
+        refused = refusal(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused == (
+        "В строке 3 файла больше 1\u00a0000 столбцов — это не похоже на список участников. "
+        "Удалите лишние столбцы и загрузите файл снова."
+    )
+    assert peak < PEAK_MEMORY_BOUND  # the row as a list of cells took 80 MB
+
+
 def test_a_sheet_with_more_cells_than_any_list_is_refused(monkeypatch):
     monkeypatch.setattr(xlsx, "MAX_CELLS", 100)
     row = b"<row>" + b'<c t="s"><v>2</v></c>' * 20 + b"</row>"

@@ -39,7 +39,7 @@ from .columns import (
     SCHOOL_CLASS,
 )
 from .errors import ImportFileError, megabytes, thousands
-from .xlsx import FORMULA, column_letter, sheet_rows
+from .xlsx import FORMULA, MAX_ROW_CELLS, column_letter, sheet_rows
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +232,15 @@ def _csv_rows(data: bytes):
     text = _decode(data)
     if not text.strip():
         raise ImportFileError(EMPTY_FILE)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    delimiter = _sniff_delimiter(text)
+    # A line of a million delimiters would become a list of a million cells before any check could see it.
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        if line.count(delimiter) >= MAX_ROW_CELLS:
+            raise ImportFileError(
+                f"В строке {number} файла больше {thousands(MAX_ROW_CELLS)} столбцов — это не похоже на "
+                "список участников. Удалите лишние столбцы и загрузите файл снова."
+            )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
     try:
         for number, values in enumerate(reader, 1):  # noqa: B007 — number is read in the except
