@@ -173,8 +173,13 @@ def test_a_formula_with_its_saved_value_is_read_as_the_value():
 
 
 def test_a_formula_in_a_column_that_is_not_imported_does_not_matter():
-    data = xlsx_bytes([["Фамилия", "Имя", "Сумма"], ["Иванов", "Иван", "=1+1"]])
-    assert rows_of(data)[0]["Фамилия"] == "Иванов"
+    data = xlsx_bytes([["Фамилия", "Имя", "Сумма"], ["Иванов", "Иван", "=1+1"], [None, None, "=1+1"]])
+    assert [row["Фамилия"] for row in rows_of(data)] == ["Иванов"]
+
+
+def test_a_row_whose_every_imported_cell_is_a_formula_is_not_taken_for_a_blank_row():
+    data = xlsx_bytes([["Фамилия", "Имя"], ["Иванов", "Иван"], ["=B1", "=C1"]])
+    assert refusal(data).startswith("Строка 3, столбец «Фамилия» (ячейка A3): в ячейке формула")
 
 
 # --- Encodings ------------------------------------------------------------------------------------------

@@ -326,6 +326,12 @@ def _to_dataset(rows, importable: Sequence[str]) -> tuple[tablib.Dataset, list[s
     blank_run = 0
     garbled: list[tuple[int, str]] = []  # rows with text in another encoding, and their first such cell
     for number, values in rows:
+        width = len(values)
+        cells = [values[i] if i < width else "" for i in indexes]
+        for name, index, cell in zip(columns, indexes, cells, strict=True):
+            if cell is FORMULA:
+                raise ImportFileError(_formula_message(number, index, name))
+        # A formula without its value in a column not imported reads as empty, as openpyxl read it.
         if not any(value not in (None, "") and str(value).strip() for value in values):
             blank_run += 1
             if blank_run > MAX_BLANK_RUN:
@@ -337,11 +343,6 @@ def _to_dataset(rows, importable: Sequence[str]) -> tuple[tablib.Dataset, list[s
                 f"В файле больше {thousands(max_rows)} строк. Разделите список на части "
                 "(например, по классам) и загрузите их по очереди."
             )
-        width = len(values)
-        cells = [values[i] if i < width else "" for i in indexes]
-        for name, index, cell in zip(columns, indexes, cells, strict=True):
-            if cell is FORMULA:
-                raise ImportFileError(_formula_message(number, index, name))
         if len(garbled) <= MAX_LISTED_ROWS:  # enough to name them all, or to say «и другие»
             found = next((cell for cell in cells if isinstance(cell, str) and MOJIBAKE.search(cell)), None)
             if found is not None:

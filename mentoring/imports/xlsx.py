@@ -43,10 +43,10 @@ CELL_REFERENCE = re.compile(r"([A-Z]{1,3})\d*")
 
 class Formula:
     """A cell with a formula whose value was never computed: the file was written by a program and
-    never saved by Excel or LibreOffice."""
+    never saved by Excel or LibreOffice. Its text is empty, as openpyxl read it."""
 
     def __str__(self) -> str:
-        return "="
+        return ""
 
 
 FORMULA = Formula()
