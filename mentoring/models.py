@@ -293,13 +293,12 @@ class MenteeCategory(models.Model):
         return self.name
 
 
-CLASS_RE = re.compile(r"^\s*(\d{1,2})\s*[«\"']?\s*([А-ЯЁа-яё])?\s*[»\"']?\s*$")
+CLASS_RE = re.compile(r"^\s*(\d{1,2})\s*-?\s*[«\"']?\s*([А-ЯЁа-яё])?\s*[»\"']?\s*$")
 
 
 def parse_school_class(value: str) -> tuple[int, str]:
     """«7Б», «7 «Б»», «7-б» or «11» → (7, "Б"); anything else is no class."""
-    cleaned = (value or "").replace("-", " ").strip()
-    match = CLASS_RE.match(cleaned)
+    match = CLASS_RE.match(value or "")
     if not match or not 1 <= int(match.group(1)) <= 11:
         raise ValidationError(f"«{value}» — не класс: укажите номер от 1 до 11 и букву, например 7 «Б».")
     return int(match.group(1)), (match.group(2) or "").upper()

@@ -1,6 +1,7 @@
 """Safe reading of an uploaded table: size and row limits, the encodings and delimiters of Russian
-Excel, XLSX unpacked within bounds, the header found among the first rows, every cell cleaned. Whatever
-cannot be read is refused with one Russian sentence (`ImportFileError`).
+Excel (and the traps of mixing them), XLSX streamed within what a list can be (`xlsx`), the header found
+among the first rows, every cell cleaned. Whatever cannot be read is refused with one Russian sentence
+(`ImportFileError`).
 
 Uploads waiting for the curator's confirmation are stored under `UPLOADS` until confirmed or purged.
 """
@@ -15,8 +16,6 @@ import io
 import logging
 import re
 import uuid
-import warnings
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -39,16 +38,21 @@ from .columns import (
     ROW_NUMBER,
     SCHOOL_CLASS,
 )
+from .errors import ImportFileError, megabytes, thousands
+from .xlsx import FORMULA, MAX_ROW_CELLS, column_letter, sheet_rows
 
 logger = logging.getLogger(__name__)
 
 UPLOADS = "imports"  # the storage folder of uploads waiting for confirmation
 
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # what an XLSX may unpack to: a class list is a few hundred KB
-MAX_ZIP_MEMBERS = 500
-MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in the journals' exports
 MAX_BLANK_RUN = 1000  # a sheet formatted down to row 1 048 576 ends where the data ends
+MAX_LISTED_ROWS = 10  # the rows a message names
+
+# Russian text in UTF-8 read as Windows-1251: each letter becomes «Р» or «С» and a sign of the upper half
+# of the code page («Смесева» → «РЎРјРµСЃРµРІР°»). Two such pairs in a row never occur in real text.
+CP1251_UPPER_HALF = bytes(range(0x80, 0xC0)).decode("cp1251", "ignore")
+MOJIBAKE = re.compile(f"(?:[РС][{re.escape(CP1251_UPPER_HALF)}]){{2,}}")
 
 WRONG_FORMAT = (
     "Файл не похож на таблицу XLSX или CSV. Откройте его в Excel или LibreOffice и сохраните как "
@@ -62,16 +66,13 @@ UNKNOWN_ENCODING = (
     "Не удалось прочитать текст файла: поддерживаются кодировки UTF-8 и Windows-1251. Сохраните CSV "
     "в одной из них (в Excel: «CSV (разделители — точка с запятой)») или загрузите файл XLSX."
 )
+MARKED_UTF8 = (
+    "Файл помечен как UTF-8, но текст в нём записан в другой кодировке (похоже, Windows-1251): "
+    "откройте его в LibreOffice Calc, выбрав в окне импорта кодировку «Кириллица (Windows-1251)», "
+    "сохраните как «Книга Excel (.xlsx)» и загрузите снова."
+)
 EMPTY_FILE = "Файл пуст: в нём нет ни заголовков, ни строк. Выберите файл со списком."
 ONLY_HEADERS = "В файле есть только заголовки и нет ни одной строки с данными. Ничего не записано."
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported; the message is for the curator."""
-
-
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g}".replace(".", ",") + " МБ"
 
 
 def too_large_message() -> str:
@@ -79,10 +80,6 @@ def too_large_message() -> str:
         f"Файл больше {megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)}: разделите список на части "
         "(например, по классам) и загрузите их по очереди."
     )
-
-
-def thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u00a0")
 
 
 def normalise_text(value: str) -> str:
@@ -173,18 +170,53 @@ def _decode(data: bytes) -> str:
         raise ImportFileError(UNKNOWN_ENCODING)
     if b"\x00" in data[:8192]:
         raise ImportFileError(WRONG_FORMAT)
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1251")
-        except UnicodeDecodeError:
-            raise ImportFileError(UNKNOWN_ENCODING) from None
+        text = _decode_windows_1251(body, marked_utf8=len(body) < len(data))
     text = text.rstrip("\x1a")  # the end-of-file mark of old DOS programs
     # Text tables have no control characters; random bytes and binary formats do.
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
         raise ImportFileError(WRONG_FORMAT)
     return text
+
+
+def _decode_windows_1251(data: bytes, *, marked_utf8: bool) -> str:
+    """A text that is not UTF-8 throughout: Windows-1251, unless some of its lines are UTF-8 (they would
+    read as «РЎРјРµСЃРµРІР°») or the file is marked as UTF-8."""
+    utf8_lines, other_lines = [], []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                utf8_lines.append(number)
+            except UnicodeDecodeError:
+                other_lines.append(number)
+    if utf8_lines:
+        raise ImportFileError(_mixed_encodings_message(utf8_lines, other_lines))
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        raise ImportFileError(UNKNOWN_ENCODING) from None
+    if marked_utf8:
+        raise ImportFileError(MARKED_UTF8)
+    return text
+
+
+def _mixed_encodings_message(utf8_lines: list[int], other_lines: list[int]) -> str:
+    """Names the lines of the rarer encoding, which are the ones to mend."""
+    if len(utf8_lines) <= len(other_lines):
+        lines, encoding, others = utf8_lines, "UTF-8", "Windows-1251"
+    else:
+        lines, encoding, others = other_lines, "Windows-1251", "UTF-8"
+    written = f"строка {lines[0]} записана" if len(lines) == 1 else f"строки {_listed(lines)} записаны"
+    return (
+        f"Файл записан в двух кодировках сразу: {written} в {encoding}, а остальные — в {others}, "
+        "и имена в одних или других строках прочитались бы искажёнными. Перенесите эти строки из "
+        "исходного списка заново и сохраните весь файл в одной кодировке (лучше всего как «Книга "
+        "Excel (.xlsx)»), затем загрузите снова."
+    )
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -200,7 +232,15 @@ def _csv_rows(data: bytes):
     text = _decode(data)
     if not text.strip():
         raise ImportFileError(EMPTY_FILE)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    delimiter = _sniff_delimiter(text)
+    # A line of a million delimiters would become a list of a million cells before any check could see it.
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        if line.count(delimiter) >= MAX_ROW_CELLS:
+            raise ImportFileError(
+                f"В строке {number} файла больше {thousands(MAX_ROW_CELLS)} столбцов — это не похоже на "
+                "список участников. Удалите лишние столбцы и загрузите файл снова."
+            )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
     try:
         for number, values in enumerate(reader, 1):  # noqa: B007 — number is read in the except
@@ -213,48 +253,12 @@ def _csv_rows(data: bytes):
 
 def _xlsx_rows(data: bytes):
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+        yield from sheet_rows(data)
+    except ImportFileError:
+        raise
+    except Exception:  # a damaged file fails in many ways: zip, XML, a missing part, a bad number
+        logger.info("An uploaded XLSX could not be read", exc_info=True)
         raise ImportFileError(WRONG_FORMAT) from None
-    names = {member.filename for member in members}
-    if "xl/workbook.xml" not in names:  # a .docx, .odt or any other zip renamed
-        raise ImportFileError(WRONG_FORMAT)
-    # An XLSX is a zip: refuse one that unpacks to far more than any list of a school. zipfile never
-    # reads past a member's declared size, so the declared sizes bound what openpyxl unpacks.
-    if len(members) > MAX_ZIP_MEMBERS or sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise ImportFileError(
-            f"Файл XLSX распаковывается больше чем в {megabytes(MAX_UNPACKED_BYTES)} — это не похоже на "
-            "список участников. Оставьте в книге только лист со списком или сохраните его как CSV."
-        )
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        logger.info("An uploaded XLSX could not be opened", exc_info=True)
-        raise ImportFileError(WRONG_FORMAT) from None
-    try:
-        sheet = book.active if book.active is not None else book.worksheets[0]
-        if not hasattr(sheet, "iter_rows"):
-            raise ImportFileError(WRONG_FORMAT)
-        try:
-            yield from enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1)
-        except ImportFileError:
-            raise
-        except Exception:
-            logger.info("An uploaded XLSX could not be read", exc_info=True)
-            raise ImportFileError(WRONG_FORMAT) from None
-    finally:
-        book.close()
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
 
 
 def _missing_columns_message(missing: list[str], header: list[Any]) -> str:
@@ -305,7 +309,7 @@ def _to_dataset(rows, importable: Sequence[str]) -> tuple[tablib.Dataset, list[s
         )
     for name, indexes in header.items():
         if len(indexes) > 1:
-            letters = " и ".join(_column_letter(i) for i in indexes)
+            letters = " и ".join(column_letter(i) for i in indexes)
             raise ImportFileError(
                 f"Столбец «{name}» встречается в файле несколько раз (столбцы {letters}). "
                 "Оставьте один и загрузите файл снова."
@@ -320,7 +324,14 @@ def _to_dataset(rows, importable: Sequence[str]) -> tuple[tablib.Dataset, list[s
     dataset = tablib.Dataset(headers=[*columns, ROW_NUMBER])
     max_rows = settings.IMPORT_MAX_ROWS
     blank_run = 0
+    garbled: list[tuple[int, str]] = []  # rows with text in another encoding, and their first such cell
     for number, values in rows:
+        width = len(values)
+        cells = [values[i] if i < width else "" for i in indexes]
+        for name, index, cell in zip(columns, indexes, cells, strict=True):
+            if cell is FORMULA:
+                raise ImportFileError(_formula_message(number, index, name))
+        # A formula without its value in a column not imported reads as empty, as openpyxl read it.
         if not any(value not in (None, "") and str(value).strip() for value in values):
             blank_run += 1
             if blank_run > MAX_BLANK_RUN:
@@ -332,11 +343,46 @@ def _to_dataset(rows, importable: Sequence[str]) -> tuple[tablib.Dataset, list[s
                 f"В файле больше {thousands(max_rows)} строк. Разделите список на части "
                 "(например, по классам) и загрузите их по очереди."
             )
-        width = len(values)
-        dataset.append([clean_cell(values[i]) if i < width else "" for i in indexes] + [number])
+        if len(garbled) <= MAX_LISTED_ROWS:  # enough to name them all, or to say «и другие»
+            found = next((cell for cell in cells if isinstance(cell, str) and MOJIBAKE.search(cell)), None)
+            if found is not None:
+                garbled.append((number, found))
+        dataset.append([clean_cell(cell) for cell in cells] + [number])
+    if garbled:
+        raise ImportFileError(_garbled_message(garbled))
     if not len(dataset):
         raise ImportFileError(ONLY_HEADERS)
     return dataset, columns, ignored
+
+
+def _formula_message(number: int, index: int, name: str) -> str:
+    return (
+        f"Строка {number}, столбец «{name}» (ячейка {column_letter(index)}{number}): в ячейке формула, "
+        "а её значение в файле не сохранено. Сохраните значения вместо формул — откройте файл в Excel "
+        "или LibreOffice и сохраните его заново или вставьте столбец через «Специальная вставка → "
+        "Значения», — затем загрузите снова."
+    )
+
+
+def _listed(numbers: list[int]) -> str:
+    """«3», «3 и 5», «3, 5, 7 и другие»: the numbers of rows, at most MAX_LISTED_ROWS of them."""
+    shown = [str(number) for number in numbers[:MAX_LISTED_ROWS]]
+    if len(numbers) > MAX_LISTED_ROWS:
+        return ", ".join(shown) + " и другие"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " и " + shown[-1]
+
+
+def _garbled_message(garbled: list[tuple[int, str]]) -> str:
+    numbers = [number for number, _ in garbled]
+    rows = f"в строке {numbers[0]}" if len(numbers) == 1 else f"в строках {_listed(numbers)}"
+    cell = garbled[0][1].strip()
+    repaired = MOJIBAKE.sub(lambda match: match.group().encode("cp1251").decode("utf-8"), cell)
+    return (
+        f"Часть текста в файле — в другой кодировке: {rows} вместо русских букв стоят знаки вроде "
+        f"«{cell[:40]}» (должно быть «{repaired[:20]}»). Так бывает, когда строки из файла в UTF-8 "
+        "вставили в файл в Windows-1251: исправьте эти строки и сохраните список в одной кодировке "
+        "(лучше всего как «Книга Excel (.xlsx)»), затем загрузите снова."
+    )
 
 
 def store_upload(sheet: Sheet) -> str:
