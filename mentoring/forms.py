@@ -28,7 +28,14 @@ from .models import (
 )
 from .services import CONSENT_IN_FORCE_MESSAGE
 
-SCAN_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
+# What a scan's first bytes are for each extension the school may send: the name alone proves nothing
+# (a page saved from a browser and renamed to .pdf is HTML).
+SCAN_SIGNATURES = {
+    ".pdf": ("PDF", b"%PDF-"),
+    ".jpg": ("JPEG", b"\xff\xd8\xff"),
+    ".jpeg": ("JPEG", b"\xff\xd8\xff"),
+    ".png": ("PNG", b"\x89PNG\r\n\x1a\n"),
+}
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -52,13 +59,24 @@ def fieldless_helper(*layout: Any) -> FormHelper:
 
 
 def checked_scan(scan, what: str):
-    """A scan of a paper document as the school may keep it: PDF, JPG or PNG of up to 10 MB."""
+    """A scan of a paper document as the school may keep it: PDF, JPG or PNG of up to 10 MB, whose bytes
+    are what its name says. The one check of the consent scans and of the signed documents' scans."""
     if not scan:
         return scan
-    if Path(scan.name).suffix.lower() not in SCAN_EXTENSIONS:
+    signature = SCAN_SIGNATURES.get(Path(scan.name).suffix.lower())
+    if signature is None:
         raise ValidationError(f"{what} принимается в формате PDF, JPG или PNG.")
     if scan.size > SCAN_MAX_BYTES:
         raise ValidationError("Файл скана больше 10 МБ: уменьшите его или отсканируйте с меньшим качеством.")
+    file_type, magic = signature
+    scan.seek(0)
+    head = scan.read(len(magic))
+    scan.seek(0)
+    if head != magic:
+        raise ValidationError(
+            f"Файл не похож на PDF, JPEG или PNG: «{scan.name}» назван как {file_type}, но внутри у него "
+            "другое содержимое. Сохраните скан в одном из этих форматов и приложите его снова."
+        )
     return scan
 
 
