@@ -787,6 +787,9 @@ class Document(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField("заказан", auto_now_add=True)
+    # What was ordered (kind, date, subject, parameters), while the order waits for its render: a second
+    # order of the same document meanwhile (a double click, two tabs, two curators) gets this one.
+    request_key = models.CharField("ключ заказа", max_length=64, blank=True, editable=False)
     published_at = models.DateTimeField("опубликован на странице школы", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -820,6 +823,11 @@ class Document(models.Model):
                 fields=["school", "register", "year", "sequence"],
                 condition=Q(sequence__isnull=False),
                 name="number_unique_per_register_and_year",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "request_key"],
+                condition=Q(status__in=["queued", "rendering"]) & ~Q(request_key=""),
+                name="one_pending_order_of_a_document",
             ),
             models.CheckConstraint(
                 condition=~Q(status="ready") | ~Q(file="") | ~Q(file_removed=""),

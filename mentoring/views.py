@@ -372,13 +372,17 @@ def base_entry_create(request: HttpRequest, base: BaseSpec) -> HttpResponse:
     picked = bool(data and data.get("existing_person"))
     person_form = PersonForm(None if picked else data, prefix="person", initial={"kind": base.person_kind})
     if data is not None and all([form.is_valid(), picked or person_form.is_valid()]):
-        entry = base.create(
-            school=school,
-            entry_data=form.entry_data(),
-            person=form.cleaned_data["existing_person"],
-            person_data=None if picked else person_form.person_data(),
-            **form.m2m_data(),
-        )
+        try:
+            entry = base.create(
+                school=school,
+                entry_data=form.entry_data(),
+                person=form.cleaned_data["existing_person"],
+                person_data=None if picked else person_form.person_data(),
+                **form.m2m_data(),
+            )
+        except services.AlreadyInBase as already:
+            messages.info(request, already.messages[0])
+            return redirect(f"{base.key}_detail", pk=already.entry.pk)
         messages.success(request, base.added)
         return redirect(f"{base.key}_detail", pk=entry.pk)
     context = {"section": base.section, "form": form, "person_form": person_form, "school": school}

@@ -1,0 +1,169 @@
+"""What two requests at once, or one person typed in twice, must not do: a 500 for the second «add to base»,
+two documents for one order, three cards of one pupil."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import IntegrityError, connection
+from django.urls import reverse
+
+from mentoring import documents, services
+from mentoring.documents import Draft
+from mentoring.forms import MentorEntryForm
+from mentoring.models import Document, DocumentCounter, MentorEntry, Register, Role
+from pairs.documents import CERTIFICATE, PAIR_REPORT
+
+from .factories import (
+    DocumentFactory,
+    MentorEntryFactory,
+    PairFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    TeacherFactory,
+    UserFactory,
+)
+
+TODAY = datetime.date(2026, 11, 23)
+
+# «Add to base» twice
+
+
+def test_putting_a_person_into_a_base_twice_is_refused_with_the_entry_already_there(school):
+    teacher = TeacherFactory(school=school)
+    first = services.mentor_entry_create(school=school, person=teacher, entry_data={})
+
+    with pytest.raises(services.AlreadyInBase) as refused:
+        services.mentor_entry_create(school=school, person=teacher, entry_data={"competencies": "Олимпиады"})
+
+    assert refused.value.entry == first
+    assert refused.value.messages == [
+        "Орлова Елена Викторовна уже в базе наставников: открыта существующая запись."
+    ]
+    assert MentorEntry.objects.get().competencies == ""
+
+
+def test_a_second_add_to_base_sent_at_the_same_moment_leads_to_the_entry_made_by_the_first(
+    client_as, school, monkeypatch
+):
+    teacher = TeacherFactory(school=school)
+    entry_data = MentorEntryForm.entry_data
+
+    def first_request_commits_meanwhile(form):
+        # The other request's entry appears after this form was validated, before its save.
+        MentorEntryFactory(person=teacher, school=school)
+        return entry_data(form)
+
+    monkeypatch.setattr(MentorEntryForm, "entry_data", first_request_commits_meanwhile)
+    client = client_as(Role.CURATOR, school)
+
+    response = client.post(
+        reverse("mentor_create"),
+        {"existing_person": teacher.pk, "status": "candidate", "capacity": 1, "included_on": "2026-09-01"},
+    )
+
+    first = MentorEntry.objects.get()
+    assert response.status_code == 302 and response.url == reverse("mentor_detail", args=[first.pk])
+    page = client.get(response.url)
+    assert "Орлова Елена Викторовна уже в базе наставников: открыта существующая запись." in page.text
+
+
+# One order of a document, twice
+
+
+@pytest.fixture
+def director(db):
+    return UserFactory()
+
+
+def test_ordering_a_pair_report_while_it_is_rendering_gives_the_same_document(school, director):
+    pair = PairFactory(programme=ProgrammeFactory(school=school))
+    draft = Draft("Отчёт пары", {"pair": pair.pk}, pair=pair)
+
+    [first] = documents.documents_request(
+        school=school, kind=PAIR_REPORT, drafts=[draft], date=TODAY, by=director
+    )
+    Document.objects.filter(pk=first.pk).update(status=Document.Status.RENDERING)
+    [second] = documents.documents_request(
+        school=school, kind=PAIR_REPORT, drafts=[draft], date=TODAY, by=director
+    )
+
+    assert second == first and Document.objects.count() == 1
+
+
+def test_a_second_order_of_a_numbered_document_takes_no_number(school, director):
+    person = PersonFactory(school=school)
+    draft = Draft("Сертификат", {"person": person.pk}, person=person)
+
+    made = [
+        documents.documents_request(school=school, kind=CERTIFICATE, drafts=[draft], date=TODAY, by=director)
+        for _ in range(2)
+    ]
+
+    assert made[0] == made[1] and made[0][0].number == "1"
+    assert DocumentCounter.objects.get(register=Register.CERTIFICATES).last == 1
+
+
+def test_a_document_ready_or_failed_does_not_stop_a_new_order_of_it(school, director):
+    pair = PairFactory(programme=ProgrammeFactory(school=school))
+    draft = Draft("Отчёт пары", {"pair": pair.pk}, pair=pair)
+    ask = dict(school=school, kind=PAIR_REPORT, drafts=[draft], date=TODAY, by=director)
+
+    [failed] = documents.documents_request(**ask)
+    Document.objects.filter(pk=failed.pk).update(status=Document.Status.FAILED)
+    [new] = documents.documents_request(**ask)
+    [other_day] = documents.documents_request(**ask | {"date": TODAY - datetime.timedelta(days=1)})
+
+    assert len({failed.pk, new.pk, other_day.pk}) == 3
+
+
+def test_rendering_an_old_document_again_beside_a_new_order_of_it_is_allowed(school, director):
+    pair = PairFactory(programme=ProgrammeFactory(school=school))
+    draft = Draft("Отчёт пары", {"pair": pair.pk}, pair=pair)
+    ask = dict(school=school, kind=PAIR_REPORT, drafts=[draft], date=TODAY, by=director)
+    [old] = documents.documents_request(**ask)
+    Document.objects.filter(pk=old.pk).update(status=Document.Status.FAILED)
+    documents.documents_request(**ask)
+
+    documents.document_regenerate(document=old)
+
+    assert Document.objects.filter(status=Document.Status.QUEUED).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_curators_ordering_one_pair_report_at_the_same_moment_get_one_document(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("Гонку двух заказов видно только на PostgreSQL: SQLite выполняет записи по очереди.")
+    monkeypatch.setattr(documents, "documents_enqueue", lambda ids: None)
+    pair = PairFactory()
+    draft = Draft("Отчёт пары", {"pair": pair.pk}, pair=pair)
+    curators = [UserFactory(), UserFactory()]
+    barrier = threading.Barrier(2)
+    made: list[int] = []
+
+    def order(by) -> None:
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=10)
+            [document] = documents.documents_request(
+                school=pair.school, kind=PAIR_REPORT, drafts=[draft], date=TODAY, by=by
+            )
+            made.append(document.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=order, args=[by]) for by in curators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(made) == 2 and made[0] == made[1]
+    assert Document.objects.count() == 1
+
+
+def test_the_database_refuses_two_pending_orders_of_one_document(school):
+    DocumentFactory(school=school, request_key="k" * 64)
+
+    with pytest.raises(IntegrityError):
+        DocumentFactory(school=school, request_key="k" * 64, status=Document.Status.RENDERING)
