@@ -11,7 +11,7 @@ from django.urls import reverse
 from mentoring import documents, services
 from mentoring.documents import Draft
 from mentoring.forms import MentorEntryForm
-from mentoring.models import Document, DocumentCounter, MentorEntry, Register, Role
+from mentoring.models import Document, DocumentCounter, MenteeEntry, MentorEntry, Person, Register, Role
 from pairs.documents import CERTIFICATE, PAIR_REPORT
 
 from .factories import (
@@ -167,3 +167,126 @@ def test_the_database_refuses_two_pending_orders_of_one_document(school):
 
     with pytest.raises(IntegrityError):
         DocumentFactory(school=school, request_key="k" * 64, status=Document.Status.RENDERING)
+
+
+# One pupil typed in again
+
+PUPIL = {
+    "last_name": "Иванова",
+    "first_name": "Алёна",
+    "patronymic": "Сергеевна",
+    "birth_date": "2012-05-17",
+    "kind": "pupil",
+    "school_class": "7 «Б»",
+}
+DUPLICATE_WARNING = "В школе уже есть Иванова Алёна Сергеевна (17.05.2012): возможно, это тот же человек."
+
+
+@pytest.fixture
+def alyona(school) -> Person:
+    return PersonFactory(
+        school=school, last_name="Иванова", first_name="Алёна", patronymic="Сергеевна", birth_date=BIRTH
+    )
+
+
+BIRTH = datetime.date(2012, 5, 17)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {},
+        {"last_name": "ИВАНОВА", "first_name": "алена"},  # another case, «е» for «ё»
+        {"first_name": " Алена ", "school_class": "8А"},  # another class does not make another pupil
+    ],
+    ids=["same", "case and ё", "other class"],
+)
+def test_a_person_with_the_name_and_birth_date_of_one_in_the_school_is_not_saved_without_asking(
+    curator_client, alyona, typed
+):
+    response = curator_client.post(reverse("person_create"), PUPIL | typed)
+
+    assert response.status_code == 200 and Person.objects.count() == 1
+    assert DUPLICATE_WARNING in response.text
+    assert f'href="{reverse("person_detail", args=[alyona.pk])}"' in response.text
+    assert "Это другой человек, всё равно добавить" in response.text
+
+
+def test_ticking_another_person_saves_the_namesake(curator_client, alyona):
+    response = curator_client.post(reverse("person_create"), PUPIL | {"not_a_duplicate": "on"})
+
+    assert response.status_code == 302 and Person.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [{"birth_date": "2012-05-18"}, {"patronymic": "Петровна"}, {"first_name": "Анна"}],
+    ids=["other birth date", "other patronymic", "other name"],
+)
+def test_a_namesake_born_on_another_day_or_otherwise_named_is_saved_without_asking(
+    curator_client, alyona, typed
+):
+    response = curator_client.post(reverse("person_create"), PUPIL | typed)
+
+    assert response.status_code == 302 and Person.objects.count() == 2
+
+
+def test_a_person_of_another_school_is_no_duplicate(curator_client, other_school):
+    PersonFactory(school=other_school, last_name="Иванова", first_name="Алёна", patronymic="Сергеевна")
+
+    response = curator_client.post(reverse("person_create"), PUPIL)
+
+    assert response.status_code == 302 and "Иванова Алёна" not in response.text
+
+
+def test_an_edit_that_makes_a_person_the_namesake_of_another_asks_first(curator_client, school, alyona):
+    other = PersonFactory(school=school, last_name="Иванова", first_name="Анна", patronymic="Сергеевна")
+
+    response = curator_client.post(reverse("person_edit", args=[other.pk]), PUPIL)
+
+    assert DUPLICATE_WARNING in response.text
+    other.refresh_from_db()
+    assert other.first_name == "Анна"
+    curator_client.post(reverse("person_edit", args=[other.pk]), PUPIL | {"not_a_duplicate": "on"})
+    other.refresh_from_db()
+    assert other.first_name == "Алёна"
+
+
+def test_an_edit_that_leaves_the_name_and_birth_date_as_they_were_does_not_ask(
+    curator_client, school, alyona
+):
+    PersonFactory(
+        school=school, last_name="Иванова", first_name="Алёна", patronymic="Сергеевна", birth_date=BIRTH
+    )
+
+    response = curator_client.post(
+        reverse("person_edit", args=[alyona.pk]), PUPIL | {"school_class": "8 «А»"}
+    )
+
+    assert response.status_code == 302
+    alyona.refresh_from_db()
+    assert alyona.school_class == "8 «А»"
+
+
+def test_a_new_person_of_a_base_with_the_name_of_one_in_the_school_is_not_saved_without_asking(
+    client_as, school, alyona
+):
+    client = client_as(Role.CURATOR, school)
+    new_pupil = {f"person-{name}": value for name, value in PUPIL.items()}
+    entry = {"status": "waiting", "included_on": "2026-09-01"}
+
+    response = client.post(reverse("mentee_create"), new_pupil | entry)
+
+    assert DUPLICATE_WARNING in response.text and not MenteeEntry.objects.exists()
+    response = client.post(reverse("mentee_create"), new_pupil | entry | {"person-not_a_duplicate": "on"})
+    assert response.status_code == 302 and MenteeEntry.objects.get().person != alyona
+
+
+def test_the_form_shows_no_such_question_while_there_is_no_namesake(curator_client, alyona):
+    page = curator_client.get(reverse("person_create"))
+
+    assert "Это другой человек" not in page.text
+    assert (
+        "Это другой человек"
+        not in curator_client.post(reverse("person_create"), PUPIL | {"last_name": ""}).text
+    )
