@@ -9,6 +9,8 @@ worker only renders and stores.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -188,13 +190,27 @@ def next_number(school: Organisation, register: str, year: int) -> int:
     return counter.last
 
 
+def request_key(kind: str, date: datetime.date, draft: Draft) -> str:
+    """The same document ordered twice has the same key: its kind, date, subject and parameters."""
+    ordered = {
+        "kind": kind,
+        "date": date.isoformat(),
+        "pair": getattr(draft.pair, "pk", None),
+        "person": getattr(draft.person, "pk", None),
+        "params": draft.params,
+    }
+    return hashlib.sha256(json.dumps(ordered, sort_keys=True, default=str).encode()).hexdigest()
+
+
 @transaction.atomic
 def documents_request(
     *, school: Organisation, kind: str, drafts: list[Draft], date: datetime.date, by: User
 ) -> list[Document]:
+    """The documents asked for; one already ordered and still waiting for its render is given again, not
+    made twice (the database refuses a second pending order with the same key)."""
     validate_document_kind(kind)
     spec = SPECS[kind]
-    made = []
+    made, new = [], []
     for draft in drafts:
         document = Document(
             school=school,
@@ -206,21 +222,32 @@ def documents_request(
             pair=draft.pair,
             person=draft.person,
             requested_by=by,
+            request_key=request_key(kind, date, draft),
         )
-        if spec.register:
-            document.register = spec.register
-            document.sequence = next_number(school, spec.register, date.year)
-            document.number = (
-                school.order_number(document.sequence)
-                if spec.register == Register.ORDERS
-                else str(document.sequence)
-            )
-        document.save()
+        try:
+            with transaction.atomic():  # the number taken for it goes back if the order is a second one
+                if spec.register:
+                    document.register = spec.register
+                    document.sequence = next_number(school, spec.register, date.year)
+                    document.number = (
+                        school.order_number(document.sequence)
+                        if spec.register == Register.ORDERS
+                        else str(document.sequence)
+                    )
+                document.save()
+        except IntegrityError:
+            pending = Document.objects.filter(
+                school=school, request_key=document.request_key, status__in=[Status.QUEUED, Status.RENDERING]
+            ).first()
+            if pending is None:
+                raise
+            made.append(pending)
+            continue
         if spec.issue:
             spec.issue(document)
         made.append(document)
-    ids = [document.pk for document in made]
-    transaction.on_commit(lambda: documents_enqueue(ids))
+        new.append(document.pk)
+    transaction.on_commit(lambda: documents_enqueue(new))
     return made
 
 
@@ -266,7 +293,8 @@ def document_regenerate(*, document: Document) -> Document:
         raise ValidationError(SIGNED_IS_FINAL)
     document.version += 1
     document.status, document.failure, document.enqueued_at = Status.QUEUED, "", None
-    document.save(update_fields=["version", "status", "failure", "enqueued_at"])
+    document.request_key = ""  # a new version of an ordered document, not a new order
+    document.save(update_fields=["version", "status", "failure", "enqueued_at", "request_key"])
     transaction.on_commit(lambda: documents_enqueue([document.pk]))
     return document
 

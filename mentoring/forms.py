@@ -28,7 +28,14 @@ from .models import (
 )
 from .services import CONSENT_IN_FORCE_MESSAGE
 
-SCAN_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
+# What a scan's first bytes are for each extension the school may send: the name alone proves nothing
+# (a page saved from a browser and renamed to .pdf is HTML).
+SCAN_SIGNATURES = {
+    ".pdf": ("PDF", b"%PDF-"),
+    ".jpg": ("JPEG", b"\xff\xd8\xff"),
+    ".jpeg": ("JPEG", b"\xff\xd8\xff"),
+    ".png": ("PNG", b"\x89PNG\r\n\x1a\n"),
+}
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -52,13 +59,24 @@ def fieldless_helper(*layout: Any) -> FormHelper:
 
 
 def checked_scan(scan, what: str):
-    """A scan of a paper document as the school may keep it: PDF, JPG or PNG of up to 10 MB."""
+    """A scan of a paper document as the school may keep it: PDF, JPG or PNG of up to 10 MB, whose bytes
+    are what its name says. The one check of the consent scans and of the signed documents' scans."""
     if not scan:
         return scan
-    if Path(scan.name).suffix.lower() not in SCAN_EXTENSIONS:
+    signature = SCAN_SIGNATURES.get(Path(scan.name).suffix.lower())
+    if signature is None:
         raise ValidationError(f"{what} принимается в формате PDF, JPG или PNG.")
     if scan.size > SCAN_MAX_BYTES:
         raise ValidationError("Файл скана больше 10 МБ: уменьшите его или отсканируйте с меньшим качеством.")
+    file_type, magic = signature
+    scan.seek(0)
+    head = scan.read(len(magic))
+    scan.seek(0)
+    if head != magic:
+        raise ValidationError(
+            f"Файл не похож на PDF, JPEG или PNG: «{scan.name}» назван как {file_type}, но внутри у него "
+            "другое содержимое. Сохраните скан в одном из этих форматов и приложите его снова."
+        )
     return scan
 
 
@@ -77,6 +95,11 @@ def cleaned_school_class(value: str) -> tuple[int, str] | None:
     return parse_school_class(value)
 
 
+LIKELY_DUPLICATE = (
+    "В школе уже есть {people}: возможно, это тот же человек. Если это другой человек, отметьте это поле."
+)
+
+
 class PersonForm(forms.ModelForm):
     school_class = forms.CharField(
         label="Класс",
@@ -91,6 +114,8 @@ class PersonForm(forms.ModelForm):
         help_text="Класс, которым руководит педагог, например 7 «Б»: он видит учеников класса и может "
         "представить их в базу наставляемых.",
     )
+    # Shown, with the people found, only when the name and birth date are those of someone in the school.
+    not_a_duplicate = forms.BooleanField(label="Это другой человек, всё равно добавить", required=False)
 
     class Meta:
         model = Person
@@ -111,9 +136,12 @@ class PersonForm(forms.ModelForm):
         widgets = {"birth_date": DateInput()}
 
     TEACHER_FIELDS = ("position", "subjects", "experience_years", "qualification_category")
+    IDENTITY_FIELDS = ("last_name", "first_name", "patronymic", "birth_date")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, school: Organisation | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.school_id = school.pk if school else self.instance.school_id
+        self.likely_duplicates: list[Person] = []
         if self.instance.pk:
             self.initial.setdefault("school_class", self.instance.school_class)
             self.initial.setdefault("homeroom_class", self.instance.homeroom_class)
@@ -151,7 +179,29 @@ class PersonForm(forms.ModelForm):
         # Only a teacher leads a class.
         homeroom = cleaned.get("homeroom_class") if cleaned.get("kind") == Person.Kind.TEACHER else None
         self.instance.homeroom_grade, self.instance.homeroom_letter = homeroom or (None, "")
+        self.warn_of_duplicates(cleaned)
         return cleaned
+
+    def warn_of_duplicates(self, cleaned: dict[str, Any]) -> None:
+        """A person of the school with the same name and birth date is likely the same one typed in again:
+        the form names it and saves only when told that this is someone else."""
+        if self.school_id is None or any(name in self.errors for name in self.IDENTITY_FIELDS):
+            return
+        if self.instance.pk and not set(self.IDENTITY_FIELDS) & set(self.changed_data):
+            return
+        people = Person.objects.filter(school_id=self.school_id).exclude(pk=self.instance.pk)
+        self.likely_duplicates = people.named_like(
+            last_name=cleaned.get("last_name", ""),
+            first_name=cleaned.get("first_name", ""),
+            patronymic=cleaned.get("patronymic", ""),
+            birth_date=cleaned.get("birth_date"),
+        )
+        if self.likely_duplicates and not cleaned.get("not_a_duplicate"):
+            named = ", ".join(
+                p.full_name + (f" ({p.birth_date:%d.%m.%Y})" if p.birth_date else "")
+                for p in self.likely_duplicates
+            )
+            self.add_error("not_a_duplicate", LIKELY_DUPLICATE.format(people=named))
 
     def person_data(self) -> dict[str, Any]:
         """The values of a new person, for services.person_create and the base entry services."""

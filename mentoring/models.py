@@ -14,11 +14,34 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 from .reference import nomination_reasons
 
 if TYPE_CHECKING:
     from .documents import DocumentSpec
+
+# Line breaks, tabs and the other control characters (the C0 and C1 sets, the Unicode line and paragraph
+# separators): invisible in a form, they break the lists' rows, the exports' cells and the documents' lines.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@deconstructible
+class SingleLine:
+    """A text typed on one line: a name, a title, a topic. `what` names it in the Russian error."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, value: str) -> None:
+        if CONTROL_CHARACTERS.search(value):
+            raise ValidationError(
+                f"{self.what} не может содержать переводы строк и табуляцию: напишите текст в одну строку.",
+                code="single_line",
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SingleLine) and other.what == self.what
 
 
 class User(AbstractUser):
@@ -281,7 +304,7 @@ class MenteeCategory(models.Model):
     """Reference data: who is put into the mentee base (seed 002 §8, seed 003)."""
 
     code = models.SlugField("код", unique=True)
-    name = models.CharField("категория", max_length=300)
+    name = models.CharField("категория", max_length=300, validators=[SingleLine("Название категории")])
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
     class Meta:
@@ -310,7 +333,23 @@ def format_school_class(grade: int | None, letter: str) -> str:
     return f"{grade} «{letter}»" if letter else str(grade)
 
 
+def name_key(*parts: str) -> str:
+    """A name as it is compared: whatever the case, «ё» or «е», and the spaces."""
+    return " ".join(" ".join(parts).replace("ё", "е").replace("Ё", "Е").casefold().split())
+
+
 class PersonQuerySet(SchoolOwnedQuerySet):
+    def named_like(
+        self, *, last_name: str, first_name: str, patronymic: str, birth_date: datetime.date | None
+    ) -> list[Person]:
+        """The people with this name and birth date, likely the same person typed in again."""
+        key = name_key(last_name, first_name, patronymic)
+        return [
+            person
+            for person in self.filter(birth_date=birth_date).order_by("pk")
+            if name_key(person.last_name, person.first_name, person.patronymic) == key
+        ]
+
     def with_consent_flag(self):
         return self.annotate(
             has_consent_flag=Exists(Consent.objects.filter(person=OuterRef("pk"), revoked_at__isnull=True))
@@ -335,17 +374,19 @@ class Person(models.Model):
     school = models.ForeignKey(
         Organisation, verbose_name="школа", on_delete=models.PROTECT, related_name="people"
     )
-    last_name = models.CharField("фамилия", max_length=100)
-    first_name = models.CharField("имя", max_length=100)
-    patronymic = models.CharField("отчество", max_length=100, blank=True)
+    last_name = models.CharField("фамилия", max_length=100, validators=[SingleLine("Фамилия")])
+    first_name = models.CharField("имя", max_length=100, validators=[SingleLine("Имя")])
+    patronymic = models.CharField("отчество", max_length=100, blank=True, validators=[SingleLine("Отчество")])
     birth_date = models.DateField("дата рождения", null=True, blank=True)
     kind = models.CharField("кто это", max_length=20, choices=Kind.choices, default=Kind.PUPIL)
     grade = models.PositiveSmallIntegerField(
         "класс (номер)", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(11)]
     )
     class_letter = models.CharField("класс (буква)", max_length=1, blank=True)
-    position = models.CharField("должность", max_length=200, blank=True)
-    subjects = models.CharField("предметы", max_length=300, blank=True)
+    position = models.CharField("должность", max_length=200, blank=True, validators=[SingleLine("Должность")])
+    subjects = models.CharField(
+        "предметы", max_length=300, blank=True, validators=[SingleLine("Перечень предметов")]
+    )
     experience_years = models.PositiveSmallIntegerField("педагогический стаж, лет", null=True, blank=True)
     qualification_category = models.CharField(
         "квалификационная категория", max_length=20, choices=Category.choices, blank=True
@@ -358,9 +399,13 @@ class Person(models.Model):
     )
     homeroom_letter = models.CharField("классное руководство (буква класса)", max_length=1, blank=True)
     organisation_name = models.CharField(
-        "место учёбы или работы", max_length=300, blank=True, help_text="Для студентов и работодателей."
+        "место учёбы или работы",
+        max_length=300,
+        blank=True,
+        help_text="Для студентов и работодателей.",
+        validators=[SingleLine("Место учёбы или работы")],
     )
-    phone = models.CharField("телефон", max_length=50, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True, validators=[SingleLine("Телефон")])
     email = models.EmailField("электронная почта", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -455,9 +500,15 @@ class Consent(models.Model):
     given_by = models.CharField(
         "кем дано", max_length=20, choices=GivenBy.choices, default=GivenBy.REPRESENTATIVE
     )
-    representative_name = models.CharField("ФИО представителя", max_length=300, blank=True)
+    representative_name = models.CharField(
+        "ФИО представителя", max_length=300, blank=True, validators=[SingleLine("ФИО представителя")]
+    )
     representative_relation = models.CharField(
-        "кем приходится", max_length=100, blank=True, help_text="Мать, отец, опекун…"
+        "кем приходится",
+        max_length=100,
+        blank=True,
+        help_text="Мать, отец, опекун…",
+        validators=[SingleLine("Степень родства")],
     )
     date = models.DateField("дата согласия")
     scan = models.FileField("скан согласия", upload_to=consent_scan_path, blank=True)
@@ -551,7 +602,9 @@ class MentorEntry(BaseEntry):
     status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.CANDIDATE)
     competencies = models.TextField("компетенции", blank=True)
     achievements = models.TextField("достижения", blank=True)
-    subjects = models.CharField("предметы", max_length=300, blank=True)
+    subjects = models.CharField(
+        "предметы", max_length=300, blank=True, validators=[SingleLine("Перечень предметов")]
+    )
     capacity = models.PositiveSmallIntegerField(
         "сколько наставляемых может вести",
         default=1,
@@ -786,6 +839,9 @@ class Document(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField("заказан", auto_now_add=True)
+    # What was ordered (kind, date, subject, parameters), while the order waits for its render: a second
+    # order of the same document meanwhile (a double click, two tabs, two curators) gets this one.
+    request_key = models.CharField("ключ заказа", max_length=64, blank=True, editable=False)
     published_at = models.DateTimeField("опубликован на странице школы", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -819,6 +875,11 @@ class Document(models.Model):
                 fields=["school", "register", "year", "sequence"],
                 condition=Q(sequence__isnull=False),
                 name="number_unique_per_register_and_year",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "request_key"],
+                condition=Q(status__in=["queued", "rendering"]) & ~Q(request_key=""),
+                name="one_pending_order_of_a_document",
             ),
             models.CheckConstraint(
                 condition=~Q(status="ready") | ~Q(file="") | ~Q(file_removed=""),

@@ -23,6 +23,16 @@ from .models import (
 )
 from .signals import consent_revoked, entry_archiving
 
+
+class AlreadyInBase(ValidationError):
+    """The person is in the base already: another request put it there first."""
+
+    def __init__(self, entry: MentorEntry | MenteeEntry) -> None:
+        base = "наставников" if isinstance(entry, MentorEntry) else "наставляемых"
+        super().__init__(f"{entry.person.full_name} уже в базе {base}: открыта существующая запись.")
+        self.entry = entry
+
+
 CONSENT_IN_FORCE_MESSAGE = (
     "У участника уже есть действующее согласие. Чтобы внести новое, сначала отзовите действующее."
 )
@@ -52,8 +62,17 @@ def _entry_create(
     elif person.school_id != school.pk:
         raise ValueError("The person belongs to another school.")
     entry = model(school=school, person=person, **entry_data)
-    entry.full_clean()
-    entry.save()
+    # The uniqueness of the person in the base is left to the database: a check before the insert could not
+    # see a request that puts the same person there at the same moment.
+    entry.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        existing = model.objects.filter(person=person).select_related("person").first()
+        if existing is None:
+            raise
+        raise AlreadyInBase(existing) from None
     for name, values in m2m.items():
         getattr(entry, name).set(values)
     return entry

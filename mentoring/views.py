@@ -144,7 +144,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @allow(BASE_WRITERS)
 def person_create(request: HttpRequest) -> HttpResponse:
     school = writing_school(request)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         person = services.person_create(school=school, person_data=form.person_data())
         messages.success(request, "Участник внесён.")
@@ -370,15 +370,21 @@ def base_entry_create(request: HttpRequest, base: BaseSpec) -> HttpResponse:
         data, candidates=candidates, initial={"existing_person": request.GET.get("person")}
     )
     picked = bool(data and data.get("existing_person"))
-    person_form = PersonForm(None if picked else data, prefix="person", initial={"kind": base.person_kind})
+    person_form = PersonForm(
+        None if picked else data, prefix="person", initial={"kind": base.person_kind}, school=school
+    )
     if data is not None and all([form.is_valid(), picked or person_form.is_valid()]):
-        entry = base.create(
-            school=school,
-            entry_data=form.entry_data(),
-            person=form.cleaned_data["existing_person"],
-            person_data=None if picked else person_form.person_data(),
-            **form.m2m_data(),
-        )
+        try:
+            entry = base.create(
+                school=school,
+                entry_data=form.entry_data(),
+                person=form.cleaned_data["existing_person"],
+                person_data=None if picked else person_form.person_data(),
+                **form.m2m_data(),
+            )
+        except services.AlreadyInBase as already:
+            messages.info(request, already.messages[0])
+            return redirect(f"{base.key}_detail", pk=already.entry.pk)
         messages.success(request, base.added)
         return redirect(f"{base.key}_detail", pk=entry.pk)
     context = {"section": base.section, "form": form, "person_form": person_form, "school": school}

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from mentoring.models import MenteeEntry, MentorEntry, Organisation, Role, SchoolOwnedQuerySet
+from mentoring.models import MenteeEntry, MentorEntry, Organisation, Role, SchoolOwnedQuerySet, SingleLine
 from programs.models import Programme, RoleModel
 
 
@@ -466,7 +466,7 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField("дата и время")
     kind = models.CharField("вид встречи", max_length=20, choices=Kind.choices, default=Kind.REGULAR)
     format = models.CharField("формат", max_length=20, choices=Format.choices, default=Format.IN_PERSON)
-    topic = models.CharField("тема", max_length=300)
+    topic = models.CharField("тема", max_length=300, validators=[SingleLine("Тема встречи")])
     duration_minutes = models.PositiveSmallIntegerField("продолжительность, минут", default=45)
     outcome = models.TextField("итог встречи", blank=True)
     next_step = models.TextField("следующий шаг", blank=True)

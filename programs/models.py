@@ -7,12 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from mentoring.models import MenteeCategory, Organisation, SchoolOwnedQuerySet
+from mentoring.models import MenteeCategory, Organisation, SchoolOwnedQuerySet, SingleLine
 
 
 class MentoringForm(models.Model):
     code = models.SlugField("код", unique=True)
-    name = models.CharField("форма наставничества", max_length=200)
+    name = models.CharField("форма наставничества", max_length=200, validators=[SingleLine("Название формы")])
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
     class Meta:
@@ -28,7 +28,9 @@ class RoleModel(models.Model):
     form = models.ForeignKey(
         MentoringForm, verbose_name="форма", on_delete=models.CASCADE, related_name="role_models"
     )
-    name = models.CharField("ролевая модель", max_length=300)
+    name = models.CharField(
+        "ролевая модель", max_length=300, validators=[SingleLine("Название ролевой модели")]
+    )
     description = models.TextField("описание", blank=True)
     categories = models.ManyToManyField(
         MenteeCategory,
@@ -87,7 +89,7 @@ class Programme(models.Model):
     form = models.ForeignKey(
         MentoringForm, verbose_name="форма наставничества", on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField("название", max_length=300)
+    title = models.CharField("название", max_length=300, validators=[SingleLine("Название программы")])
     goal = models.TextField("цель")
     tasks = models.TextField("задачи", blank=True, help_text="Каждая задача с новой строки.")
     expected_results = models.TextField(

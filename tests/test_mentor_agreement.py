@@ -413,7 +413,9 @@ def test_a_consent_made_but_not_signed_does_not_let_the_pair_start(client_as, pa
 def test_with_the_consent_signed_the_pair_starts(client_as, pair):
     client = client_as(Role.CURATOR, pair.school)
     make(client, pair, MENTOR_CONSENT)
-    mark_signed(client, Document.objects.get(kind=MENTOR_CONSENT), scan=scan("skan.png", b"\x89PNG\r\n"))
+    mark_signed(
+        client, Document.objects.get(kind=MENTOR_CONSENT), scan=scan("skan.png", b"\x89PNG\r\n\x1a\n")
+    )
 
     page = client.get(reverse("pair_detail", args=[pair.pk])).content.decode()
     client.post(
