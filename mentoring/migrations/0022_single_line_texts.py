@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0020_document_request_key'),
+        ('mentoring', '0021_document_request_key'),
     ]
 
     operations = [

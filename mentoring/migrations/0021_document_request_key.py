@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0019_recommendation_notice'),
+        ('mentoring', '0020_access_record'),
         ('pairs', '0004_pair_mentee_role_model'),
     ]
 
