@@ -1,15 +1,16 @@
 """The director's page of depersonalisation and the subject's machine-readable answer."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import depersonalisation
-from .access import allow, reading_school
+from .access import allow, in_organisation, may_write, reading_school
 from .models import Person, Role
 from .subject_request import ANSWERERS, subject_json
 
@@ -51,8 +52,9 @@ def depersonalisation_run(request: HttpRequest) -> HttpResponse:
 @allow(ANSWERERS)
 @never_cache
 def person_subject_data(request: HttpRequest, pk: int) -> HttpResponse:
-    school = reading_school(request, ANSWERERS)
-    person = get_object_or_404(Person.objects.for_school(school).select_related("school", "user"), pk=pk)
+    person = in_organisation(request, Person.objects.select_related("school", "user"), pk=pk)
+    if not may_write(request, person.school_id, ANSWERERS):
+        raise PermissionDenied("На запрос субъекта персональных данных отвечают куратор и директор школы.")
     if person.is_depersonalised:
         messages.error(request, "Данные участника обезличены: сведений о его персональных данных больше нет.")
         return redirect("person_detail", pk=person.pk)
