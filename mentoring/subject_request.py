@@ -75,7 +75,7 @@ def base_rows(person: Person) -> list[dict[str, Any]]:
             {
                 "База": "представление классного руководителя",
                 "Статус": nomination.get_status_display(),
-                "Включён": nomination.created_at.date(),
+                "Представлен": nomination.created_at.date(),
                 "Категории": ", ".join(c.name for c in nomination.categories.all()),
                 "Примечание": nomination.comment,
             }
@@ -178,7 +178,13 @@ def subject_issue(document: Document) -> None:
 
 
 def subject_context(document: Document) -> dict:
-    return {"person": document.person, "sections": subject_data(document.person)}
+    """Sections of like rows print as tables with a header, one row a line; the others as cards."""
+    sections = []
+    for title, rows in subject_data(document.person):
+        alike = len(rows) > 1 and all(row.keys() == rows[0].keys() for row in rows)
+        columns = list(rows[0]) if alike else None
+        sections.append({"title": title, "rows": rows, "columns": columns})
+    return {"person": document.person, "sections": sections}
 
 
 register(

@@ -25,6 +25,14 @@ def scrub_open_answers(sender: type, *, person: Person, **kw: Any) -> list[str]:
     return ["открытые (текстовые) ответы на анкеты"]
 
 
+def answer_text(answer: Answer) -> str:
+    if answer.text:
+        return answer.text
+    if answer.number is not None:
+        return f"{answer.number.normalize():f}".replace(".", ",")
+    return ", ".join(map(str, answer.chosen))
+
+
 def answers_of_person(sender: type, *, person: Person, **kw: Any) -> list[tuple[str, list[dict]]]:
     answers = (
         Answer.objects.filter(response__invitation__person=person, response__submitted_at__isnull=False)
@@ -36,8 +44,7 @@ def answers_of_person(sender: type, *, person: Person, **kw: Any) -> list[tuple[
             "Анкетирование": answer.response.invitation.survey.title,
             "Дата": timezone.localtime(answer.response.submitted_at).date(),
             "Вопрос": answer.question.text,
-            "Ответ": answer.text
-            or (answer.number if answer.number is not None else ", ".join(map(str, answer.chosen))),
+            "Ответ": answer_text(answer),
         }
         for answer in answers
     ]

@@ -50,7 +50,7 @@ def scrub_pairs_text(sender: type, *, person: Person, **kw: Any) -> list[str]:
 
 
 def pairs_of_person(sender: type, *, person: Person, **kw: Any) -> list[tuple[str, list[dict]]]:
-    pairs = person_pairs(person).select_related("programme", "mentor__person").order_by("pk")
+    pairs = person_pairs(person).select_related("programme", "mentor__person", "order").order_by("pk")
     pair_rows, meeting_rows, item_rows = [], [], []
     for pair in pairs:
         pair_rows.append(
@@ -62,6 +62,7 @@ def pairs_of_person(sender: type, *, person: Person, **kw: Any) -> list[tuple[st
                 "Начало": pair.started_on,
                 "Окончание": pair.ended_on,
                 "Цель": pair.goal,
+                "Приказ": f"№ {pair.order.number} от {pair.order.date:%d.%m.%Y}" if pair.order else "",
             }
         )
         for meeting in pair.meetings.filter(
@@ -79,6 +80,6 @@ def pairs_of_person(sender: type, *, person: Person, **kw: Any) -> list[tuple[st
             item_rows.append({"Мероприятие": item.activity, "Срок": item.term, "Выполнено": item.done_on})
     return [
         ("Наставнические пары и группы", pair_rows),
-        ("Встречи, в которых участвовал", meeting_rows),
+        ("Встречи, на которых участник присутствовал", meeting_rows),
         ("Пункты планов пар", item_rows),
     ]
