@@ -225,8 +225,10 @@ def person_depersonalise(*, person: Person, by: User, basis: str) -> list[str] |
     RoleInvitation.objects.filter(person=person, accepted_at__isnull=True).delete()
     _account_close(person)
     documents = Document.objects.filter(person=person)
-    files = [(d.file.storage, d.file.name) for d in documents if d.file]
-    documents.update(file="", title=f"Документ в отношении участника № {person.pk} (файл удалён)")
+    files = [(f.storage, f.name) for d in documents for f in (d.file, d.signed_scan) if f]
+    documents.update(
+        file="", signed_scan="", title=f"Документ в отношении участника № {person.pk} (файл удалён)"
+    )
     Person.objects.filter(pk=person.pk).update(
         last_name=label_of(person),
         first_name="",
@@ -340,6 +342,10 @@ class ActForm(DocumentForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not Membership.objects.filter(
+            user=self.user, organisation=self.school, role=Role.DIRECTOR
+        ).exists():
+            raise ValidationError("Обезличивает данные и подписывает акт об их уничтожении директор школы.")
         if cleaned.get("date") and cleaned["date"] != timezone.localdate():
             raise ValidationError("Акт датируется днём уничтожения данных: укажите сегодняшнюю дату.")
         self.found = due(self.school, timezone.localdate())

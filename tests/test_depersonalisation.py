@@ -326,3 +326,26 @@ def test_revoking_a_consent_says_when_the_data_will_be_depersonalised(school, cu
     )
 
     assert "будут обезличены через 30 дней" in page.content.decode()
+
+
+def test_the_curator_cannot_run_it_through_the_documents_page(school, pupil, curator_client):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC)):
+        page = curator_client.post(
+            reverse("document_new", args=[depersonalisation.ACT_KIND]), {"date": "2026-11-02"}
+        )
+
+    assert "директор школы" in page.content.decode()
+    pupil.refresh_from_db()
+    assert not pupil.is_depersonalised and not Document.objects.exists()
+
+
+def test_the_director_can_ask_for_the_act_on_the_documents_page_which_depersonalises(
+    school, pupil, director, client
+):
+    client.force_login(director)
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC)):
+        client.post(reverse("document_new", args=[depersonalisation.ACT_KIND]), {"date": "2026-11-02"})
+
+    pupil.refresh_from_db()
+    act = Document.objects.get(kind=depersonalisation.ACT_KIND)
+    assert pupil.is_depersonalised and [row["record"] for row in act.params["people"]] == [pupil.pk]
