@@ -174,14 +174,11 @@ def log_entries_scrub(objects: Iterable[models.Model]) -> None:
         )
 
 
-def label_of(person: Person) -> str:
-    return f"Участник № {person.pk}"
-
-
 def _account_close(person: Person) -> None:
-    person_login_revoke(person=person)
     if person.user_id is None:
         return
+    memberships = list(Membership.objects.filter(user_id=person.user_id))  # their history names the account
+    person_login_revoke(person=person)
     Membership.objects.filter(user_id=person.user_id).delete()
     user = User.objects.get(pk=person.user_id)
     user.set_unusable_password()
@@ -194,7 +191,7 @@ def _account_close(person: Person) -> None:
         is_active=False,
         password=user.password,
     )
-    log_entries_scrub([user])
+    log_entries_scrub([user, *memberships])
 
 
 @transaction.atomic
@@ -230,7 +227,7 @@ def person_depersonalise(*, person: Person, by: User, basis: str) -> list[str] |
         file="", signed_scan="", title=f"Документ в отношении участника № {person.pk} (файл удалён)"
     )
     Person.objects.filter(pk=person.pk).update(
-        last_name=label_of(person),
+        last_name=f"Участник № {person.pk}",
         first_name="",
         patronymic="",
         birth_date=None,

@@ -349,3 +349,18 @@ def test_the_director_can_ask_for_the_act_on_the_documents_page_which_depersonal
     pupil.refresh_from_db()
     act = Document.objects.get(kind=depersonalisation.ACT_KIND)
     assert pupil.is_depersonalised and [row["record"] for row in act.params["people"]] == [pupil.pk]
+
+
+def test_no_history_entry_keeps_the_pupils_name_or_e_mail(school, pupil, director):
+    account = UserFactory(first_name="Анна", last_name="Белоусова", email="belousova@example.org")
+    MembershipFactory(user=account, organisation=school, role=Role.MENTEE)
+    Person.objects.filter(pk=pupil.pk).update(user=account)
+    pupil.mentee_entry.note = "Белоусова часто пропускает"
+    pupil.mentee_entry.save()
+
+    run(school, director, DUE_ON)
+
+    history = str(
+        list(LogEntry.objects.values_list("object_repr", "changes", "changes_text", "serialized_data"))
+    )
+    assert "Белоусова" not in history and "belousova@" not in history
