@@ -59,7 +59,7 @@ class MentoringConfig(AppConfig):
         # Each app describes its documents in its documents.py, and adds its parts of the pages that
         # gather several apps (the home page) in its parts.py.
         autodiscover_modules("documents")
-        from . import login_slips, year_summary  # noqa: F401  the core's own kinds of document
+        from . import depersonalisation, login_slips, subject_request, year_summary  # noqa: F401  the core's own kinds of document
 
         autodiscover_modules("parts")
         # ...and what its objects wait for from people (mentoring/notifications.py) in its notices.py.

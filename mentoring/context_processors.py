@@ -40,6 +40,7 @@ NAVIGATION = [
     (NavItem("Мои часы наставничества", "my_hours", "my_hours"), {Role.MENTOR}),
     (NavItem("Мои ответы", "my_answers", "answers"), {Role.MENTOR, Role.MENTEE, Role.TEACHER}),
     (NavItem("Завершение учебного года", "year_closing", "school_year"), {Role.DIRECTOR, Role.CURATOR}),
+    (NavItem("Обезличивание данных", "depersonalisation", "depersonalisation"), {Role.DIRECTOR}),
     (NavItem("Сотрудники и доступ", "staff", "staff"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Наставники из числа педагогов", "mentor_terms", "mentor_terms"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR}),

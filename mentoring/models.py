@@ -418,6 +418,8 @@ class Person(models.Model):
     archived_at = models.DateTimeField("в архиве с", null=True, blank=True)
     # The day a pupil left the school with the end of its year: the retention period counts from it.
     left_school_on = models.DateField("дата выбытия из школы", null=True, blank=True)
+    # Set once the personal data is destroyed (mentoring/depersonalisation.py): the record is read-only.
+    depersonalised_at = models.DateTimeField("обезличен", null=True, blank=True)
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
 
@@ -472,6 +474,10 @@ class Person(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def is_depersonalised(self) -> bool:
+        return self.depersonalised_at is not None
 
     def active_consent(self) -> Consent | None:
         return next((c for c in self.consents.all() if c.revoked_at is None), None)

@@ -33,6 +33,7 @@ class AlreadyInBase(ValidationError):
         self.entry = entry
 
 
+DEPERSONALISED_RESTORE = "Данные участника обезличены: вернуть его из архива нельзя, внесите его заново."
 CONSENT_IN_FORCE_MESSAGE = (
     "У участника уже есть действующее согласие. Чтобы внести новое, сначала отзовите действующее."
 )
@@ -148,6 +149,8 @@ def person_archive(*, person: Person) -> None:
 @transaction.atomic
 def person_restore(*, person: Person) -> None:
     """Restores the person and the entries archived together with it; entries archived earlier stay."""
+    if person.depersonalised_at is not None:
+        raise ValidationError(DEPERSONALISED_RESTORE)
     for entry in _base_entries(person):
         if entry.archived_at is not None and entry.archived_at == person.archived_at:
             entry.archived_at = None

@@ -284,6 +284,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.tasks.slips_files_remove_task",
         "schedule": crontab(minute=40, hour=3),
     },
+    "depersonalise_due": {
+        "task": "mentoring.tasks.depersonalise_due_task",
+        "schedule": crontab(minute=50, hour=3),
+    },
 }
 
 CACHES = {

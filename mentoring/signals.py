@@ -10,3 +10,12 @@ consent_revoked = Signal()
 # Sent before an entry of a base goes to the archive, with `entry`. Each receiver returns why the entry must
 # stay (a message for the user) or None.
 entry_archiving = Signal()
+
+# Sent by person_depersonalise inside its transaction, with `person` (its names already replaced). Each
+# receiver blanks the free text its app keeps about the person, keeps the rows and the figures, and returns
+# the Russian names of the categories of data it cleared (a list, may be empty) for the act of destruction.
+person_depersonalising = Signal()
+
+# Sent when a subject's request is answered, with `person`. Each receiver returns its sections of what the
+# school holds about the person: a list of (title, rows), each row a dict of Russian labels to plain values.
+person_data_gathering = Signal()

@@ -7,7 +7,7 @@ from celery import Task, shared_task
 from django.db import OperationalError as DatabaseUnavailable
 from django.utils import timezone
 
-from . import documents, imports, login_slips, notifications
+from . import depersonalisation, documents, imports, login_slips, notifications
 
 log = logging.getLogger(__name__)
 
@@ -58,3 +58,11 @@ def slips_files_remove_task() -> int:
     removed = login_slips.slips_files_remove(today=timezone.localdate())
     log.info("Удалено файлов листов входа с недействующими кодами: %s", removed)
     return removed
+
+
+@shared_task(autoretry_for=(DatabaseUnavailable, OSError), retry_backoff=True, max_retries=5)
+def depersonalise_due_task() -> int:
+    """Daily: depersonalises everyone whose retention period ended; a second run the same day finds nobody."""
+    made = depersonalisation.depersonalise_due_everywhere(timezone.localdate())
+    log.info("Составлено актов об уничтожении персональных данных: %s", made)
+    return made

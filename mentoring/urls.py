@@ -42,6 +42,8 @@ urlpatterns = [
     path("mentees/<int:pk>/edit/", views.mentee_edit, name="mentee_edit"),
     path("mentees/<int:pk>/archive/", views.mentee_archive, name="mentee_archive"),
     path("", include("mentoring.year_views")),  # year_closing, year_closing_detail, year_closing_revert
+    # Depersonalisation after revocation or leaving, the subject's request
+    path("", include("mentoring.depersonalisation_views")),  # depersonalisation, person_subject_data
     # Class teachers' nominations for the mentee base and the curator's queue of them
     path("", include("mentoring.nomination_views")),  # person_nominate, nomination_*
     # Import and export

@@ -18,6 +18,7 @@ from .access import SESSION_KEY, allow, allow_any_user, may_write, reading_organ
 from .account_forms import ParticipantAccountForm
 from .accounts import PARTICIPANT_ROLES, STAFF_MANAGERS, roles_given_by
 from .audit import audit_trail
+from .depersonalisation import DEPERSONALISED_REFUSAL, RETENTION_DAYS
 from .filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet, PersonFilterSet
 from .forms import BaseEntryForm, ConsentForm, ConsentRevokeForm, MenteeEntryForm, MentorEntryForm, PersonForm
 from .models import (
@@ -31,6 +32,7 @@ from .models import (
     Role,
     consent_date,
 )
+from .subject_request import ANSWERERS
 from .tables import EXPORT_FORMATS, Column, table_page
 
 BASE_VIEWERS = BASE_READERS | {Role.COORDINATOR}
@@ -72,7 +74,8 @@ def detail_url(obj: Person | MentorEntry | MenteeEntry) -> str:
 
 
 def refuse_archived(request: HttpRequest, obj: Person | MentorEntry | MenteeEntry) -> HttpResponse:
-    messages.error(request, ARCHIVED_REFUSAL)
+    person = obj if isinstance(obj, Person) else obj.person
+    messages.error(request, DEPERSONALISED_REFUSAL if person.is_depersonalised else ARCHIVED_REFUSAL)
     return redirect(detail_url(obj))
 
 
@@ -125,6 +128,7 @@ PERSON_COLUMNS = (
 def person_list(request: HttpRequest) -> HttpResponse:
     rows = (
         Person.objects.visible_to(request.user)
+        .filter(depersonalised_at__isnull=True)
         .with_consent_flag()
         .annotate(consent_date=consent_date("pk"))
         .select_related("school", "mentor_entry", "mentee_entry")
@@ -170,6 +174,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": may_write(request, person.school_id),
         "history": audit_trail(person, *consents, *entries),
         "account_form": participant_account_form(request, person),
+        "may_answer_request": may_write(request, person.school_id, ANSWERERS),
     }
     return render(request, "mentoring/person_detail.html", context)
 
@@ -251,7 +256,9 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.messages[0])
         else:
             messages.success(
-                request, "Согласие отозвано: обработка персональных данных участника прекращена."
+                request,
+                "Согласие отозвано: обработка персональных данных участника прекращена. Если у школы нет "
+                f"другого основания, его данные будут обезличены через {RETENTION_DAYS} дней.",
             )
             if left:
                 messages.warning(
@@ -351,7 +358,9 @@ def base_rows(request: HttpRequest, base: BaseSpec) -> QuerySet:
 def base_list(request: HttpRequest, base: BaseSpec) -> HttpResponse:
     return list_page(
         request,
-        rows=base_rows(request, base).order_by(*base.model._meta.ordering, "pk"),
+        rows=base_rows(request, base)
+        .filter(person__depersonalised_at__isnull=True)
+        .order_by(*base.model._meta.ordering, "pk"),
         filterset_class=base.filterset_class,
         columns=base.columns,
         template=f"mentoring/{base.key}_list.html",

@@ -23,3 +23,14 @@ class MonitoringConfig(AppConfig):
         pre_log.connect(
             paper_entries_only, sender=models.Response, dispatch_uid="monitoring.paper_entries_only"
         )
+
+        from mentoring.signals import person_data_gathering, person_depersonalising
+
+        from . import receivers
+
+        person_depersonalising.connect(
+            receivers.scrub_open_answers, dispatch_uid="monitoring.scrub_open_answers"
+        )
+        person_data_gathering.connect(
+            receivers.answers_of_person, dispatch_uid="monitoring.answers_of_person"
+        )

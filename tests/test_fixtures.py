@@ -39,6 +39,7 @@ FILES = {
     "mentor_agreement": "согласие",
     "nomination_reasons": "причины",
     "demo_recommendations": "принятые",
+    "depersonalisation_act": "акт",
 }
 
 

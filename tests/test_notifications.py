@@ -473,7 +473,7 @@ def test_surveys_past_their_end_are_closed_once(db):
     assert Survey.objects.get(pk=running.pk).closed_at is None
 
 
-def test_beat_schedules_the_reminders_the_survey_closing_the_upload_and_the_slips_cleanup():
+def test_beat_schedules_the_reminders_the_survey_closing_the_cleanups_and_the_depersonalisation():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert tasks == {
@@ -481,6 +481,7 @@ def test_beat_schedules_the_reminders_the_survey_closing_the_upload_and_the_slip
         "monitoring.tasks.surveys_close_task",
         "mentoring.tasks.purge_stale_uploads_task",
         "mentoring.tasks.slips_files_remove_task",
+        "mentoring.tasks.depersonalise_due_task",
     }
 
 
