@@ -5,6 +5,7 @@ sees counts, not named lists, unless its department allows them."""
 import io
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 
@@ -210,6 +211,16 @@ def test_with_the_departments_permission_the_coordinator_sees_names(client_as, d
     assert client.get(f"/mentees/{mentee.pk}/").status_code == 200
     assert client.get(f"/pairs/{pair.pk}/").status_code == 200
     assert client.get("/mentees/", {"format": "xlsx"})["Content-Type"].startswith("application/vnd")
+
+
+def test_opening_named_lists_to_the_coordinator_is_kept_in_the_departments_history():
+    department = DepartmentFactory()
+
+    department.named_lists_for_coordinator = True
+    department.save()
+
+    change = LogEntry.objects.get_for_object(department).get(action=LogEntry.Action.UPDATE).changes_dict
+    assert change["named_lists_for_coordinator"] == ["False", "True"]
 
 
 def test_the_coordinator_never_sees_the_special_categories(client_as, department_with_people, register):
