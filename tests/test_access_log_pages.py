@@ -2,10 +2,12 @@
 director's page of the log, which nobody can edit."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.admin.sites import site
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -243,3 +245,13 @@ def test_the_admin_shows_the_log_read_only(admin_user):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_the_demo_directors_log_shows_a_card_view_and_an_export(client):
+    call_command("demo", stdout=io.StringIO())
+    client.post("/accounts/login/", {"username": "director", "password": "demo"})
+
+    listed = list(client.get("/school/access-log/").context["page_obj"])
+
+    assert {r.action for r in listed} == {DataAccess.CARD, DataAccess.LIST_EXPORT}
+    assert {r.user.username for r in listed} == {"curator", "psychologist"}
