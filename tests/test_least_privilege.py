@@ -232,3 +232,19 @@ def test_the_coordinator_never_sees_the_special_categories(client_as, department
 
     assert register.name not in text(client.get("/mentees/"))
     assert register.name not in text(client.get(f"/mentees/{mentee.pk}/"))
+
+
+def test_the_coordinators_counts_cost_the_same_queries_for_one_school_and_for_four(
+    client_as, department_with_people, django_assert_num_queries
+):
+    department, *_ = department_with_people
+    client = client_as(Role.COORDINATOR, department)
+    client.get("/mentees/")  # the session's first save
+    with django_assert_num_queries(8) as one:
+        client.get("/mentees/")
+    for _ in range(3):
+        school = SchoolFactory(department=department)
+        MenteeEntryFactory(school=school, person__school=school)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get("/mentees/")
