@@ -27,7 +27,15 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .models import BASE_READERS, BASE_WRITERS, Membership, Organisation, Role
+from .models import (
+    BASE_READERS,
+    BASE_WRITERS,
+    SENSITIVE_READERS,
+    Membership,
+    MenteeCategory,
+    Organisation,
+    Role,
+)
 
 SESSION_KEY = "organisation_id"
 ANY_USER = "any_user"
@@ -156,6 +164,35 @@ def writing_school(request: HttpRequest, roles: Collection[str] = BASE_WRITERS) 
     if organisation is None or not organisation.is_school or not request.roles & roles:
         raise PermissionDenied("В этой организации вы не можете вносить изменения.")
     return organisation
+
+
+def sees_sensitive(request: HttpRequest) -> bool:
+    return bool(request.roles & SENSITIVE_READERS)
+
+
+def shown_categories(roles: Collection[str]) -> QuerySet[MenteeCategory]:
+    """The mentee categories a page may show to these roles: the special ones (a preventive register,
+    health) only to the school's director and curator."""
+    categories = MenteeCategory.objects.all()
+    return categories if SENSITIVE_READERS & set(roles) else categories.filter(sensitive=False)
+
+
+NO_NAMED_LISTS = (
+    "Муниципальный координатор видит по школам только числа: поимённые списки и карточки участников ему не "
+    "открыты. Их открывает администратор системы по решению руководителя управления образования."
+)
+
+
+def names_people(request: HttpRequest) -> bool:
+    """Whether a page may name the people of the schools (least privilege, 152-ФЗ): always in a school; in a
+    department only if the department let its coordinator see named lists."""
+    organisation = request.organisation
+    return organisation is not None and (organisation.is_school or organisation.named_lists_for_coordinator)
+
+
+def refuse_unnamed(request: HttpRequest) -> None:
+    if not names_people(request):
+        raise PermissionDenied(NO_NAMED_LISTS)
 
 
 def coordinated_department(request: HttpRequest) -> Organisation:

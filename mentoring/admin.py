@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import (
+    AccessRecord,
     Consent,
     Membership,
     MenteeCategory,
@@ -110,3 +111,22 @@ class NominationAdmin(admin.ModelAdmin):
     list_select_related = ["person", "nominated_by", "school"]
     autocomplete_fields = ["person", "school"]
     raw_id_fields = ["nominated_by", "decided_by"]
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """Read only: an entry of the access log is never added, changed or deleted by hand."""
+
+    list_display = ["at", "school", "user", "action", "person", "what", "rows"]
+    list_filter = ["action", "school"]
+    date_hierarchy = "at"
+    list_select_related = ["school", "user", "person"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

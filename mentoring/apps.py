@@ -39,6 +39,7 @@ class MentoringConfig(AppConfig):
                 "mentor_consent_required",
                 "mentor_pay_rule",
                 "mentor_pay_rate",
+                "named_lists_for_coordinator",
             ],
         )
         auditlog.register(

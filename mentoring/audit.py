@@ -1,6 +1,7 @@
 """The history of a record, read from django-auditlog: who changed what and when, said as the pages say it."""
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -70,11 +71,13 @@ def audit_value(field: models.Field, value: Any, names: dict[str, str]) -> str:
     return str(value)
 
 
-def audit_changes(entry: LogEntry, model: type[models.Model], names: dict[str, str]) -> list[AuditChange]:
+def audit_changes(
+    entry: LogEntry, model: type[models.Model], names: dict[str, str], hidden: Collection[str]
+) -> list[AuditChange]:
     changes = []
     for name, change in (entry.changes_dict or {}).items():
         field = model_field(model, name)
-        if field is None or name in AUDIT_HIDDEN_FIELDS:
+        if field is None or name in AUDIT_HIDDEN_FIELDS or name in hidden:
             continue
         label = capfirst(field.verbose_name)
         if isinstance(change, dict) and change.get("type") == "m2m":
@@ -89,8 +92,9 @@ def audit_changes(entry: LogEntry, model: type[models.Model], names: dict[str, s
     return changes
 
 
-def audit_trail(*objects: models.Model) -> list[AuditRow]:
-    """Who changed what and when, newest first: two queries (the log, the accounts it names) at most."""
+def audit_trail(*objects: models.Model, hidden: Collection[str] = ()) -> list[AuditRow]:
+    """Who changed what and when, newest first: two queries (the log, the accounts it names) at most.
+    `hidden` fields are left out: what the reader may not see on the page, it does not see in the history."""
     log = LogEntry.objects.none()
     for obj in objects:
         log |= LogEntry.objects.get_for_object(obj)
@@ -114,7 +118,7 @@ def audit_trail(*objects: models.Model) -> list[AuditRow]:
                 actor=str(entry.actor) if entry.actor else "система",
                 action=AUDIT_ACTIONS.get(entry.action, str(entry.action)),
                 subject=capfirst(model._meta.verbose_name) if model else "",
-                changes=audit_changes(entry, model, names) if model else [],
+                changes=audit_changes(entry, model, names, hidden) if model else [],
             )
         )
     return rows

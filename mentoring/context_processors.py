@@ -43,6 +43,7 @@ NAVIGATION = [
     (NavItem("Обезличивание данных", "depersonalisation", "depersonalisation"), {Role.DIRECTOR}),
     (NavItem("Сотрудники и доступ", "staff", "staff"), {Role.DIRECTOR, Role.CURATOR}),
     (NavItem("Наставники из числа педагогов", "mentor_terms", "mentor_terms"), {Role.DIRECTOR, Role.CURATOR}),
+    (NavItem("Журнал доступа к персональным данным", "access_log", "access_log"), {Role.DIRECTOR}),
     (NavItem("Документы", "document_list", "documents"), {Role.DIRECTOR, Role.CURATOR, Role.COORDINATOR}),
     (NavItem("Мои документы", "my_documents", "my_documents"), {Role.MENTOR, Role.MENTEE}),
     (NavItem("Моё портфолио", "my_portfolio", "my_portfolio"), {Role.MENTOR}),

@@ -34,8 +34,10 @@ from faker.providers.person.ru_RU import Provider as RussianNames
 from programs.models import MentoringForm
 
 from .academic_year import AcademicYear
+from .access_log import access_record
 from .models import (
     Consent,
+    DataAccess,
     Membership,
     MenteeCategory,
     MenteeEntry,
@@ -845,7 +847,24 @@ def load_demo(seed: int = DEMO_SEED) -> BuiltDepartment:
         built.showcase = first
         demo_nominations(first, teacher=by_name["teacher"], curator=by_name["curator"])
         build_parts(built, seed)
+        demo_access_log(first, curator=by_name["curator"], psychologist=by_name["psychologist"])
     return built
+
+
+def demo_access_log(built: BuiltSchool, *, curator: User, psychologist: User) -> None:
+    """The director's access log is not empty: the curator opened the mentee's card, the psychologist
+    exported the mentee base."""
+    school = built.school
+    access_record(
+        user=curator, school=school, action=DataAccess.CARD, person=built.mentee, what="Карточка участника"
+    )
+    access_record(
+        user=psychologist,
+        school=school,
+        action=DataAccess.LIST_EXPORT,
+        what="База наставляемых (XLSX)",
+        rows=MenteeEntry.objects.for_school(school).active().count(),
+    )
 
 
 # The reason a class teacher gives for a pupil of each category of the demo's mentee.

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from . import documents
 from .access import allow, allow_any_user, in_organisation
+from .access_log import access_record
 from .forms import DateInput, checked_scan, fieldless_helper, not_in_future
-from .models import Document, Organisation, Role
+from .models import DataAccess, Document, Organisation, Role
 
 SECTION = "documents"
 PER_PAGE = 30
@@ -228,6 +229,7 @@ def document_signed_scan(request: HttpRequest, pk: int) -> FileResponse:
         scan = document.signed_scan.open("rb")
     except FileNotFoundError:
         raise Http404("Файл скана не найден в хранилище.") from None
+    log_download(request, document, DataAccess.SCAN, "Скан подписанного экземпляра: ")
     stem = documents.download_name(document).removesuffix(".pdf")
     name = f"{stem} (подписан){PurePosixPath(scan.name).suffix}"
     return FileResponse(scan, as_attachment=True, filename=name)
@@ -290,10 +292,31 @@ def readable_documents(request: HttpRequest):
     return Document.objects.downloadable_by(request.user)
 
 
+def holds_personal_data(document: Document) -> bool:
+    """Whether a document names people: all but the publishable ones about no one (the Положение, the
+    programme, the roadmap)."""
+    spec = documents.SPECS.get(document.kind)
+    return spec is None or not spec.publishable or bool(document.pair_id or document.person_id)
+
+
+def log_download(request: HttpRequest, document: Document, action: DataAccess, prefix: str = "") -> None:
+    # The kind, number and date name the document; its title may name a pupil, which the log never holds.
+    number = f" № {document.number}" if document.number else ""
+    access_record(
+        user=request.user,
+        school=document.school,
+        action=action,
+        person=document.person,
+        what=f"{prefix}{document.kind_label}{number} от {document.date:%d.%m.%Y}",
+    )
+
+
 @allow_any_user
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Files are served only here, after the access check: never from a public media folder."""
     document = get_object_or_404(readable_documents(request).exclude(file=""), pk=pk)
+    if holds_personal_data(document):
+        log_download(request, document, DataAccess.DOCUMENT)
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=documents.download_name(document)
     )

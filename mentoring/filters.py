@@ -12,6 +12,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from programs.models import MentoringForm
 
+from .access import shown_categories
 from .models import MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person, parse_school_class
 
 GRADES = [(grade, f"{grade} классы") for grade in range(1, 12)]
@@ -205,3 +206,8 @@ class MenteeEntryFilterSet(BaseEntryFilterSet):
     class Meta:
         model = MenteeEntry
         fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # Filtering by a category one may not see would tell who is in it.
+        self.filters["category"].queryset = shown_categories(getattr(self.request, "roles", ()))

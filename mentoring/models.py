@@ -68,6 +68,9 @@ class Role(models.TextChoices):
 # Who may read the people and the two bases of a school, and who may change them.
 BASE_READERS = frozenset({Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST})
 BASE_WRITERS = frozenset({Role.CURATOR})
+# Least privilege (152-ФЗ): the special categories of the mentee base (a preventive register, health) and the
+# consent scans are for the school's director and curator only; the psychologist reads the base without them.
+SENSITIVE_READERS = frozenset({Role.DIRECTOR, Role.CURATOR})
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -165,6 +168,12 @@ class Organisation(models.Model):
         default=PublicContacts.SCHOOL,
     )
 
+    named_lists_for_coordinator = models.BooleanField(
+        "координатор видит списки и карточки участников школ",
+        default=False,
+        help_text="Только для управления образования. Без отметки муниципальный координатор видит по школам "
+        "лишь числа: сколько участников, наставников и наставляемых.",
+    )
     mentor_consent_required = models.BooleanField(
         "педагог становится наставником только с письменного согласия",
         default=True,
@@ -306,6 +315,11 @@ class MenteeCategory(models.Model):
     code = models.SlugField("код", unique=True)
     name = models.CharField("категория", max_length=300, validators=[SingleLine("Название категории")])
     order = models.PositiveSmallIntegerField("порядок", default=0)
+    sensitive = models.BooleanField(
+        "особая категория",
+        default=False,
+        help_text="Видят только директор и куратор школы: профилактический учёт, здоровье.",
+    )
 
     class Meta:
         verbose_name = "категория наставляемых"

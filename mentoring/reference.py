@@ -38,10 +38,13 @@ def choice_value(choices: type[models.Choices], label: str) -> str:
 def mentee_categories_sync(apps=None) -> None:
     """Create the mentee categories or bring their names and order up to the file, by code."""
     categories = (apps or installed_apps).get_model("mentoring", "MenteeCategory")
+    # The model of an early migration has no mark of a special category yet; 0021 marks them.
+    marks = any(field.name == "sensitive" for field in categories._meta.get_fields())
     for order, category in enumerate(reference("mentee_categories")["категории"], start=1):
-        categories.objects.update_or_create(
-            code=category["код"], defaults={"name": category["название"], "order": order}
-        )
+        defaults = {"name": category["название"], "order": order}
+        if marks:
+            defaults["sensitive"] = YES_NO[category.get("особая", "нет")]
+        categories.objects.update_or_create(code=category["код"], defaults=defaults)
 
 
 def nomination_reasons() -> list[tuple[str, str]]:

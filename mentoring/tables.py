@@ -3,7 +3,11 @@
 from dataclasses import dataclass, replace
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .access import NO_NAMED_LISTS
 
 PER_PAGE_CHOICES = (20, 50, 100)
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -47,3 +51,19 @@ def table_page(request: HttpRequest, filterset, columns: tuple[Column, ...]) -> 
         "per_page_choices": PER_PAGE_CHOICES,
         "is_filtered": any(v for k, v in request.GET.items() if k not in ("o", "page", "per_page")),
     }
+
+
+def counts_page(
+    request: HttpRequest, *, rows: QuerySet, schools: QuerySet, title: str, section: str
+) -> HttpResponse:
+    """A department's list without names: how many rows each school has (least privilege, 152-ФЗ)."""
+    counted = dict(rows.order_by().values_list("school").annotate(n=Count("pk")))
+    lines = [(school, counted.get(school.pk, 0)) for school in schools]
+    context = {
+        "section": section,
+        "title": title,
+        "lines": lines,
+        "total": sum(counted.values()),
+        "notice": NO_NAMED_LISTS,
+    }
+    return render(request, "mentoring/department_counts.html", context)

@@ -57,6 +57,8 @@ urlpatterns = [
     path("", include("roadmap.urls")),
     # Orders, reports and certificates
     path("", include("mentoring.document_views")),
+    # Who viewed, exported or downloaded whose personal data
+    path("", include("mentoring.access_log_views")),  # access_log
     # «Требует внимания», e-mail preferences, unsubscribe
     path("", include("mentoring.notification_views")),
     # The school's public «Наставничество» page

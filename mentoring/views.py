@@ -1,10 +1,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import parts, services
-from .access import SESSION_KEY, allow, allow_any_user, may_write, reading_organisation, writing_school
+from .access import (
+    SESSION_KEY,
+    allow,
+    allow_any_user,
+    may_write,
+    names_people,
+    reading_organisation,
+    refuse_unnamed,
+    sees_sensitive,
+    shown_categories,
+    writing_school,
+)
+from .access_log import access_record, logged_export
 from .account_forms import ParticipantAccountForm
 from .accounts import PARTICIPANT_ROLES, STAFF_MANAGERS, roles_given_by
 from .audit import audit_trail
@@ -25,6 +38,7 @@ from .models import (
     BASE_READERS,
     BASE_WRITERS,
     Consent,
+    DataAccess,
     MenteeEntry,
     MentorEntry,
     Organisation,
@@ -33,7 +47,7 @@ from .models import (
     consent_date,
 )
 from .subject_request import ANSWERERS
-from .tables import EXPORT_FORMATS, Column, table_page
+from .tables import EXPORT_FORMATS, Column, counts_page, table_page
 
 BASE_VIEWERS = BASE_READERS | {Role.COORDINATOR}
 
@@ -79,6 +93,12 @@ def refuse_archived(request: HttpRequest, obj: Person | MentorEntry | MenteeEntr
     return redirect(detail_url(obj))
 
 
+class Export(NamedTuple):
+    resource: str  # the name of the list's resource in mentoring.imports
+    basename: str  # of the file
+    title: str  # the list, as the access log names it
+
+
 def list_page(
     request: HttpRequest,
     *,
@@ -87,7 +107,7 @@ def list_page(
     columns: tuple[Column, ...],
     template: str,
     section: str,
-    export: tuple[str, str],
+    export: Export,
 ) -> HttpResponse:
     """Scope to the current organisation, filter, sort, then export everything found or show one page."""
     organisation = reading_organisation(request)
@@ -97,13 +117,24 @@ def list_page(
     else:
         rows = rows.filter(school__department=department)
         schools = Organisation.objects.readable_by(request.user).filter(department=department)
+        if not names_people(request):
+            return counts_page(
+                request, rows=rows.active(), schools=schools, title=export.title, section=section
+            )
         columns = (*columns, Column("Школа"))
     filterset = filterset_class(request.GET, queryset=rows, request=request, schools=schools)
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         from . import imports  # the import and export machinery loads only when a list is exported
 
-        resource_name, basename = export
-        return imports.export_response(getattr(imports, resource_name), filterset.qs, fmt, basename)
+        return logged_export(
+            request,
+            organisation=organisation,
+            resource_class=getattr(imports, export.resource),
+            filterset=filterset,
+            fmt=fmt,
+            basename=export.basename,
+            title=export.title,
+        )
     context = {
         **table_page(request, filterset, columns),
         "section": section,
@@ -141,7 +172,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         columns=PERSON_COLUMNS,
         template="mentoring/person_list.html",
         section="people",
-        export=("PersonResource", "uchastniki"),
+        export=Export("PersonResource", "uchastniki", "Список участников"),
     )
 
 
@@ -164,6 +195,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "school", "user", "mentor_entry", "mentee_entry"
     )
     person = get_object_or_404(people, pk=pk)
+    refuse_unnamed(request)
+    access_record(
+        user=request.user,
+        school=person.school,
+        action=DataAccess.CARD,
+        person=person,
+        what="Карточка участника",
+    )
     consents = list(person.consents.all())
     entries = [e for e in (getattr(person, "mentor_entry", None), getattr(person, "mentee_entry", None)) if e]
     context = {
@@ -172,11 +211,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consents": consents,
         "consent": next((c for c in consents if c.in_force), None),
         "can_write": may_write(request, person.school_id),
-        "history": audit_trail(person, *consents, *entries),
+        "history": audit_trail(person, *consents, *entries, hidden=history_hidden(request)),
+        "sees_scans": sees_sensitive(request),
         "account_form": participant_account_form(request, person),
         "may_answer_request": may_write(request, person.school_id, ANSWERERS),
     }
     return render(request, "mentoring/person_detail.html", context)
+
+
+def history_hidden(request: HttpRequest) -> tuple[str, ...]:
+    return () if sees_sensitive(request) else ("categories",)
 
 
 def participant_account_form(request: HttpRequest, person: Person) -> ParticipantAccountForm | None:
@@ -274,13 +318,24 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(BASE_VIEWERS)
 @never_cache
 def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
-    consent = get_object_or_404(Consent.objects.visible_to(request.user), pk=pk)
+    consent = get_object_or_404(
+        Consent.objects.visible_to(request.user).select_related("school", "person"), pk=pk
+    )
+    if not sees_sensitive(request):
+        raise PermissionDenied("Скан согласия скачивают только директор и куратор школы.")
     if not consent.scan:
         raise Http404("Скан согласия не загружен.")
     try:
         scan = consent.scan.open("rb")
     except FileNotFoundError:
         raise Http404("Файл скана не найден в хранилище.") from None
+    access_record(
+        user=request.user,
+        school=consent.school,
+        action=DataAccess.SCAN,
+        person=consent.person,
+        what=f"Скан согласия на обработку персональных данных от {consent.date:%d.%m.%Y}",
+    )
     return FileResponse(scan, as_attachment=True, filename=PurePosixPath(consent.scan.name).name)
 
 
@@ -291,13 +346,14 @@ def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
 class BaseSpec:
     key: str  # "mentor" or "mentee": the prefix of url names and templates
     section: str
+    card: str  # the card, as the access log names it
     model: type[MentorEntry] | type[MenteeEntry]
     form_class: type[BaseEntryForm]
     filterset_class: type[PeopleFilterSet]
     create: Callable[..., MentorEntry | MenteeEntry]
     prefetch: tuple[str, ...]
     columns: tuple[Column, ...]
-    export: tuple[str, str]
+    export: Export
     person_kind: str  # what a person new to this base usually is
     added: str
 
@@ -305,6 +361,7 @@ class BaseSpec:
 MENTORS = BaseSpec(
     key="mentor",
     section="mentors",
+    card="Запись базы наставников",
     model=MentorEntry,
     form_class=MentorEntryForm,
     filterset_class=MentorEntryFilterSet,
@@ -319,18 +376,19 @@ MENTORS = BaseSpec(
         Column("Согласие"),
         Column("Включён в базу", "included"),
     ),
-    export=("MentorEntryResource", "baza-nastavnikov"),
+    export=Export("MentorEntryResource", "baza-nastavnikov", "База наставников"),
     person_kind=Person.Kind.TEACHER,
     added="Участник добавлен в базу наставников.",
 )
 MENTEES = BaseSpec(
     key="mentee",
     section="mentees",
+    card="Запись базы наставляемых",
     model=MenteeEntry,
     form_class=MenteeEntryForm,
     filterset_class=MenteeEntryFilterSet,
     create=services.mentee_entry_create,
-    prefetch=("categories", "forms"),
+    prefetch=("forms",),
     columns=(
         Column("ФИО", "name"),
         Column("Класс", "class"),
@@ -339,20 +397,24 @@ MENTEES = BaseSpec(
         Column("Согласие"),
         Column("Включён в базу", "included"),
     ),
-    export=("MenteeEntryResource", "baza-nastavlyaemyh"),
+    export=Export("MenteeEntryResource", "baza-nastavlyaemyh", "База наставляемых"),
     person_kind=Person.Kind.PUPIL,
     added="Участник добавлен в базу наставляемых.",
 )
 
 
 def base_rows(request: HttpRequest, base: BaseSpec) -> QuerySet:
-    return (
+    rows = (
         base.model.objects.visible_to(request.user)
         .with_person()
         .annotate(consent_date=consent_date("person"))
         .select_related("school")
         .prefetch_related(*base.prefetch)
     )
+    if base is MENTEES:
+        # The page, its export and its filter show only the categories the user may see.
+        rows = rows.prefetch_related(Prefetch("categories", queryset=shown_categories(request.roles)))
+    return rows
 
 
 def base_list(request: HttpRequest, base: BaseSpec) -> HttpResponse:
@@ -402,12 +464,16 @@ def base_entry_create(request: HttpRequest, base: BaseSpec) -> HttpResponse:
 
 def base_entry_detail(request: HttpRequest, base: BaseSpec, pk: int) -> HttpResponse:
     entry = get_object_or_404(base_rows(request, base), pk=pk)
+    refuse_unnamed(request)
+    access_record(
+        user=request.user, school=entry.school, action=DataAccess.CARD, person=entry.person, what=base.card
+    )
     context = {
         "section": base.section,
         "entry": entry,
         "person": entry.person,
         "can_write": may_write(request, entry.school_id),
-        "history": audit_trail(entry),
+        "history": audit_trail(entry, hidden=history_hidden(request)),
         **parts.gathered(parts.BASE_ENTRY, request, entry=entry),
     }
     return render(request, f"mentoring/{base.key}_detail.html", context)

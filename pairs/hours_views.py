@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from mentoring.academic_year import AcademicYear
 from mentoring.access import allow, reading_school, writing_school
+from mentoring.access_log import access_record
 from mentoring.imports.export import file_download
-from mentoring.models import Role
+from mentoring.models import DataAccess, Role
 
 from . import hours, services
 from .hours_xlsx import timesheet_xlsx
@@ -79,6 +80,13 @@ def hours_month_xlsx(request: HttpRequest, year: int, month: int) -> HttpRespons
     school = reading_school(request, HOURS_READERS)
     day = month_or_404(year, month)
     sheet, approval = hours.month_sheet(school, day)
+    access_record(
+        user=request.user,
+        school=school,
+        action=DataAccess.LIST_EXPORT,
+        what=f"{sheet.title} (XLSX)",
+        rows=len(sheet.lines),
+    )
     return file_download(timesheet_xlsx(sheet, approval), "xlsx", f"tabel-nastavnikov-{day:%Y-%m}")
 
 

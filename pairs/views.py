@@ -16,10 +16,17 @@ from django.views.decorators.http import require_POST
 from import_export import resources
 from import_export.fields import Field
 
-from mentoring import imports
-from mentoring.access import allow, allow_any_user, may_write, reading_organisation
+from mentoring.access import (
+    NO_NAMED_LISTS,
+    allow,
+    allow_any_user,
+    may_write,
+    names_people,
+    reading_organisation,
+)
+from mentoring.access_log import logged_export
 from mentoring.models import BASE_READERS, MenteeEntry, Organisation, Role
-from mentoring.tables import EXPORT_FORMATS, Column, table_page
+from mentoring.tables import EXPORT_FORMATS, Column, counts_page, table_page
 from monitoring import answers
 from monitoring.models import Response
 
@@ -143,9 +150,19 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     schools = None
     if department is not None:
         schools = Organisation.objects.readable_by(request.user).filter(department=department)
+        if not names_people(request):
+            return counts_page(request, rows=pairs, schools=schools, title="Пары и группы", section="pairs")
     filterset = PairFilterSet(request.GET, queryset=with_columns(pairs), request=request, schools=schools)
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
-        return imports.export_response(PairResource, filterset.qs, fmt, "pary-i-gruppy")
+        return logged_export(
+            request,
+            organisation=request.organisation,
+            resource_class=PairResource,
+            filterset=filterset,
+            fmt=fmt,
+            basename="pary-i-gruppy",
+            title="Список пар и групп",
+        )
     can_approve = Role.DIRECTOR in request.roles and department is None and request.organisation.is_school
     columns = (
         *((Column("Утвердить"),) if can_approve else ()),
@@ -270,7 +287,14 @@ def mentee_responses(request: HttpRequest, pair: Pair) -> list[Response] | None:
 
 @allow_any_user
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return pair_page(request, get_object_or_404(detail_rows(request.user), pk=pk))
+    pair = get_object_or_404(detail_rows(request.user), pk=pk)
+    # A coordinator reads a school's pair, which names its people, only if the department allows it.
+    if (
+        not names_people(request)
+        and not Pair.objects.of_participant(request.user).filter(pk=pair.pk).exists()
+    ):
+        raise PermissionDenied(NO_NAMED_LISTS)
+    return pair_page(request, pair)
 
 
 @allow(Role.CURATOR)

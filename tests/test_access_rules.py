@@ -33,13 +33,15 @@ class Rows:
     mentor: MentorEntry
     mentee: MenteeEntry
 
+    def cards(self) -> list[str]:
+        return [f"/people/{self.person.pk}/", f"/mentors/{self.mentor.pk}/", f"/mentees/{self.mentee.pk}/"]
+
+    @property
+    def scan(self) -> str:
+        return f"/consents/{self.consent.pk}/scan/"
+
     def reads(self) -> list[str]:
-        return [
-            f"/people/{self.person.pk}/",
-            f"/mentors/{self.mentor.pk}/",
-            f"/mentees/{self.mentee.pk}/",
-            f"/consents/{self.consent.pk}/scan/",
-        ]
+        return [*self.cards(), self.scan]
 
     def writes(self) -> list[tuple[str, str, dict]]:
         """Every change a page can make to these rows: (method, url, data)."""
@@ -102,8 +104,17 @@ def own(school) -> Rows:
 
 
 def client_for(client_as, role: str, school: Organisation):
-    """A coordinator works in the department of `school`; every other role in `school` itself."""
-    return client_as(role, school.department if role == Role.COORDINATOR else school)
+    """A coordinator works in the department of `school`, which lets it see named lists; every other role
+    in `school` itself."""
+    if role == Role.COORDINATOR:
+        return coordinator_with_named_lists(client_as, school)
+    return client_as(role, school)
+
+
+def coordinator_with_named_lists(client_as, school: Organisation):
+    school.department.named_lists_for_coordinator = True
+    school.department.save()
+    return client_as(Role.COORDINATOR, school.department)
 
 
 # Another school's rows, whatever the role.
@@ -151,7 +162,7 @@ def test_it_refuses_every_write_to_another_schools_rows_and_changes_nothing(clie
 
 @pytest.fixture
 def coordinator(client_as, school):
-    return client_as(Role.COORDINATOR, school.department)
+    return coordinator_with_named_lists(client_as, school)
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -164,8 +175,9 @@ def test_it_shows_the_coordinator_its_schools_lists(coordinator, own, url):
 
 
 def test_it_shows_the_coordinator_its_schools_pages_without_write_actions(coordinator, own):
-    for url in own.reads():
+    for url in own.cards():
         assert coordinator.get(url).status_code == 200, url
+    assert coordinator.get(own.scan).status_code == 403  # scans: the director and the curator only
 
     page = coordinator.get(f"/people/{own.person.pk}/").text
     assert "Перенести в архив" not in page and "Отозвать" not in page
@@ -193,8 +205,9 @@ def test_it_lets_the_director_and_psychologist_read_their_school(client_as, scho
 
     for url in LISTS:
         assert len(client.get(url).context["page_obj"]) >= 1
-    for url in own.reads():
+    for url in own.cards():
         assert client.get(url).status_code == 200, url
+    assert client.get(own.scan).status_code == (200 if role == Role.DIRECTOR else 403)
 
 
 @pytest.mark.parametrize("role", [Role.DIRECTOR, Role.PSYCHOLOGIST])

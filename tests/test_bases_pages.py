@@ -284,7 +284,7 @@ def test_it_says_nothing_was_found_rather_than_that_the_base_is_empty(curator_cl
 
 
 def test_it_lets_a_coordinator_narrow_the_base_to_one_school(client_as, db):
-    department = DepartmentFactory()
+    department = DepartmentFactory(named_lists_for_coordinator=True)
     first, second = SchoolFactory(department=department), SchoolFactory(department=department)
     one = MenteeEntryFactory(school=first, person__school=first)
     two = MenteeEntryFactory(school=second, person__school=second)
@@ -355,7 +355,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_mentor_base(
 def test_it_runs_a_fixed_number_of_queries_for_a_coordinator_too(
     client_as, django_assert_num_queries, per_page
 ):
-    department = DepartmentFactory()
+    department = DepartmentFactory(named_lists_for_coordinator=True)
     schools = SchoolFactory.create_batch(3, department=department)
     for index in range(100):
         school = schools[index % 3]

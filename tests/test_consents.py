@@ -196,12 +196,12 @@ def test_it_counts_a_revoked_consent_as_missing_in_the_mentee_base(curator_clien
     assert list(response.context["page_obj"]) == [entry]
 
 
-def test_it_serves_the_scan_as_an_attachment_to_whoever_reads_the_school(client_as, school, pupil):
+def test_it_serves_the_scan_as_an_attachment_to_the_schools_director(client_as, school, pupil):
     curator = client_as(Role.CURATOR, school)
     curator.post(f"/people/{pupil.pk}/consents/new/", BY_MOTHER | {"scan": pdf()})
     consent = Consent.objects.get()
 
-    response = client_as(Role.PSYCHOLOGIST, school).get(f"/consents/{consent.pk}/scan/")
+    response = client_as(Role.DIRECTOR, school).get(f"/consents/{consent.pk}/scan/")
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")

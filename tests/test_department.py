@@ -155,7 +155,9 @@ def test_the_page_links_each_figure_into_the_schools_read_only_pages(coordinator
         assert page.status_code == 200, link
 
 
-def test_the_pages_links_filter_to_that_school(coordinator, school, quiet_school, busy):
+def test_the_pages_links_filter_to_that_school(coordinator, department, school, quiet_school, busy):
+    department.named_lists_for_coordinator = True
+    department.save()
     pairs = coordinator.get(f"{reverse('pair_list')}?school={school.pk}&status=proposed")
 
     assert [p.status for p in pairs.context["page_obj"]] == [Pair.Status.PROPOSED]

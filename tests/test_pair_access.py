@@ -105,6 +105,8 @@ def test_another_schools_pair_is_a_404_for_every_role(client, make_user, school,
 @pytest.mark.parametrize("role", [Role.CURATOR, Role.DIRECTOR, Role.PSYCHOLOGIST, Role.COORDINATOR])
 def test_the_schools_readers_read_its_pairs(client, make_user, school, role):
     own = target(school)
+    school.department.named_lists_for_coordinator = True
+    school.department.save()
     sign_in(client, make_user, role, school)
 
     assert client.get(f"/pairs/{own.pair.pk}/").status_code == 200

@@ -143,7 +143,7 @@ def test_it_exports_what_the_filters_found(curator_client, school):
 
 
 def test_it_shows_a_coordinator_the_departments_pairs_read_only_with_the_school(client_as):
-    department = DepartmentFactory()
+    department = DepartmentFactory(named_lists_for_coordinator=True)
     first, second = SchoolFactory(department=department), SchoolFactory(department=department)
     PairFactory(programme__school=first)
     PairFactory(programme__school=second, status=S.PROPOSED)

@@ -276,7 +276,7 @@ def test_it_tells_a_director_who_keeps_the_list(client_as, school):
 
 
 def test_it_shows_a_coordinator_every_school_of_its_department_with_a_school_filter(client_as, db):
-    department = DepartmentFactory()
+    department = DepartmentFactory(named_lists_for_coordinator=True)
     first, second = SchoolFactory(department=department), SchoolFactory(department=department)
     one, two = PersonFactory(school=first), PersonFactory(school=second)
     PersonFactory(school=SchoolFactory())
@@ -366,9 +366,9 @@ def test_it_runs_a_fixed_number_of_queries_for_a_persons_page_however_long_its_h
     for number in range(edits):
         curator_client.post(f"/people/{person.pk}/edit/", PUPIL | {"phone": f"+7 900 000-00-{number:02}"})
 
-    # Session, user, memberships, the person with its entries, its consents, may-write, the log with
-    # its actors, and three statements saving the session.
-    with django_assert_num_queries(9):
+    # Session, user, memberships, the person with its entries, the access record, its consents,
+    # may-write, the log with its actors, and three statements saving the session.
+    with django_assert_num_queries(10):
         response = curator_client.get(f"/people/{person.pk}/")
 
     assert len(response.context["history"]) == edits + 4

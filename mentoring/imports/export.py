@@ -56,9 +56,12 @@ EXPORT_TYPES = {
 
 def export_response(resource_class: type[SchoolResource], queryset, fmt: str, basename: str) -> HttpResponse:
     """The list as an XLSX or a CSV download (UTF-8 with BOM and «;», as Russian Excel expects)."""
+    return dataset_response(export_dataset(resource_class, queryset), fmt, basename)
+
+
+def dataset_response(dataset: tablib.Dataset, fmt: str, basename: str) -> HttpResponse:
     if fmt not in EXPORT_TYPES:
         raise ValueError(f"Unknown export format: {fmt}")
-    dataset = export_dataset(resource_class, queryset)
     if fmt == "csv":
         content = codecs.BOM_UTF8 + dataset.export("csv", delimiter=";").encode("utf-8")
     else:

@@ -71,8 +71,8 @@ def school_with_pairs(department, short_name: str, pairs: tuple[tuple[str, str],
 
 def department_with_two_schools():
     """Of the first school's four teachers two mentor young teachers; the second school's one teacher does
-    not mentor: 2 of 5 teachers for the department."""
-    department = DepartmentFactory()
+    not mentor: 2 of 5 teachers for the department. The department lets its coordinator see named lists."""
+    department = DepartmentFactory(named_lists_for_coordinator=True)
     MembershipFactory(
         user=UserFactory(username="coordinator"), organisation=department, role=Role.COORDINATOR
     )
