@@ -139,6 +139,7 @@ def test_the_psychologist_neither_downloads_nor_sees_a_link_to_a_consent_scan(cl
     card = text(client.get(f"/people/{scanned.person_id}/"))
 
     assert refused.status_code == 403
+    assert "Скан согласия скачивают только директор и куратор школы." in text(refused)
     assert f'href="/consents/{scanned.pk}/scan/"' not in card
     assert "скан хранится у куратора" in card
 
