@@ -1,0 +1,233 @@
+"""Choosing people by filter, not one box per person (issue 17): a large base is matched by classes,
+categories and who waits, the page and its post stay small however many people the school holds, and a
+filter never reaches another school's people."""
+
+import datetime
+
+import lxml.html
+import pytest
+from django.urls import reverse
+
+from mentoring.models import Consent, MenteeCategory, MenteeEntry, Person
+from pairs.matching_forms import LIST_LIMIT
+from pairs.models import Proposal
+from programs.models import MentoringForm
+
+from .factories import ConsentFactory, MentorEntryFactory, PairFactory, ProgrammeFactory, TeacherFactory
+
+
+def programme_of(school, code: str = "teacher_pupil"):
+    return ProgrammeFactory(school=school, form=MentoringForm.objects.get(code=code))
+
+
+def teacher_mentor(school, *, last_name: str = "Орлова", capacity: int = 3):
+    entry = MentorEntryFactory(person=TeacherFactory(school=school, last_name=last_name), capacity=capacity)
+    ConsentFactory(person=entry.person, given_by=Consent.GivenBy.SELF, representative_name="")
+    return entry
+
+
+def pupils(school, count: int, *, grade: int = 7, letter: str = "Б", last_name: str = "Ученикова"):
+    """`count` pupils with consents in the mentee base at four statements: the base of a large school."""
+    people = Person.objects.bulk_create(
+        Person(
+            school=school,
+            kind=Person.Kind.PUPIL,
+            last_name=f"{last_name}{n}",
+            first_name="Анна",
+            patronymic="Сергеевна",
+            birth_date=datetime.date(2012, 5, 17),
+            grade=grade,
+            class_letter=letter,
+        )
+        for n in range(count)
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            person=person,
+            school=school,
+            given_by=Consent.GivenBy.REPRESENTATIVE,
+            representative_name="Иванова Мария Петровна",
+            representative_relation="мать",
+            date=datetime.date(2026, 9, 1),
+        )
+        for person in people
+    )
+    return MenteeEntry.objects.bulk_create(
+        MenteeEntry(
+            school=school,
+            person=person,
+            request="Подтянуть математику",
+            reported_by=MenteeEntry.ReportedBy.CLASS_TEACHER,
+        )
+        for person in people
+    )
+
+
+def matching_form(page: str) -> lxml.html.FormElement:
+    document = lxml.html.fromstring(page)
+    return next(form for form in document.forms if form.method == "POST" and "subjects" in form.fields)
+
+
+def as_posted(page: str) -> dict[str, list[str]]:
+    """What the browser sends from the matching page's form as rendered: its ticked boxes and fields."""
+    posted: dict[str, list[str]] = {}
+    for name, value in matching_form(page).form_values():
+        posted.setdefault(name, []).append(value)
+    return posted
+
+
+def found(client, programme, **query) -> str:
+    """The count and names the page swaps in when one side's filter changes."""
+    response = client.get(
+        reverse("matching_start", args=[programme.pk]), {"side": "mentee", **query}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_matching_page_of_a_school_with_1100_candidates_posts_back_and_proposes_for_all_of_them(
+    curator_client, school
+):
+    programme = programme_of(school)
+    teacher_mentor(school)
+    pupils(school, 1_100)
+    url = reverse("matching_start", args=[programme.pk])
+
+    posted = as_posted(curator_client.get(url).content.decode())
+    response = curator_client.post(url, posted)
+
+    assert sum(len(values) for values in posted.values()) < 100
+    assert response.status_code == 302
+    proposal = Proposal.objects.get(programme=programme)
+    assert proposal.mentees.count() == 1_100
+    assert proposal.pairs.count() == 3  # the mentor's three places
+
+
+@pytest.mark.django_db
+def test_the_matching_page_weighs_the_same_for_150_candidates_and_for_1500(curator_client, school):
+    programme = programme_of(school)
+    teacher_mentor(school)
+    url = reverse("matching_start", args=[programme.pk])
+    pupils(school, 150)
+    few = curator_client.get(url).content.decode()
+
+    pupils(school, 1_350, last_name="Новикова")
+    many = curator_client.get(url).content.decode()
+
+    assert "Найдено: 1500" in many and "Новикова" not in many
+    assert abs(len(many) - len(few)) < 100
+    boxes = matching_form(many).xpath(".//input[@type='checkbox']")
+    assert len(boxes) <= 11 + MenteeCategory.objects.count() + LIST_LIMIT  # the filters and one listed side
+
+
+@pytest.mark.django_db
+def test_a_few_found_are_listed_each_with_its_box_and_an_unticked_one_is_left_out(curator_client, school):
+    programme = programme_of(school)
+    mentor = teacher_mentor(school)
+    kept, dropped = pupils(school, 2)
+    url = reverse("matching_start", args=[programme.pk])
+    posted = as_posted(curator_client.get(url).content.decode())
+    assert set(posted["mentees"]) == {str(kept.pk), str(dropped.pk)}
+
+    curator_client.post(url, posted | {"mentees": [str(kept.pk)]})
+
+    proposal = Proposal.objects.get(programme=programme)
+    assert list(proposal.mentees.values_list("pk", flat=True)) == [kept.pk]
+    assert list(proposal.mentors.values_list("pk", flat=True)) == [mentor.pk]
+
+
+@pytest.mark.django_db
+def test_the_count_follows_the_classes_the_categories_and_whom_to_include(curator_client, school):
+    programme = programme_of(school)
+    mentor = teacher_mentor(school)
+    seventh_b = pupils(school, 120, grade=7, letter="Б")
+    pupils(school, 130, grade=8, letter="А", last_name="Восьмая")
+    pupils(school, 7, grade=8, letter="В", last_name="Вэшка")
+    low = MenteeCategory.objects.get(code="low_results")
+    for entry in seventh_b[:5]:
+        entry.categories.add(low)
+    elsewhere = seventh_b[10]
+    PairFactory(programme=programme_of(school), mentor=mentor, mentees=[elsewhere])
+
+    assert "Найдено: 257" in found(curator_client, programme)
+    assert "Найдено: 120" in found(curator_client, programme, **{"mentee-grade": 7})
+    assert "Найдено: 127" in found(
+        curator_client, programme, **{"mentee-grade": 7, "mentee-school_class": "8В"}
+    )
+    assert "Найдено: 137" in found(curator_client, programme, **{"mentee-school_class": "8 «А», 8в"})
+    assert "Найдено: 5" in found(curator_client, programme, **{"mentee-category": low.pk})
+    # Those who wait go to the run; the one paired in another programme only when asked for.
+    waiting = found(curator_client, programme, **{"mentee-grade": 7})
+    assert "в подбор войдут: 119" in waiting and "Уже в паре другой программы — 1" in waiting
+    also = found(curator_client, programme, **{"mentee-grade": 7, "mentee-scope": "elsewhere"})
+    assert "в подбор войдут: 120" in also
+
+
+@pytest.mark.django_db
+def test_the_run_takes_exactly_whom_the_filter_found(curator_client, school):
+    programme = programme_of(school)
+    teacher_mentor(school, capacity=10)
+    pupils(school, 150, grade=7)
+    eighth = pupils(school, 60, grade=8, last_name="Восьмая")
+    url = reverse("matching_start", args=[programme.pk])
+    posted = as_posted(curator_client.get(url, {"mentee-grade": 8}).content.decode())
+
+    curator_client.post(url, posted)
+
+    proposal = Proposal.objects.get(programme=programme)
+    assert set(proposal.mentees.values_list("pk", flat=True)) == {entry.pk for entry in eighth}
+
+
+@pytest.mark.django_db
+def test_a_wrong_class_in_the_filter_is_said_in_russian_and_proposes_nothing(curator_client, school):
+    programme = programme_of(school)
+    teacher_mentor(school)
+    pupils(school, 3)
+    url = reverse("matching_start", args=[programme.pk])
+    posted = as_posted(curator_client.get(url).content.decode())
+
+    response = curator_client.post(url, posted | {"mentee-school_class": "7Б, 15"})
+
+    assert response.status_code == 200
+    assert "«15» — не класс" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_filter_never_finds_another_schools_people(curator_client, school, other_school):
+    programme = programme_of(school)
+    teacher_mentor(school)
+    pupils(school, 2, grade=7, last_name="Своя")
+    theirs = pupils(other_school, 130, grade=7, last_name="Чужая")
+    low = MenteeCategory.objects.get(code="low_results")
+    theirs[0].categories.add(low)
+    teacher_mentor(other_school, last_name="Чужова")
+
+    assert "Найдено: 0" in found(curator_client, programme, **{"mentee-q": "Чужая"})
+    assert "Найдено: 0" in found(curator_client, programme, **{"mentee-category": low.pk})
+    assert "Найдено: 2" in found(curator_client, programme, **{"mentee-grade": 7})
+    url = reverse("matching_start", args=[programme.pk])
+    posted = as_posted(curator_client.get(url, {"mentee-grade": 7}).content.decode())
+    # Ticks of another school's pupils are refused, not quietly added.
+    response = curator_client.post(url, posted | {"mentees": [str(theirs[1].pk)]})
+    assert "Отмеченного наставляемого нет в базе этой школы." in response.content.decode()
+    curator_client.post(url, {key: value for key, value in posted.items() if key != "mentee-listed"})
+    proposal = Proposal.objects.get(programme=programme)
+    assert not proposal.mentees.filter(school=other_school).exists()
+    assert not proposal.mentors.filter(school=other_school).exists()
+
+
+@pytest.mark.django_db
+def test_the_count_runs_the_same_queries_for_few_candidates_and_for_many(
+    curator_client, school, django_assert_num_queries
+):
+    programme = programme_of(school)
+    teacher_mentor(school)
+    pupils(school, 3)
+    with django_assert_num_queries(14) as few:
+        found(curator_client, programme, **{"mentee-grade": 7})
+    pupils(school, 300, last_name="Новая")
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        found(curator_client, programme, **{"mentee-grade": 7})
