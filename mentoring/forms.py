@@ -186,6 +186,12 @@ class BaseEntryForm(forms.ModelForm):
                 },
             )
 
+    def picked_person(self) -> Person | None:
+        """The person already chosen (by the link it came from, or sent back with an error), shown alone."""
+        field = self.fields.get("existing_person")
+        value = str(self["existing_person"].value() or "") if field else ""
+        return field.queryset.filter(pk=value).first() if value.isdigit() else None
+
     def clean_included_on(self):
         return not_in_future(
             self.cleaned_data["included_on"], "Дата включения в базу не может быть в будущем."

@@ -3,6 +3,7 @@ categories and who waits, the page and its post stay small however many people t
 filter never reaches another school's people."""
 
 import datetime
+import re
 
 import lxml.html
 import pytest
@@ -231,3 +232,62 @@ def test_the_count_runs_the_same_queries_for_few_candidates_and_for_many(
 
     with django_assert_num_queries(len(few.captured_queries)):
         found(curator_client, programme, **{"mentee-grade": 7})
+
+
+# The survey's chooser «вручную» and the forms that add a person to a base: a search, not a list of everyone.
+
+
+def people(school, count: int, *, last_name: str = "Ученикова") -> list[Person]:
+    return Person.objects.bulk_create(
+        Person(school=school, kind=Person.Kind.PUPIL, last_name=f"{last_name}{n}", first_name="Анна", grade=7)
+        for n in range(count)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/surveys/new/", "/mentors/new/", "/mentees/new/"])
+def test_the_forms_choosing_a_person_weigh_the_same_for_20_people_and_for_1000(curator_client, school, url):
+    people(school, 20)
+    few = curator_client.get(url).content.decode()
+
+    people(school, 980, last_name="Новикова")
+    many = curator_client.get(url).content.decode()
+
+    assert "Новикова" not in many and "Ученикова1" not in many
+    assert abs(len(many) - len(few)) < 100
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/surveys/people/", "/mentors/new/people/", "/mentees/new/people/"])
+def test_the_search_for_a_person_finds_only_the_schools_own(curator_client, school, other_school, url):
+    ours = people(school, 12, last_name="Соколова")
+    people(other_school, 3, last_name="Соколова")
+
+    page = curator_client.get(url, {"q": "соколова"}).content.decode()
+
+    assert len(set(re.findall(r"Соколова\d+", page))) == 10  # the first ten, not the whole school
+    assert f'value="{ours[0].pk}"' in page or f"pick={ours[0].pk}" in page
+    assert "Соколова" not in curator_client.get(url, {"q": "Чужая"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_adding_a_person_by_hand_to_a_survey_adds_only_one_of_the_school(
+    curator_client, school, other_school
+):
+    ours, theirs = people(school, 1)[0], people(other_school, 1, last_name="Чужая")[0]
+
+    chosen = curator_client.get("/surveys/people/", {"pick": ours.pk})
+
+    assert f'name="who-people" value="{ours.pk}"' in chosen.content.decode()
+    assert curator_client.get("/surveys/people/", {"pick": theirs.pk}).status_code == 404
+    assert curator_client.get("/surveys/people/", {"pick": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_base_search_leaves_out_those_already_in_the_base(curator_client, school):
+    free, taken = people(school, 2, last_name="Соколова")
+    MenteeEntry.objects.create(school=school, person=taken, reported_by=MenteeEntry.ReportedBy.CLASS_TEACHER)
+
+    page = curator_client.get("/mentees/new/people/", {"q": "Соколова"}).content.decode()
+
+    assert f'value="{free.pk}"' in page and f'value="{taken.pk}"' not in page
