@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from mentoring.error_summary import field_link
 from mentoring.filters import CONSENT_CHOICES, name_filter
-from mentoring.forms import fieldless_helper
+from mentoring.forms import TEACHER_CATEGORIES, fieldless_helper
 from mentoring.models import MenteeCategory, MenteeEntry, MentorEntry, Person, parse_school_class
 from programs.models import Programme
 
@@ -150,6 +150,8 @@ class MenteeFilter(CandidateFilter):
             data[f"{prefix}-scope"] = WAITING
         super().__init__(data, programme=programme, prefix=prefix)
         self.grades = rules.programme_grades(programme)
+        if Person.Kind.TEACHER not in rules.FORM_KINDS[programme.form.code][1]:
+            self.fields["category"].queryset = MenteeCategory.objects.exclude(code__in=TEACHER_CATEGORIES)
 
     def clean_school_class(self) -> list[tuple[int, str]]:
         try:
