@@ -87,9 +87,10 @@ class CandidateFilter(forms.Form):
         return rows
 
     def is_used(self) -> bool:
-        return any(value for name, value in self.values().items() if name != "scope") or self.values().get(
-            "scope"
-        ) not in (None, "", WAITING)
+        values = self.values()
+        return values.get("scope", WAITING) not in ("", WAITING) or any(
+            value for name, value in values.items() if name != "scope"
+        )
 
     def takes(self, row: MentorEntry | MenteeEntry) -> bool:
         """Whether a found row goes to the run unless the curator unticks it: the ones in play."""
@@ -227,9 +228,15 @@ class MatchingForm(forms.Form):
     def weights(self) -> matching.Weights:
         return matching.Weights(**{name: self.cleaned_data[name] for name in matching.CRITERIA})
 
+    @property
+    def shows(self) -> bool:
+        """Sent by «Показать» (or Enter in a filter): the filters are applied, nothing is proposed."""
+        return self.is_bound and "show" in self.data
+
     def listed(self, key: str) -> bool:
-        """Whether the page listed this side's names with their boxes, so that the ticks say who goes."""
-        return self.is_bound and f"{key}-listed" in self.data
+        """Whether the page listed this side's names with their boxes, so that the ticks say who goes; after
+        «Показать» the ticks were of another list, and the rows the filter takes are ticked anew."""
+        return self.is_bound and f"{key}-listed" in self.data and not self.shows
 
     def ticked_ids(self, key: str) -> set[int]:
         return {entry.pk for entry in self.cleaned_data[f"{key}s"]}

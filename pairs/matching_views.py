@@ -190,7 +190,7 @@ def matching_start(request: HttpRequest, pk: int) -> HttpResponse:
     sent = request.method == "POST"
     form = MatchingForm(request.POST if sent else None, programme=programme)
     lists = candidate_lists(request.POST if sent else request.GET, programme)
-    if sent and (proposal := proposal_from(request, programme, form, lists)):
+    if sent and not form.shows and (proposal := proposal_from(request, programme, form, lists)):
         messages.success(
             request, "Предложение пар готово: просмотрите его, измените при необходимости и примите."
         )

@@ -181,6 +181,21 @@ def test_the_run_takes_exactly_whom_the_filter_found(curator_client, school):
 
 
 @pytest.mark.django_db
+def test_show_applies_the_filter_proposes_nothing_and_ticks_the_new_list(curator_client, school):
+    programme = programme_of(school)
+    teacher_mentor(school)
+    pupils(school, 3, grade=7)
+    eighth = pupils(school, 2, grade=8, last_name="Восьмая")
+    url = reverse("matching_start", args=[programme.pk])
+    posted = as_posted(curator_client.get(url).content.decode())
+
+    response = curator_client.post(url, posted | {"mentee-grade": ["8"], "show": "1"})
+
+    assert response.status_code == 200 and not Proposal.objects.exists()
+    assert set(as_posted(response.content.decode())["mentees"]) == {str(entry.pk) for entry in eighth}
+
+
+@pytest.mark.django_db
 def test_a_wrong_class_in_the_filter_is_said_in_russian_and_proposes_nothing(curator_client, school):
     programme = programme_of(school)
     teacher_mentor(school)

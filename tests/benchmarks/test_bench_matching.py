@@ -209,11 +209,12 @@ def test_a_proposal_for_the_biggest_school_end_to_end(department, client, form_c
     print_page_weights(client, programme)
 
 
-# The weights the probe of issue 17 found before the people were chosen by filter and found by name.
+# Before the people were chosen by filter and found by name: measured by this benchmark on the code of ab6e7ae
+# (SQLite, the same municipality), and what the probe of issue 17 found on a base of 10,434 candidates.
 WEIGHED_BEFORE = {
-    "страница подбора": "7,1 МБ",
-    "анкетирование: создание": "~900 КБ",
-    "база: добавить": "~900 КБ",
+    "страница подбора": "180 КБ; в пробе issue 17 — 7,1 МБ",
+    "анкетирование: создание": "112 КБ; в пробе ~900 КБ",
+    "база: добавить": "97 КБ; в пробе ~900 КБ",
 }
 
 
@@ -226,7 +227,7 @@ def print_page_weights(client, programme: Programme) -> None:
         "база: добавить": client.get(reverse("mentee_create")).content,
     }
     for label, content in pages.items():
-        print(f"  {label:24} {len(content) / 1024:7.0f} КБ (до выбора по отбору: {WEIGHED_BEFORE[label]})")
+        print(f"  {label:24} {len(content) / 1024:7.0f} КБ (было {WEIGHED_BEFORE[label]})")
     form = next(f for f in lxml.html.fromstring(matching_page).forms if "subjects" in f.fields)
     posted: dict[str, list[str]] = {}
     for name, value in form.form_values():
