@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 from django.urls import reverse
 
-from mentoring.models import Consent, MenteeCategory, MenteeEntry, Person
+from mentoring.models import Consent, MenteeCategory, MenteeEntry, Person, Role
 from pairs.matching_forms import LIST_LIMIT
 from pairs.models import Proposal
 from programs.models import MentoringForm
@@ -77,12 +77,14 @@ def as_posted(page: str) -> dict[str, list[str]]:
     return posted
 
 
-def found(client, programme, **query) -> str:
+def found(client, programme, *, expect: int | None = 200, **query):
     """The count and names the page swaps in when one side's filter changes."""
     response = client.get(
         reverse("matching_start", args=[programme.pk]), {"side": "mentee", **query}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 200
+    if expect is None:
+        return response
+    assert response.status_code == expect
     return response.content.decode()
 
 
@@ -306,3 +308,28 @@ def test_the_base_search_leaves_out_those_already_in_the_base(curator_client, sc
     page = curator_client.get("/mentees/new/people/", {"q": "Соколова"}).content.decode()
 
     assert f'value="{free.pk}"' in page and f'value="{taken.pk}"' not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in Role.values if role != Role.CURATOR])
+@pytest.mark.parametrize(
+    "url",
+    ["/surveys/people/?q=Соколова", "/mentees/new/people/?q=Соколова", "/mentors/new/people/?q=Соколова"],
+)
+def test_only_the_curator_searches_the_people_to_add(client_as, school, role, url):
+    people(school, 2, last_name="Соколова")
+
+    response = client_as(role, school).get(url)
+
+    assert response.status_code in (403, 404) and "Соколова" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in Role.values if role != Role.CURATOR])
+def test_only_the_curator_counts_the_candidates_of_a_matching_filter(client_as, school, role):
+    programme = programme_of(school)
+    pupils(school, 2)
+
+    response = found(client_as(role, school), programme, expect=None)
+
+    assert response.status_code in (403, 404) and "Найдено" not in response.content.decode()
