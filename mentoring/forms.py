@@ -188,9 +188,10 @@ class BaseEntryForm(forms.ModelForm):
 
     def picked_person(self) -> Person | None:
         """The person already chosen (by the link it came from, or sent back with an error), shown alone."""
-        field = self.fields.get("existing_person")
-        value = str(self["existing_person"].value() or "") if field else ""
-        return field.queryset.filter(pk=value).first() if value.isdigit() else None
+        if "existing_person" not in self.fields:
+            return None
+        value = str(self["existing_person"].value() or "")
+        return self.fields["existing_person"].queryset.filter(pk=value).first() if value.isdigit() else None
 
     def clean_included_on(self):
         return not_in_future(

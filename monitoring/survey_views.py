@@ -6,7 +6,7 @@ import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -89,9 +89,11 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 def survey_people(request: HttpRequest) -> HttpResponse:
     """The chooser «вручную»: people of the school found by name, or one of them added to the chosen."""
     people = Person.objects.for_school(writing_school(request)).active()
-    pick = request.GET.get("pick", "")
-    if pick:
-        person = get_object_or_404(people, pk=pick if pick.isdigit() else None)
+    if "pick" in request.GET:
+        pick = request.GET["pick"]
+        if not pick.isdigit():
+            raise Http404("Нет такого участника.")
+        person = get_object_or_404(people, pk=pick)
         return render(request, "monitoring/partials/person_chosen.html", {"person": person})
     query = request.GET.get("q", "").strip()
     found = list(name_filter(people, query).order_by(*NAME_ORDER)[:FOUND]) if len(query) >= 2 else []

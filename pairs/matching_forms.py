@@ -68,9 +68,8 @@ class CandidateFilter(forms.Form):
         label="Согласие на обработку ПДн", choices=[("", "Все"), *CONSENT_CHOICES], required=False
     )
 
-    def __init__(self, data, *, programme: Programme, prefix: str) -> None:
+    def __init__(self, data, *, prefix: str) -> None:
         super().__init__(data, prefix=prefix)
-        self.programme = programme
         self.helper = fieldless_helper()
 
     def values(self) -> dict:
@@ -104,7 +103,7 @@ class MentorFilter(CandidateFilter):
     field_order = ["kind", "q", "consent"]
 
     def __init__(self, data, *, programme: Programme, prefix: str = "mentor") -> None:
-        super().__init__(data, programme=programme, prefix=prefix)
+        super().__init__(data, prefix=prefix)
         kinds = rules.FORM_KINDS[programme.form.code][0]
         if len(kinds) > 1:
             self.fields["kind"].choices = [(k, label) for k, label in Person.Kind.choices if k in kinds]
@@ -149,7 +148,7 @@ class MenteeFilter(CandidateFilter):
         if f"{prefix}-scope" not in data:
             data = data.copy()
             data[f"{prefix}-scope"] = WAITING
-        super().__init__(data, programme=programme, prefix=prefix)
+        super().__init__(data, prefix=prefix)
         self.grades = rules.programme_grades(programme)
         if Person.Kind.TEACHER not in rules.FORM_KINDS[programme.form.code][1]:
             self.fields["category"].queryset = MenteeCategory.objects.exclude(code__in=TEACHER_CATEGORIES)

@@ -7,9 +7,11 @@ import re
 
 import lxml.html
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from mentoring.models import Consent, MenteeCategory, MenteeEntry, Person, Role
+from monitoring.survey_forms import MAX_CHOSEN, RespondentsForm
 from pairs.matching_forms import LIST_LIMIT
 from pairs.models import Proposal
 from programs.models import MentoringForm
@@ -333,3 +335,32 @@ def test_only_the_curator_counts_the_candidates_of_a_matching_filter(client_as, 
     response = found(client_as(role, school), programme, expect=None)
 
     assert response.status_code in (403, 404) and "Найдено" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_mentors_are_filtered_by_who_they_are(curator_client, school):
+    programme = programme_of(school)
+    teacher_mentor(school)
+    staff = teacher_mentor(school, last_name="Соцпедагогова")
+    Person.objects.filter(pk=staff.person_id).update(kind=Person.Kind.STAFF)
+
+    response = curator_client.get(reverse("matching_start", args=[programme.pk]), {"mentor-kind": "staff"})
+
+    mentors = response.context["lists"][0]
+    assert [row.pk for row in mentors.rows] == [staff.pk]
+    assert "Найдено: 1" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_more_people_by_hand_than_a_survey_takes_are_refused_with_a_hint(school):
+    chosen = people(school, MAX_CHOSEN + 1)
+    data = QueryDict(mutable=True)
+    data.update({"who-chooser": "hand"})
+    data.setlist("who-people", [str(person.pk) for person in chosen])
+
+    form = RespondentsForm(data, school=school, prefix="who")
+
+    assert not form.is_valid()
+    assert form.errors["people"] == [
+        f"Вручную добавляется не больше {MAX_CHOSEN} участников: выберите класс или базу."
+    ]
