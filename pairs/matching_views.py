@@ -151,6 +151,10 @@ def ticked(form: MatchingForm, lists: tuple[CandidateList, CandidateList]) -> di
     }
 
 
+WRONG_FILTER = {
+    "mentor": "В отборе наставников ошибка: исправьте её, она указана у поля отбора.",
+    "mentee": "В отборе наставляемых ошибка: исправьте её, она указана у поля отбора.",
+}
 NOBODY = {"mentor": "Отметьте хотя бы одного наставника.", "mentee": "Отметьте хотя бы одного наставляемого."}
 
 
@@ -159,7 +163,10 @@ def proposal_from(
 ) -> Proposal | None:
     """The proposal the valid form and filters ask for; else None, the form telling why."""
     form.is_valid()
-    if not all(candidates.filter.is_valid() for candidates in lists):
+    wrong = [candidates.key for candidates in lists if not candidates.filter.is_valid()]
+    for key in wrong:
+        form.add_error(None, WRONG_FILTER[key])
+    if wrong:
         return None
     chosen = {
         candidates.key: chosen_ids(form, candidates)

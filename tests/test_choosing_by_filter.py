@@ -211,6 +211,9 @@ def test_a_wrong_class_in_the_filter_is_said_in_russian_and_proposes_nothing(cur
 
     assert response.status_code == 200
     assert "«15» — не класс" in response.content.decode()
+    assert (
+        "В отборе наставляемых ошибка: исправьте её, она указана у поля отбора." in response.content.decode()
+    )
     assert not Proposal.objects.exists()
 
 
