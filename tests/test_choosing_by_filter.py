@@ -367,3 +367,18 @@ def test_more_people_by_hand_than_a_survey_takes_are_refused_with_a_hint(school)
     assert form.errors["people"] == [
         f"Вручную добавляется не больше {MAX_CHOSEN} участников: выберите класс или базу."
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/surveys/people/", "/mentees/new/people/"])
+def test_the_search_runs_the_same_queries_for_a_small_school_and_a_large_one(
+    curator_client, school, url, django_assert_num_queries
+):
+    people(school, 12, last_name="Соколова")
+    curator_client.get(url, {"q": "Соколова"})  # the session and the user, once
+    with django_assert_num_queries(7) as few:
+        curator_client.get(url, {"q": "Соколова"})
+    people(school, 1_000, last_name="Соколова")
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        curator_client.get(url, {"q": "Соколова"})
