@@ -16,7 +16,14 @@ from pairs.matching_forms import LIST_LIMIT
 from pairs.models import Proposal
 from programs.models import MentoringForm
 
-from .factories import ConsentFactory, MentorEntryFactory, PairFactory, ProgrammeFactory, TeacherFactory
+from .factories import (
+    ConsentFactory,
+    MentorEntryFactory,
+    PairFactory,
+    ProgrammeFactory,
+    SurveyFactory,
+    TeacherFactory,
+)
 
 
 def programme_of(school, code: str = "teacher_pupil"):
@@ -267,8 +274,9 @@ def people(school, count: int, *, last_name: str = "Ученикова") -> list
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/surveys/new/", "/mentors/new/", "/mentees/new/"])
+@pytest.mark.parametrize("url", ["/surveys/new/", "/surveys/{survey}/", "/mentors/new/", "/mentees/new/"])
 def test_the_forms_choosing_a_person_weigh_the_same_for_20_people_and_for_1000(curator_client, school, url):
+    url = url.format(survey=SurveyFactory(school=school).pk)
     people(school, 20)
     few = curator_client.get(url).content.decode()
 
