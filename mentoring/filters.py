@@ -34,6 +34,19 @@ FILTER_ORDER = (
 )
 
 
+def name_filter(queryset: QuerySet, value: str, person_path: str = "") -> QuerySet:
+    """Every word must match one part of the name: «Иванова Анна» finds the surname and the name."""
+    for word in value.split()[:5]:
+        # SQLite folds the case of Latin letters only, so the usual spellings are matched explicitly.
+        spellings = {word, word.lower(), word.capitalize(), word.upper()}
+        matches = Q()
+        for field in NAME_FIELDS:
+            for spelling in spellings:
+                matches |= Q(**{f"{person_path}{field}__icontains": spelling})
+        queryset = queryset.filter(matches)
+    return queryset
+
+
 class SchoolClassField(forms.CharField):
     def clean(self, value: str) -> tuple[int, str] | None:
         value = super().clean(value).strip()
@@ -118,16 +131,7 @@ class PeopleFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Every word must match one part of the name: «Иванова Анна» finds the surname and the name."""
-        for word in value.split()[:5]:
-            # SQLite folds the case of Latin letters only, so the usual spellings are matched explicitly.
-            spellings = {word, word.lower(), word.capitalize(), word.upper()}
-            matches = Q()
-            for field in NAME_FIELDS:
-                for spelling in spellings:
-                    matches |= Q(**{f"{self.person_path}{field}__icontains": spelling})
-            queryset = queryset.filter(matches)
-        return queryset
+        return name_filter(queryset, value, self.person_path)
 
     def filter_school_class(self, queryset: QuerySet, name: str, value: tuple[int, str]) -> QuerySet:
         grade, letter = value

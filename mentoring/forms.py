@@ -236,6 +236,13 @@ class BaseEntryForm(forms.ModelForm):
                 },
             )
 
+    def picked_person(self) -> Person | None:
+        """The person already chosen (by the link it came from, or sent back with an error), shown alone."""
+        if "existing_person" not in self.fields:
+            return None
+        value = str(self["existing_person"].value() or "")
+        return self.fields["existing_person"].queryset.filter(pk=value).first() if value.isdigit() else None
+
     def clean_included_on(self):
         return not_in_future(
             self.cleaned_data["included_on"], "Дата включения в базу не может быть в будущем."

@@ -32,7 +32,13 @@ from .account_forms import ParticipantAccountForm
 from .accounts import PARTICIPANT_ROLES, STAFF_MANAGERS, roles_given_by
 from .audit import audit_trail
 from .depersonalisation import DEPERSONALISED_REFUSAL, RETENTION_DAYS
-from .filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet, PersonFilterSet
+from .filters import (
+    MenteeEntryFilterSet,
+    MentorEntryFilterSet,
+    PeopleFilterSet,
+    PersonFilterSet,
+    name_filter,
+)
 from .forms import BaseEntryForm, ConsentForm, ConsentRevokeForm, MenteeEntryForm, MentorEntryForm, PersonForm
 from .models import (
     BASE_READERS,
@@ -50,6 +56,7 @@ from .subject_request import ANSWERERS
 from .tables import EXPORT_FORMATS, Column, counts_page, table_page
 
 BASE_VIEWERS = BASE_READERS | {Role.COORDINATOR}
+PEOPLE_FOUND = 10  # people a search of the create form shows: the name narrows it further
 
 
 @allow_any_user
@@ -431,11 +438,24 @@ def base_list(request: HttpRequest, base: BaseSpec) -> HttpResponse:
     )
 
 
+def base_candidates(request: HttpRequest, base: BaseSpec) -> QuerySet[Person]:
+    """The people of the school the user writes for who are not yet in this base."""
+    people = Person.objects.editable_by(request.user).for_school(writing_school(request)).active()
+    return people.filter(**{f"{base.key}_entry__isnull": True})
+
+
+def base_entry_people(request: HttpRequest, base: BaseSpec) -> HttpResponse:
+    """People of the school not yet in the base, found by name: the create form never lists them all."""
+    query = request.GET.get("q", "").strip()
+    people = base_candidates(request, base).order_by("last_name", "first_name", "patronymic", "pk")
+    found = list(name_filter(people, query)[:PEOPLE_FOUND]) if len(query) >= 2 else []
+    return render(request, "mentoring/partials/person_pick.html", {"found": found, "query": query})
+
+
 def base_entry_create(request: HttpRequest, base: BaseSpec) -> HttpResponse:
     """Into the base goes a person of the school not yet in it, or a new person created in the same step."""
     school = writing_school(request)
-    candidates = Person.objects.editable_by(request.user).for_school(school).active()
-    candidates = candidates.filter(**{f"{base.key}_entry__isnull": True})
+    candidates = base_candidates(request, base)
     data = request.POST if request.method == "POST" else None
     form = base.form_class(
         data, candidates=candidates, initial={"existing_person": request.GET.get("person")}
@@ -458,7 +478,13 @@ def base_entry_create(request: HttpRequest, base: BaseSpec) -> HttpResponse:
             return redirect(f"{base.key}_detail", pk=already.entry.pk)
         messages.success(request, base.added)
         return redirect(f"{base.key}_detail", pk=entry.pk)
-    context = {"section": base.section, "form": form, "person_form": person_form, "school": school}
+    context = {
+        "section": base.section,
+        "form": form,
+        "person_form": person_form,
+        "school": school,
+        "people_url": reverse(f"{base.key}_people"),
+    }
     return render(request, f"mentoring/{base.key}_form.html", context)
 
 
@@ -516,6 +542,11 @@ def mentor_create(request: HttpRequest) -> HttpResponse:
     return base_entry_create(request, MENTORS)
 
 
+@allow(BASE_WRITERS)
+def mentor_people(request: HttpRequest) -> HttpResponse:
+    return base_entry_people(request, MENTORS)
+
+
 @allow(BASE_VIEWERS)
 def mentor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return base_entry_detail(request, MENTORS, pk)
@@ -540,6 +571,11 @@ def mentee_list(request: HttpRequest) -> HttpResponse:
 @allow(BASE_WRITERS)
 def mentee_create(request: HttpRequest) -> HttpResponse:
     return base_entry_create(request, MENTEES)
+
+
+@allow(BASE_WRITERS)
+def mentee_people(request: HttpRequest) -> HttpResponse:
+    return base_entry_people(request, MENTEES)
 
 
 @allow(BASE_VIEWERS)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from mentoring.forms import DateInput, fieldless_helper
 from mentoring.models import Organisation, Person, User, parse_school_class
@@ -16,6 +16,8 @@ from programs.models import Programme
 from . import audience, surveys
 from .models import Invitation, Questionnaire, Survey
 
+MAX_CHOSEN = 200  # people added by hand; a larger audience is a class, a base or a programme
+NAME_ORDER = ("last_name", "first_name", "patronymic", "pk")
 SURVEY_FIELDS = ("questionnaire", "title", "programme", "phase", "opens_on", "closes_on")
 
 
@@ -94,7 +96,13 @@ class RespondentsForm(forms.Form):
     )
     pair = forms.ModelChoiceField(label="Пара или группа", queryset=Pair.objects.none(), required=False)
     school_class = forms.CharField(label="Класс", max_length=10, required=False, help_text="Например, 7 «Б».")
-    people = forms.ModelMultipleChoiceField(label="Участники", queryset=Person.objects.none(), required=False)
+    # Found by a search and added one by one (survey_people): the page never lists the whole school.
+    people = forms.ModelMultipleChoiceField(
+        label="Участники",
+        queryset=Person.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Выбранного участника нет среди участников этой школы."},
+    )
     for_parents = forms.BooleanField(
         label="Родители вместо ученика",
         required=False,
@@ -122,8 +130,19 @@ class RespondentsForm(forms.Form):
             except ValidationError as error:
                 self.add_error("school_class", error)
         elif chooser == "hand" and not data.get("people"):
-            self.add_error("people", "Выберите хотя бы одного участника.")
+            self.add_error("people", "Найдите и добавьте хотя бы одного участника.")
+        elif chooser == "hand" and len(data["people"]) > MAX_CHOSEN:
+            self.add_error(
+                "people", f"Вручную добавляется не больше {MAX_CHOSEN} участников: выберите класс или базу."
+            )
         return data
+
+    def chosen_people(self) -> QuerySet[Person]:
+        """The people already added, shown again with their boxes when the form comes back with an error."""
+        if not self.is_bound:
+            return Person.objects.none()
+        ids = [value for value in self.data.getlist(self["people"].html_name) if value.isdigit()]
+        return self.fields["people"].queryset.filter(pk__in=ids[:MAX_CHOSEN]).order_by(*NAME_ORDER)
 
     def respondent(self) -> str:
         return (

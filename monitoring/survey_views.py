@@ -6,23 +6,25 @@ import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentoring.access import allow, in_organisation, may_write, reading_school, writing_school
 from mentoring.documents import REQUESTERS
-from mentoring.models import BASE_READERS, BASE_WRITERS
+from mentoring.filters import name_filter
+from mentoring.models import BASE_READERS, BASE_WRITERS, Person
 
 from . import answers, audience, responses, surveys
 from .models import Survey
-from .survey_forms import RespondentsForm, SurveyForm
+from .survey_forms import NAME_ORDER, RespondentsForm, SurveyForm
 
 SECTION = "surveys"
 PER_PAGE = 50
 QR_SCALE = 3
+FOUND = 10  # people a search shows: enough to pick from, while the name narrows it
 
 
 def with_status(rows: QuerySet[Survey]) -> QuerySet[Survey]:
@@ -81,6 +83,21 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         return redirect("survey_detail", pk=survey.pk)
     context = {"section": SECTION, "form": form, "respondents": respondents}
     return render(request, "monitoring/survey_form.html", context)
+
+
+@allow(BASE_WRITERS)
+def survey_people(request: HttpRequest) -> HttpResponse:
+    """The chooser «вручную»: people of the school found by name, or one of them added to the chosen."""
+    people = Person.objects.for_school(writing_school(request)).active()
+    if "pick" in request.GET:
+        pick = request.GET["pick"]
+        if not pick.isdigit():
+            raise Http404("Нет такого участника.")
+        person = get_object_or_404(people, pk=pick)
+        return render(request, "monitoring/partials/person_chosen.html", {"person": person})
+    query = request.GET.get("q", "").strip()
+    found = list(name_filter(people, query).order_by(*NAME_ORDER)[:FOUND]) if len(query) >= 2 else []
+    return render(request, "monitoring/partials/person_found.html", {"found": found, "query": query})
 
 
 @allow(BASE_READERS)
@@ -163,6 +180,7 @@ def survey_links(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("surveys/", survey_list, name="survey_list"),
     path("surveys/new/", survey_create, name="survey_create"),
+    path("surveys/people/", survey_people, name="survey_people"),
     path("surveys/<int:pk>/", survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/respondents/", survey_add_respondents, name="survey_add_respondents"),
     path("surveys/<int:pk>/close/", survey_close, name="survey_close"),

@@ -3,19 +3,19 @@ accept, and the preferences each side states after the group meeting (seed 002 �
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from mentoring.access import allow
-from mentoring.filters import MenteeEntryFilterSet, MentorEntryFilterSet, PeopleFilterSet
 from mentoring.models import BASE_WRITERS, MenteeEntry, MentorEntry, consent_date
 from monitoring.models import Questionnaire
 from monitoring.responses import preferred_partner_replies
@@ -23,10 +23,14 @@ from programs.models import Programme
 
 from . import matching, proposals, rules
 from .matching_forms import (
+    LIST_LIMIT,
     PLACES,
     AddPairForm,
+    CandidateFilter,
     ChangeMentorForm,
     MatchingForm,
+    MenteeFilter,
+    MentorFilter,
     PreferenceForm,
     PreferenceImportForm,
     RemoveForm,
@@ -58,107 +62,159 @@ def curator_proposal(request: HttpRequest, pk: int) -> Proposal:
 
 @dataclass
 class CandidateList:
-    """One side's list: its filters, the rows found, each row's own problem from the rules and, for a row a
-    run leaves out unless ticked, why."""
+    """One side's candidates: its filter, the rows found, each row's own problem from the rules, for a row a
+    run leaves out unless ticked, why, and whether the filter takes it into the run."""
 
     key: str
-    filter: PeopleFilterSet
+    filter: CandidateFilter
     rows: list[MentorEntry] | list[MenteeEntry]
 
     @property
     def in_play(self) -> list[MentorEntry] | list[MenteeEntry]:
-        return [row for row in self.rows if not row.aside]
+        return [row for row in self.rows if row.taken]
 
     @property
     def aside(self) -> list[MentorEntry] | list[MenteeEntry]:
-        return [row for row in self.rows if row.aside]
+        return [row for row in self.rows if not row.taken]
+
+    @property
+    def listed(self) -> bool:
+        return len(self.rows) <= LIST_LIMIT
+
+    @property
+    def aside_reasons(self) -> list[tuple[str, int]]:
+        """Why the rows the run leaves out are left out, each reason with its count: a long list in brief."""
+        return Counter(row.aside for row in self.aside).most_common()
 
 
 def candidate_list(
-    request: HttpRequest,
     key: str,
-    filterset_class: type[PeopleFilterSet],
+    filter: CandidateFilter,
     rows: QuerySet,
     load: Callable[[QuerySet], dict[int, rules.Candidate]],
     problem: Callable[[rules.Candidate], str | None],
     aside: Callable[[rules.Candidate], str],
 ) -> CandidateList:
-    filterset = filterset_class(request.GET, queryset=rows, prefix=key, request=request)
-    del filterset.filters["archived"], filterset.filters["o"]  # the active entries, in the order of names
-    found = list(filterset.qs)
-    candidates = load(filterset.qs)
+    rows = filter.narrow(rows)
+    found = list(rows)
+    candidates = load(rows)
     for row in found:
         row.candidate = candidates[row.pk]
         row.problem = problem(row.candidate)
         row.aside = aside(row.candidate)
-    return CandidateList(key, filterset, found)
+        row.taken = filter.takes(row)
+    return CandidateList(key, filter, found)
 
 
-def candidate_lists(request: HttpRequest, programme: Programme) -> tuple[CandidateList, CandidateList]:
-    """Both lists; a fixed number of queries however many candidates are found."""
+def candidate_lists(data: QueryDict, programme: Programme) -> tuple[CandidateList, CandidateList]:
+    """Both sides as their filters in `data` find them; a fixed number of queries however many are found."""
     code = programme.form.code
+    mentee_filter = MenteeFilter(data, programme=programme)
     mentors = candidate_list(
-        request,
         "mentor",
-        MentorEntryFilterSet,
+        MentorFilter(data, programme=programme),
         mentor_entries(programme).with_person().annotate(consent_date=consent_date("person")),
         rules.mentor_candidates,
         lambda candidate: rules.mentor_problem(code, candidate),
         rules.mentor_aside,
     )
     mentees = candidate_list(
-        request,
         "mentee",
-        MenteeEntryFilterSet,
+        mentee_filter,
         mentee_entries(programme)
         .with_person()
         .annotate(consent_date=consent_date("person"))
         .prefetch_related("categories"),
         lambda entries: rules.mentee_candidates(entries, programme),
         lambda candidate: rules.mentee_problem(code, candidate),
-        rules.mentee_aside(rules.programme_grades(programme)),
+        rules.mentee_aside(mentee_filter.grades),
     )
     return mentors, mentees
 
 
+def chosen_ids(form: MatchingForm, candidates: CandidateList) -> list[int]:
+    """The ticked among the listed names, or, for a side chosen by its filter alone, all the filter takes."""
+    if form.listed(candidates.key):
+        ticked = form.ticked_ids(candidates.key)
+        return [row.pk for row in candidates.rows if row.pk in ticked]
+    return [row.pk for row in candidates.in_play]
+
+
 def ticked(form: MatchingForm, lists: tuple[CandidateList, CandidateList]) -> dict[str, set[str]]:
-    """What the boxes show: what was sent, or the rows in play (those without a consent among them go to the
-    proposal too: its list of those left without a pair says what each of them still needs)."""
-    if form.is_bound:
-        return {key: set(form.data.getlist(f"{key}s")) for key in ("mentor", "mentee")}
-    return {candidates.key: {str(row.pk) for row in candidates.in_play} for candidates in lists}
+    """What the boxes show: what was sent, or the rows the filter takes (those without a consent among them go
+    to the proposal too: its list of those left without a pair says what each of them still needs)."""
+    return {
+        candidates.key: set(form.data.getlist(f"{candidates.key}s"))
+        if form.listed(candidates.key)
+        else {str(row.pk) for row in candidates.in_play}
+        for candidates in lists
+    }
+
+
+WRONG_FILTER = {
+    "mentor": "В отборе наставников ошибка: исправьте её, она указана у поля отбора.",
+    "mentee": "В отборе наставляемых ошибка: исправьте её, она указана у поля отбора.",
+}
+NOBODY = {"mentor": "Отметьте хотя бы одного наставника.", "mentee": "Отметьте хотя бы одного наставляемого."}
+
+
+def proposal_from(
+    request: HttpRequest, programme: Programme, form: MatchingForm, lists: tuple[CandidateList, CandidateList]
+) -> Proposal | None:
+    """The proposal the valid form and filters ask for; else None, the form telling why."""
+    form.is_valid()
+    wrong = [candidates.key for candidates in lists if not candidates.filter.is_valid()]
+    for key in wrong:
+        form.add_error(None, WRONG_FILTER[key])
+    if wrong:
+        return None
+    chosen = {
+        candidates.key: chosen_ids(form, candidates)
+        for candidates in lists
+        if f"{candidates.key}s" not in form.errors
+    }
+    for key, ids in chosen.items():
+        if not ids:
+            form.add_error(f"{key}s", NOBODY[key])
+    if form.errors:
+        return None
+    try:
+        return proposals.proposal_create(
+            programme=programme,
+            mentor_ids=chosen["mentor"],
+            mentee_ids=chosen["mentee"],
+            weights=form.weights(),
+            by=request.user,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
 
 
 @allow(BASE_WRITERS)
 def matching_start(request: HttpRequest, pk: int) -> HttpResponse:
     programme = curator_programme(request, pk)
-    form = MatchingForm(request.POST if request.method == "POST" else None, programme=programme)
-    if form.is_valid():
-        try:
-            proposal = proposals.proposal_create(
-                programme=programme,
-                mentor_ids=form.chosen_ids("mentors"),
-                mentee_ids=form.chosen_ids("mentees"),
-                weights=form.weights(),
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, "Предложение пар готово: просмотрите его, измените при необходимости и примите."
-            )
-            return redirect("proposal_detail", pk=proposal.pk)
-    lists = candidate_lists(request, programme)
+    sent = request.method == "POST"
+    form = MatchingForm(request.POST if sent else None, programme=programme)
+    lists = candidate_lists(request.POST if sent else request.GET, programme)
+    if sent and not form.shows and (proposal := proposal_from(request, programme, form, lists)):
+        messages.success(
+            request, "Предложение пар готово: просмотрите его, измените при необходимости и примите."
+        )
+        return redirect("proposal_detail", pk=proposal.pk)
     context = {
         "section": SECTION,
         "programme": programme,
         "form": form,
-        "lists": lists,
         "ticked": ticked(form, lists),
-        "is_filtered": any(
-            key.startswith(("mentor-", "mentee-")) and value for key, value in request.GET.items()
-        ),
+        "list_limit": LIST_LIMIT,
+    }
+    side = {candidates.key: candidates for candidates in lists}.get(request.GET.get("side", ""))
+    if request.htmx and side:
+        # The filter of one side changed: its count and names, the rest of the page stays as it is.
+        return render(request, "pairs/partials/matching_found.html", context | {"candidates": side})
+    context |= {
+        "lists": lists,
         "recent": programme.proposals.select_related("created_by")[:5],
     }
     return render(request, "pairs/matching_start.html", context)

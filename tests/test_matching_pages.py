@@ -70,7 +70,11 @@ def pupil_mentee(school, *, last_name, grade=6, consent=True, **values):
 
 
 def propose(client, programme, mentors, mentees, **weights):
-    data = {"mentors": [m.pk for m in mentors], "mentees": [m.pk for m in mentees]} | WEIGHTS | weights
+    """What the page posts when it lists the few names found, each with its box: the ticked ones."""
+    listed = {"mentor-listed": "1", "mentee-listed": "1"}
+    data = (
+        {"mentors": [m.pk for m in mentors], "mentees": [m.pk for m in mentees]} | listed | WEIGHTS | weights
+    )
     return client.post(reverse("matching_start", args=[programme.pk]), data)
 
 

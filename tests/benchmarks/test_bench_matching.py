@@ -11,6 +11,7 @@ import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.db.models import Count, Q
@@ -205,3 +206,32 @@ def test_a_proposal_for_the_biggest_school_end_to_end(department, client, form_c
         count = len(queries)  # read now: the next request clears the connection's log
         page_seconds, _ = median_seconds(lambda url=url: client.get(url))
         print(f"  {label:22} медиана {page_seconds * 1000:6.0f} мс, запросов к базе {count}")
+    print_page_weights(client, programme)
+
+
+# Before the people were chosen by filter and found by name: measured by this benchmark on the code of ab6e7ae
+# (SQLite, the same municipality), and what the probe of issue 17 found on a base of 10,434 candidates.
+WEIGHED_BEFORE = {
+    "страница подбора": "180 КБ; в пробе issue 17 — 7,1 МБ",
+    "анкетирование: создание": "112 КБ; в пробе ~900 КБ",
+    "база: добавить": "97 КБ; в пробе ~900 КБ",
+}
+
+
+def print_page_weights(client, programme: Programme) -> None:
+    """The pages that once listed every person of the school, and the matching page's post as rendered."""
+    matching_page = client.get(reverse("matching_start", args=[programme.pk])).content
+    pages = {
+        "страница подбора": matching_page,
+        "анкетирование: создание": client.get(reverse("survey_create")).content,
+        "база: добавить": client.get(reverse("mentee_create")).content,
+    }
+    for label, content in pages.items():
+        print(f"  {label:24} {len(content) / 1024:7.0f} КБ (было {WEIGHED_BEFORE[label]})")
+    form = next(f for f in lxml.html.fromstring(matching_page).forms if "subjects" in f.fields)
+    posted: dict[str, list[str]] = {}
+    for name, value in form.form_values():
+        posted.setdefault(name, []).append(value)
+    response = client.post(reverse("matching_start", args=[programme.pk]), posted)
+    fields = sum(len(values) for values in posted.values())
+    print(f"  отправка подбора: полей {fields}, ответ {response.status_code}")
