@@ -97,7 +97,7 @@ def test_only_the_curator_and_the_director_answer_a_request(school, pupil, clien
     client = client_as(role, school)
 
     assert client.get(reverse("person_subject_data", args=[pupil.pk])).status_code == 403
-    assert not AccessRecord.objects.exists()
+    assert not AccessRecord.objects.filter(action=DataAccess.SUBJECT_REQUEST).exists()
 
 
 def test_the_psychologists_card_offers_no_request(school, pupil, client_as):
@@ -125,4 +125,4 @@ def test_a_depersonalised_persons_data_is_no_longer_given(school, pupil, client_
     page = client_as(Role.CURATOR, school).get(reverse("person_subject_data", args=[pupil.pk]), follow=True)
 
     assert "Данные участника обезличены" in page.content.decode()
-    assert not AccessRecord.objects.exists()
+    assert not AccessRecord.objects.filter(action=DataAccess.SUBJECT_REQUEST).exists()
