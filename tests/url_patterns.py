@@ -32,6 +32,7 @@ MODEL_OF = {
     "document": "document",
     "membership": "membership",
     "year_closing": "year_closing",
+    "import_job": "import_job",
 }
 
 
