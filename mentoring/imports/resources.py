@@ -96,14 +96,6 @@ PERSON_FIELDS = (
 )
 
 
-def nothing_related_yet(person: Person) -> None:
-    """A new person has no mentor or mentee entry: say so, or the audit log's snapshot of the person
-    queries for them after every insert."""
-    for relation in Person._meta.related_objects:
-        if relation.one_to_one and not relation.is_cached(person):
-            relation.set_cached_value(person, None)
-
-
 class SchoolResource(resources.ModelResource):
     """The columns of a person and the import rules shared by the three lists.
 

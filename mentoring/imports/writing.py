@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.encoding import smart_str
 
 from ..models import Person
-from .resources import nothing_related_yet
 
 
 @dataclass
@@ -91,9 +90,8 @@ class BatchWriter:
             if created[model]:
                 model.objects.bulk_create(created[model])
                 for obj in created[model]:
-                    if isinstance(obj, Person):
-                        nothing_related_yet(obj)
-                    log.append(self._entry(obj, LogEntry.Action.CREATE, model_instance_diff(None, obj), now))
+                    changes = model_instance_diff(None, obj, fields_to_check=stored_fields(model))
+                    log.append(self._entry(obj, LogEntry.Action.CREATE, changes, now))
             if updated[model]:
                 objs = [obj for obj, _ in updated[model]]
                 names = {name for _, diff in updated[model] for name in diff}
@@ -152,6 +150,12 @@ class BatchWriter:
             cid=get_cid(),
             timestamp=now,
         )
+
+
+def stored_fields(model: type[models.Model]) -> set[str]:
+    """The columns of a row: a creation's audit entry lists them, not the reverse relations (which would
+    each cost a query, and which the history never shows)."""
+    return {name for f in model._meta.concrete_fields for name in (f.name, f.attname)}
 
 
 def ordered_names(objects: list[models.Model]) -> list[str]:
