@@ -277,6 +277,18 @@ def test_the_schedule_abandons_imports_left_for_a_day_and_deletes_leftover_files
     assert tasks.purge_stale_uploads_task() == 0
 
 
+def test_the_schedule_keeps_only_the_counts_of_reports_older_than_a_day(curator):
+    old = token_of(upload(curator, csv_bytes([HEADER, *pupils(3)])))
+    confirm(curator, old)
+    fresh = token_of(upload(curator, csv_bytes([HEADER, *pupils(2, start=3)])))
+    ImportJob.objects.filter(pk=old).update(finished_at=timezone.now() - datetime.timedelta(days=2))
+    tasks.purge_stale_uploads_task()
+    report = ImportJob.objects.get(pk=old).report
+    assert "rows" not in report and report["totals"]["new"] == 3
+    assert "Ученик0" not in job_page(curator, old).content.decode()
+    assert len(ImportJob.objects.get(pk=fresh).report["rows"]) == 2
+
+
 def test_a_refused_file_keeps_no_rows_and_its_report_stays(curator, media):
     pk = token_of(upload(curator, csv_bytes([HEADER, ["Петров", "Пётр", "", "31.02.2012", "7Б"]])))
     job = ImportJob.objects.get(pk=pk)

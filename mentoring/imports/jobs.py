@@ -213,7 +213,8 @@ def import_job_abandon(job: ImportJob, reason: str) -> None:
 
 def import_jobs_purge(max_age: datetime.timedelta = datetime.timedelta(days=1)) -> int:
     """For the schedule: the rows of imports nobody confirmed within a day are deleted, and so is any
-    stored upload no job keeps (a crash's leftovers). The number of files deleted."""
+    stored upload no job keeps (a crash's leftovers); reports older than a day keep only their counts.
+    The number of files deleted."""
     forgotten = (
         ImportJob.objects.exclude(status__in=ImportJob.FINISHED)
         .filter(created_at__lt=timezone.now() - max_age)
@@ -223,4 +224,10 @@ def import_jobs_purge(max_age: datetime.timedelta = datetime.timedelta(days=1)) 
     for job in forgotten.only("pk", "rows_file"):
         import_job_abandon(job, EXPIRED)
         abandoned += bool(job.rows_file)
+    # The reports name the pupils row by row: after a day only their counts are kept.
+    reported = ImportJob.objects.filter(finished_at__lt=timezone.now() - max_age, report__has_key="rows")
+    jobs = list(reported.only("pk", "report"))
+    for job in jobs:
+        del job.report["rows"]
+    ImportJob.objects.bulk_update(jobs, ["report"], batch_size=500)
     return abandoned + purge_stale_uploads(max_age)

@@ -99,7 +99,7 @@ class ImportReport:
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> ImportReport:
-        return cls(**data | {"rows": [RowReport(**row) for row in data["rows"]]})
+        return cls(**data | {"rows": [RowReport(**row) for row in data.get("rows", [])]})
 
     @property
     def new(self) -> int:
