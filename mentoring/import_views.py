@@ -1,4 +1,5 @@
-"""The curator's import pages: upload a file, see every row of the dry run, confirm or start again."""
+"""The curator's import pages: upload a file, see every row's outcome (a worker checks a large file while the
+page waits), confirm or start again."""
 
 from __future__ import annotations
 

@@ -203,6 +203,12 @@ class SchoolResource(resources.ModelResource):
         except Exception:
             return None
 
+    def get_import_fields(self):
+        """Computed once: the library and the hooks below ask for them several times for every row."""
+        if "_import_fields" not in self.__dict__:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     @classmethod
     def import_columns(cls) -> list[str]:
         return [f.column_name for f in cls().get_import_fields() if not f.readonly]
