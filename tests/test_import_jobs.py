@@ -255,7 +255,17 @@ def test_the_rows_of_abandoned_imports_are_deleted_when_newer_ones_come(curator,
     assert len(stored_files(media)) == 1
     assert ImportJob.objects.get(pk=first).status == Status.ABANDONED
     assert "Этот импорт отменён" in " ".join(messages_of(confirm(curator, first)))
+    assert "после него загружены более новые файлы" in job_page(curator, first).content.decode()
     assert Person.objects.count() == 0
+
+
+def test_a_confirm_that_is_running_is_never_abandoned_for_a_newer_upload(curator, monkeypatch):
+    monkeypatch.setattr(jobs, "MAX_PENDING", 1)
+    running = token_of(upload(curator, csv_bytes([HEADER, *pupils(3)])))
+    import_job_claim(job=ImportJob.objects.get(pk=running), address=None)
+    token_of(upload(curator, csv_bytes([HEADER, *pupils(3)])))
+    job = ImportJob.objects.get(pk=running)
+    assert job.status == Status.CONFIRMING and job.rows_file
 
 
 def test_the_schedule_abandons_imports_left_for_a_day_and_deletes_leftover_files(curator, media):

@@ -38,12 +38,13 @@ DATABASE_BUSY = (
     "ещё раз."
 )
 ROWS_GONE = "Прочитанные строки файла больше не хранятся. Загрузите файл снова."
+SUPERSEDED = "Импорт отменён: после него загружены более новые файлы. Если он нужен, загрузите файл снова."
 EXPIRED = "Импорт не подтвердили за сутки, и прочитанные строки файла удалены. Загрузите файл снова."
 
 
 def import_job_create(*, school: Organisation, user, target: str, sheet: Sheet, filename: str) -> ImportJob:
-    """A job for the rows read from an upload; the curator's oldest unfinished ones beyond MAX_PENDING are
-    abandoned."""
+    """A job for the rows read from an upload; the curator's oldest waiting ones beyond MAX_PENDING are
+    abandoned (a confirm that is running never is)."""
     job = ImportJob.objects.create(
         school=school,
         user=user,
@@ -53,9 +54,9 @@ def import_job_create(*, school: Organisation, user, target: str, sheet: Sheet, 
         row_count=len(sheet.dataset),
         started_at=timezone.now(),
     )
-    pending = ImportJob.objects.filter(user=user).exclude(status__in=ImportJob.FINISHED).order_by("-pk")
-    for old in pending[MAX_PENDING:]:
-        import_job_abandon(old, "")
+    waiting = ImportJob.objects.filter(user=user, status__in=[Status.CHECKING, Status.READY, Status.FAILED])
+    for old in waiting.order_by("-pk")[MAX_PENDING:]:
+        import_job_abandon(old, SUPERSEDED)
     return job
 
 
