@@ -1,42 +1,47 @@
-"""The curator's import pages: upload a file, see every row of the dry run, confirm or start again."""
+"""The curator's import pages: upload a file, see every row's outcome (a worker checks a large file while the
+page waits), confirm or start again."""
 
 from __future__ import annotations
 
-import uuid
-
+from auditlog.context import auditlog_value
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from .access import allow, writing_school
+from .access import allow, in_organisation, writing_school
 from .imports import (
     EMPTY_FILE,
+    PREVIEW_ROWS,
     TARGETS,
     ImportFileError,
     ImportReport,
-    import_confirm,
-    import_preview,
+    import_job_claim,
+    import_job_create,
+    import_job_start_check,
+    import_job_start_confirm,
     read_upload,
     sample_response,
-    store_upload,
     too_large_message,
 )
-from .models import BASE_WRITERS, Organisation
+from .imports.jobs import import_job_check_again
+from .models import BASE_WRITERS, ImportJob
 
-SESSION_KEY = "pending_imports"
-MAX_PENDING = 5  # previews kept per session; older stored files are deleted
-PREVIEW_ROWS = 500  # rows shown on the preview page, besides every row with an error
-CLAIM_SECONDS = 24 * 60 * 60
-ALREADY_DONE = "Этот файл уже импортирован или предварительный просмотр устарел."
+Status = ImportJob.Status
+REFUSED = {
+    Status.DONE: "Этот файл уже импортирован.",
+    Status.CONFIRMING: "Импорт этого файла уже записывается. Страница обновится сама, когда он закончится.",
+    Status.CHECKING: "Файл ещё проверяется: подтвердить импорт можно после проверки.",
+    Status.REJECTED: "Ничего не записано: в файле есть ошибки. Исправьте файл и загрузите его снова.",
+    Status.ABANDONED: "Этот импорт отменён, ничего не записано. Загрузите файл снова.",
+}
 
 
 class UploadLimitHandler(FileUploadHandler):
@@ -85,41 +90,11 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _pending(request: HttpRequest) -> dict:
-    return request.session.get(SESSION_KEY, {})
-
-
-def _forget(request: HttpRequest, token: str, *, delete_file: bool) -> None:
-    pending = _pending(request)
-    entry = pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    if entry and delete_file:
-        default_storage.delete(entry["path"])
-
-
-def _remember(request: HttpRequest, entry: dict) -> str:
-    pending = _pending(request)
-    while len(pending) >= MAX_PENDING:
-        oldest = min(pending, key=lambda t: pending[t].get("created", ""))
-        _forget(request, oldest, delete_file=True)
-        pending = _pending(request)
-    token = uuid.uuid4().hex
-    pending[token] = entry
-    request.session[SESSION_KEY] = pending
-    return token
-
-
-def _entry_for(request: HttpRequest, token: str, school: Organisation) -> dict | None:
-    """The stored upload of this token; another user's or another school's is a 404."""
-    entry = _pending(request).get(token)
-    if entry is None:
-        return None
-    if entry["school_id"] != school.pk or entry["user_id"] != request.user.pk:
-        raise Http404
-    if not default_storage.exists(entry["path"]):
-        _forget(request, token, delete_file=False)
-        return None
-    return entry
+def import_job_of(request: HttpRequest, pk: int) -> ImportJob:
+    """The user's own import in the school it works in now; anyone else's is a 404."""
+    job = in_organisation(request, ImportJob.objects.filter(user=request.user), with_schools=False, pk=pk)
+    writing_school(request)
+    return job
 
 
 @allow(BASE_WRITERS)
@@ -147,19 +122,11 @@ def _import_upload(request: HttpRequest, limiter: UploadLimitHandler | None) -> 
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
-                path = store_upload(sheet)
-                token = _remember(
-                    request,
-                    {
-                        "path": path,
-                        "target": target,
-                        "school_id": school.pk,
-                        "user_id": request.user.pk,
-                        "filename": (upload.name or "")[:200],
-                        "created": timezone.now().isoformat(),
-                    },
+                job = import_job_create(
+                    school=school, user=request.user, target=target, sheet=sheet, filename=upload.name or ""
                 )
-                return redirect("import_preview", token=token)
+                import_job_start_check(job)
+                return redirect("import_job", pk=job.pk)
     else:
         form = ImportUploadForm(initial={"target": request.GET.get("target", "people")})
     return render(
@@ -169,65 +136,61 @@ def _import_upload(request: HttpRequest, limiter: UploadLimitHandler | None) -> 
     )
 
 
-def _shown_rows(report: ImportReport) -> list:
-    return [row for index, row in enumerate(report.rows) if index < PREVIEW_ROWS or row.is_error]
-
-
-def _render_report(request, report: ImportReport, entry: dict, token: str | None, *, confirmed: bool):
-    shown = _shown_rows(report)
-    return render(
-        request,
-        "mentoring/import_preview.html",
-        {
-            "section": "import",
-            "report": report,
-            "rows": shown,
-            "hidden_rows": len(report.rows) - len(shown),
-            "preview_rows": PREVIEW_ROWS,
-            "filename": entry.get("filename", ""),
-            "token": token,
-            "confirmed": confirmed,
-        },
-    )
-
-
 @allow(BASE_WRITERS)
 @require_GET
-def import_preview_view(request: HttpRequest, token: str) -> HttpResponse:
-    school = writing_school(request)
-    entry = _entry_for(request, token, school)
-    if entry is None:
-        messages.error(request, ALREADY_DONE)
-        return redirect("import_upload")
-    with default_storage.open(entry["path"], "rb") as stored:
-        report = import_preview(school=school, target=entry["target"], uploaded_file=stored)
-    return _render_report(request, report, entry, token, confirmed=False)
+@never_cache
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's page: its progress while a worker checks or writes it (htmx asks again every two
+    seconds), then the report of every row and the confirm."""
+    job = import_job_of(request, pk)
+    if job.status == Status.CHECKING and job.stale and import_job_check_again(job):
+        job.refresh_from_db()
+    if request.htmx:
+        return render_status(request, job) if job.in_progress else HttpResponseClientRefresh()
+    report = ImportReport.from_stored(job.report) if job.report else None
+    hidden = report.total - len(report.rows) if report else 0
+    context = {
+        "section": "import",
+        "job": job,
+        "report": report,
+        "rows": report.rows if report else [],
+        "hidden_rows": hidden,
+        "preview_rows": PREVIEW_ROWS,
+        "target_label": TARGETS[job.target].label,
+        "list_url": reverse(TARGETS[job.target].list_url_name),
+    }
+    return render(request, "mentoring/import_job.html", context)
+
+
+def render_status(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    return render(request, "mentoring/partials/import_job_status.html", {"job": job})
 
 
 @allow(BASE_WRITERS)
 @require_POST
-def import_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
-    school = writing_school(request)
-    entry = _entry_for(request, token, school)
-    # One confirm per token, even for two requests at the same moment: the first claims it.
-    if entry is None or not cache.add(f"import-confirm:{token}", True, CLAIM_SECONDS):
-        messages.error(request, ALREADY_DONE)
-        return redirect("import_upload")
-    _forget(request, token, delete_file=False)
-    try:
-        report = import_confirm(school=school, target=entry["target"], path=entry["path"], user=request.user)
-    finally:
-        default_storage.delete(entry["path"])
-    if not report.written:
-        messages.error(
-            request, "Ничего не записано: в файле есть ошибки. Исправьте файл и загрузите его снова."
-        )
-        return _render_report(request, report, entry, None, confirmed=True)
+def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Claims the import and writes it: at once for a small file, by a worker for a large one."""
+    job = import_job_of(request, pk)
+    address = (auditlog_value.get(None) or {}).get("remote_addr")
+    attempt = import_job_claim(job=job, address=address)
+    if attempt is None:
+        messages.error(request, REFUSED.get(job.status, REFUSED[Status.CONFIRMING]))
+        return redirect("import_job", pk=job.pk)
+    import_job_start_confirm(job, attempt)
+    job.refresh_from_db()
+    if job.status == Status.DONE:
+        messages.success(request, done_message(ImportReport.from_stored(job.report)))
+        return redirect(reverse(TARGETS[job.target].list_url_name))
+    if job.status == Status.REJECTED:
+        messages.error(request, REFUSED[Status.REJECTED])
+    return redirect("import_job", pk=job.pk)
+
+
+def done_message(report: ImportReport) -> str:
     text = f"Импортировано: {report.new} новых, {report.updated} обновлено."
     if report.skipped:
         text += f" Без изменений: {report.skipped}."
-    messages.success(request, text)
-    return redirect(reverse(TARGETS[entry["target"]].list_url_name))
+    return text
 
 
 @allow(BASE_WRITERS)
@@ -244,6 +207,6 @@ def import_sample(request: HttpRequest, target: str) -> HttpResponse:
 urlpatterns = [
     path("import/", import_upload, name="import_upload"),
     path("import/sample/<slug:target>/", import_sample, name="import_sample"),
-    path("import/<slug:token>/", import_preview_view, name="import_preview"),
-    path("import/<slug:token>/confirm/", import_confirm_view, name="import_confirm"),
+    path("import/<int:pk>/", import_job, name="import_job"),
+    path("import/<int:pk>/confirm/", import_job_confirm, name="import_job_confirm"),
 ]

@@ -1181,3 +1181,77 @@ class AccessRecord(models.Model):
         if not self._state.adding:
             raise ValidationError(ACCESS_LOG_IMMUTABLE)
         super().save(*args, **kwargs)
+
+
+class ImportJob(models.Model):
+    """One uploaded list on its way into a school: read once on upload, checked (the preview), confirmed.
+
+    The rows read from the file wait in a stored file (`rows_file`) until the import is done, refused or
+    abandoned, and are deleted then; the report of the last check or confirm stays on the row."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Проверяется"
+        READY = "ready", "Проверен, ждёт подтверждения"
+        REJECTED = "rejected", "Есть ошибки, ничего не записано"
+        CONFIRMING = "confirming", "Записывается"
+        FAILED = "failed", "Не записан, можно повторить"
+        DONE = "done", "Импортирован"
+        ABANDONED = "abandoned", "Отменён"
+
+    FINISHED = (Status.REJECTED, Status.DONE, Status.ABANDONED)
+
+    school = models.ForeignKey(Organisation, verbose_name="школа", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="загрузил", on_delete=models.CASCADE, related_name="+"
+    )
+    target = models.CharField("что загружается", max_length=20)
+    filename = models.CharField("имя файла", max_length=200, blank=True)
+    rows_file = models.CharField("прочитанные строки", max_length=200, blank=True)
+    row_count = models.PositiveIntegerField("строк", default=0)
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.CHECKING)
+    report = models.JSONField("отчёт", default=dict, blank=True)
+    error = models.TextField("причина ошибки", blank=True)
+    # Each confirm claims the job with the next attempt; a task of an older attempt finds nothing to do.
+    attempt = models.PositiveSmallIntegerField("попытка", default=0)
+    remote_addr = models.GenericIPAddressField("адрес", null=True, blank=True)
+    created_at = models.DateTimeField("загружен", auto_now_add=True)
+    started_at = models.DateTimeField("начата работа", null=True, blank=True)
+    finished_at = models.DateTimeField("завершён", null=True, blank=True)
+
+    objects = SchoolOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "импорт списка"
+        verbose_name_plural = "импорты списков"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["rejected", "done", "abandoned"]) | Q(rows_file=""),
+                name="finished_import_keeps_no_rows",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["checking", "confirming"]) | Q(started_at__isnull=False),
+                name="running_import_has_a_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or f"Импорт № {self.pk}"
+
+    @property
+    def stale(self) -> bool:
+        """A check or confirm running longer than a task may run: its worker was lost, it may run again."""
+        if self.status not in (self.Status.CHECKING, self.Status.CONFIRMING) or self.started_at is None:
+            return False
+        limit = datetime.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+        return self.started_at < timezone.now() - limit
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.CONFIRMING) and not self.stale
+
+    @property
+    def may_confirm(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED) or (
+            self.status == self.Status.CONFIRMING and self.stale
+        )

@@ -202,6 +202,9 @@ STORAGES = {
 # Uploads larger than this are refused before they are read (an import file of 20 MB is refused).
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+# A file of more rows is checked and confirmed by a worker (the page shows its progress), a smaller at once.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "500"))
+IMPORT_BATCH_SIZE = int(os.environ.get("IMPORT_BATCH_SIZE", "500"))  # rows written per batch of statements
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -256,6 +259,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
+# A check or confirm of an import not finished by then lost its worker: the curator may start it again.
+IMPORT_STALE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
 
 # Scheduled work (Celery beat; `manage.py run_scheduled` runs every job once). Every job is idempotent and
 # bounded: the reminders mail in batches and stop well within the task time limit, leaving the rest to the

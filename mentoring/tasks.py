@@ -12,6 +12,7 @@ from . import depersonalisation, documents, imports, login_slips, notifications
 log = logging.getLogger(__name__)
 
 GAVE_UP = "Документ не удалось сформировать. Сформируйте его заново или сообщите администратору."
+IMPORT_GAVE_UP = "Импорт не записан: задача прервалась. Ничего не записано — подтвердите импорт ещё раз."
 
 
 class DocumentTask(Task):
@@ -33,6 +34,22 @@ def document_render_task(document_id: int) -> None:
     documents.document_render(document_id=document_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def import_job_check_task(job_id: int) -> None:
+    imports.import_job_check(job_id=job_id)
+
+
+class ImportConfirmTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        """A confirm killed by its time limit wrote nothing: the curator may confirm again at once."""
+        imports.import_job_fail(*args, IMPORT_GAVE_UP)
+
+
+@shared_task(base=ImportConfirmTask, acks_late=True, reject_on_worker_lost=True)
+def import_job_confirm_task(job_id: int, attempt: int) -> None:
+    imports.import_job_confirm(job_id=job_id, attempt=attempt)
+
+
 @shared_task(
     autoretry_for=(DatabaseUnavailable, OSError, SMTPException),
     retry_backoff=True,
@@ -48,7 +65,7 @@ def reminders_send_task() -> dict:
 
 @shared_task(autoretry_for=(DatabaseUnavailable, OSError), retry_backoff=True, max_retries=5)
 def purge_stale_uploads_task() -> int:
-    purged = imports.purge_stale_uploads()
+    purged = imports.import_jobs_purge()
     log.info("Удалено забытых загрузок: %s", purged)
     return purged
 

@@ -49,7 +49,7 @@ urlpatterns = [
     # Class teachers' nominations for the mentee base and the curator's queue of them
     path("", include("mentoring.nomination_views")),  # person_nominate, nomination_*
     # Import and export
-    path("", include("mentoring.import_views")),  # import_upload, import_preview, import_confirm
+    path("", include("mentoring.import_views")),  # import_upload, import_job, import_job_confirm
     # Programmes; matching, pairs and groups, plans, meetings
     path("", include("programs.urls")),
     path("", include("pairs.urls")),

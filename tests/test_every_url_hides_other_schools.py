@@ -9,7 +9,15 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from mentoring.access import declared_roles, names_an_object
-from mentoring.models import Document, Membership, Nomination, Organisation, Role, YearClosing
+from mentoring.models import (
+    Document,
+    ImportJob,
+    Membership,
+    Nomination,
+    Organisation,
+    Role,
+    YearClosing,
+)
 from pairs.models import Proposal
 from roadmap.models import Activity, Indicator, Recommendation, Roadmap, Stage
 
@@ -35,15 +43,14 @@ from .url_patterns import model_of, patterns
 OTHER_ARGUMENTS = {
     "question_pk": "question",
     "school_pk": "school",
+    "token": "f" * 32,
     "year": 2026,
-    "token": "f" * 32,  # an import's token lives in the curator's session: any other is unknown
     "slug": "their-school",  # the public page's address of the other school
     "kind": "mentor_consent",  # a teacher-mentor's paper made from the pair's page
 }
 # Tokens that are keys, not ids: a personal survey link, a calendar feed or an invitation to take a role opens
-# for whoever holds it, by design; an import's token is looked up only in the curator's own session, where no
-# other school's can be.
-KEYS_NOT_IDS = {"respond_link", "calendar_feed", "import_preview", "import_confirm", "invitation_accept"}
+# for whoever holds it, by design.
+KEYS_NOT_IDS = {"respond_link", "calendar_feed", "invitation_accept"}
 ROLES = [Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST, Role.MENTOR, Role.MENTEE, Role.TEACHER]
 
 
@@ -110,6 +117,9 @@ def theirs(db) -> dict:
             school=school, kind="order_pairs", year=2026, date=day, title="Приказ", status="queued"
         ),
         "year_closing": YearClosing.objects.create(school=school, start_year=2026, closed_at=timezone.now()),
+        "import_job": ImportJob.objects.create(
+            school=school, user=UserFactory(), target="people", status="ready", report={}
+        ),
     }
 
 

@@ -8,14 +8,20 @@ import zipfile
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.messages import get_messages
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from mentoring import import_views, imports
-from mentoring.imports import import_confirm, import_preview, run
-from mentoring.models import MenteeCategory, MenteeEntry, MentorEntry, Person, Role
+from mentoring import imports
+from mentoring.imports import (
+    import_job_check,
+    import_job_claim,
+    import_job_confirm,
+    import_preview,
+    jobs,
+    run,
+)
+from mentoring.models import ImportJob, MenteeCategory, MenteeEntry, MentorEntry, Person, Role
 
 from .factories import MembershipFactory, MenteeEntryFactory, PersonFactory, TeacherFactory
 
@@ -78,7 +84,7 @@ def token_of(response) -> str:
 
 
 def confirm(client, token: str, **kwargs):
-    return client.post(reverse("import_confirm", args=[token]), **kwargs)
+    return client.post(reverse("import_job_confirm", args=[token]), **kwargs)
 
 
 def messages_of(response) -> list[str]:
@@ -97,7 +103,7 @@ def test_a_utf8_csv_with_commas_is_previewed_then_imported_in_full(curator, scho
     token = token_of(upload(curator, csv_bytes([HEADER, *GOOD_ROWS])))
     assert Person.objects.count() == 0
 
-    preview = curator.get(reverse("import_preview", args=[token]))
+    preview = curator.get(reverse("import_job", args=[token]))
     page = preview.content.decode()
     assert preview.status_code == 200
     assert preview.context["report"].new == 3
@@ -136,7 +142,7 @@ def test_a_utf8_csv_with_a_bom_and_odd_header_spelling_is_imported(curator, scho
     ]
     rows = [header, ["Семёнов", "Алексей", "Петрович", "03.04.2013", "6в", "s@example.ru", "что-то"]]
     token = token_of(upload(curator, csv_bytes(rows, delimiter=";", bom=True)))
-    preview = curator.get(reverse("import_preview", args=[token]))
+    preview = curator.get(reverse("import_job", args=[token]))
     assert "«Лишний столбец»" in preview.content.decode()
     confirm(curator, token)
     person = Person.objects.get()
@@ -167,7 +173,7 @@ def test_an_xlsx_with_real_date_cells_and_numbers_is_imported(curator, school):
 def test_a_title_line_above_the_header_is_allowed_and_rows_keep_their_spreadsheet_numbers(curator):
     rows = [["Список 7 «Б» класса"], [], HEADER, GOOD_ROWS[0], ["Петров", "Пётр", "", "31.02.2012", "7Б"]]
     token = token_of(upload(curator, xlsx_bytes(rows), name="spisok.xlsx"))
-    report = curator.get(reverse("import_preview", args=[token])).context["report"]
+    report = curator.get(reverse("import_job", args=[token])).context["report"]
     assert [row.number for row in report.rows] == [4, 5]
     assert report.rows[1].errors == [
         "Строка 5, столбец «Дата рождения»: «31.02.2012» — не дата. Укажите дату в виде 01.09.2012."
@@ -316,7 +322,7 @@ def test_a_bad_row_is_reported_and_even_a_forced_confirm_writes_no_row_of_the_fi
     before = database_state()
     token = token_of(upload(curator, csv_bytes([HEADER, GOOD_ROWS[0], GOOD_ROWS[1], bad_row, GOOD_ROWS[2]])))
 
-    preview = curator.get(reverse("import_preview", args=[token]))
+    preview = curator.get(reverse("import_job", args=[token]))
     page = preview.content.decode()
     report = preview.context["report"]
     assert message in report.messages
@@ -324,7 +330,7 @@ def test_a_bad_row_is_reported_and_even_a_forced_confirm_writes_no_row_of_the_fi
     assert "Исправьте файл и загрузите его снова: ничего не записано." in page
     assert 'disabled aria-disabled="true">Подтвердить импорт' in page
 
-    forced = confirm(curator, token)
+    forced = confirm(curator, token, follow=True)
     assert forced.status_code == 200
     assert message in forced.context["report"].messages
     assert "Ничего не записано" in forced.content.decode()
@@ -339,7 +345,7 @@ def test_row_errors_name_the_row_and_the_column_for_the_bases_too(curator):
         ["Смирнова", "Ольга", "Учитель", "два", "уволена"],
     ]
     token = token_of(upload(curator, csv_bytes(rows), target="mentors"))
-    report = curator.get(reverse("import_preview", args=[token])).context["report"]
+    report = curator.get(reverse("import_job", args=[token])).context["report"]
     assert report.messages == [
         "Строка 2, столбец «Сколько наставляемых»: 11 — вне допустимых значений: укажите число от 1 до 10.",
         "Строка 3, столбец «Сколько наставляемых»: «два» — не целое число. Укажите число от 1 до 10.",
@@ -351,7 +357,7 @@ def test_row_errors_name_the_row_and_the_column_for_the_bases_too(curator):
 def test_an_unknown_category_is_an_error_of_its_cell(curator):
     rows = [["Фамилия", "Имя", "Класс", "Категории"], ["Иванов", "Иван", "7Б", "high_ability; отличник"]]
     token = token_of(upload(curator, csv_bytes(rows, delimiter=","), target="mentees"))
-    report = curator.get(reverse("import_preview", args=[token])).context["report"]
+    report = curator.get(reverse("import_job", args=[token])).context["report"]
     assert report.messages[0].startswith(
         "Строка 2, столбец «Категории»: «отличник» — нет такой категории наставляемых."
     )
@@ -373,7 +379,7 @@ def test_existing_people_are_updated_or_skipped_never_duplicated(curator, school
         last_name="Сидоров", first_name="Пётр", patronymic="", birth_date=datetime.date(2012, 5, 17)
     )
     token = token_of(upload(curator, csv_bytes([HEADER, *GOOD_ROWS])))
-    report = curator.get(reverse("import_preview", args=[token])).context["report"]
+    report = curator.get(reverse("import_job", args=[token])).context["report"]
     assert [(row.label.split()[0], row.outcome) for row in report.rows] == [
         ("Иванов", "skipped"),
         ("Петрова", "updated"),
@@ -462,7 +468,7 @@ def test_a_file_exported_from_a_list_imports_back_without_changes(curator, schoo
         imports.MenteeEntryResource, MenteeEntry.objects.all(), "xlsx", "mentees"
     )
     token = token_of(upload(curator, exported.content, name="mentees.xlsx", target="mentees"))
-    report = curator.get(reverse("import_preview", args=[token])).context["report"]
+    report = curator.get(reverse("import_job", args=[token])).context["report"]
     assert [row.outcome for row in report.rows] == ["skipped"], report.messages
     assert set(report.ignored_columns) == {"Статус", "Согласие"}
 
@@ -472,32 +478,52 @@ def test_a_file_exported_from_a_list_imports_back_without_changes(curator, schoo
 
 def test_a_failure_in_the_middle_of_the_confirm_rolls_back_every_row(curator, monkeypatch):
     token = token_of(upload(curator, csv_bytes([HEADER, *GOOD_ROWS])))
-    assert curator.get(reverse("import_preview", args=[token])).context["report"].ok
+    assert curator.get(reverse("import_job", args=[token])).context["report"].ok
     before = database_state()
-    saved = []
-    original_save = Person.save
+    checked = []
+    original_clean = Person.full_clean
 
-    def failing_save(self, *args, **kwargs):
-        saved.append(self.last_name)
-        if len(saved) == 2:
+    def failing_clean(self, *args, **kwargs):
+        checked.append(self.last_name)
+        if len(checked) == 2:
             raise RuntimeError("the disk is full")
-        return original_save(self, *args, **kwargs)
+        return original_clean(self, *args, **kwargs)
 
-    monkeypatch.setattr(Person, "save", failing_save)
-    response = confirm(curator, token)
-    assert saved == ["Иванов", "Петрова", "Сидоров"]  # the first row was written, then rolled back
+    monkeypatch.setattr(Person, "full_clean", failing_clean)
+    response = confirm(curator, token, follow=True)
+    assert checked == ["Иванов", "Петрова", "Сидоров"]
     assert response.status_code == 200
     assert "Строка 3: не удалось обработать строку из-за внутренней ошибки" in response.content.decode()
     assert database_state() == before
 
 
+def test_a_failure_while_writing_rolls_back_every_row_and_the_confirm_may_be_retried(curator, monkeypatch):
+    token = token_of(upload(curator, csv_bytes([HEADER, *GOOD_ROWS])))
+    before = database_state()
+
+    def failing_log(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as patched:  # the people are inserted, then their audit entries fail
+        patched.setattr(LogEntry.objects, "bulk_create", failing_log)
+        response = confirm(curator, token, follow=True)
+    assert response.status_code == 200
+    assert "Не удалось записать файл из-за внутренней ошибки. Ничего не записано" in response.content.decode()
+    assert "Подтвердить ещё раз" in response.content.decode()
+    assert database_state() == before
+
+    again = confirm(curator, token)
+    assert again.url == reverse("person_list")
+    assert Person.objects.count() == 3
+
+
 def test_a_row_that_became_ambiguous_since_the_preview_rolls_back_the_whole_file(curator, school):
     rows = [["Фамилия", "Имя", "Класс"], ["Иванов", "Иван", "7Б"], ["Петров", "Пётр", "7Б"]]
     token = token_of(upload(curator, csv_bytes(rows)))
-    assert curator.get(reverse("import_preview", args=[token])).context["report"].ok
+    assert curator.get(reverse("import_job", args=[token])).context["report"].ok
     PersonFactory.create_batch(2, school=school, last_name="Петров", first_name="Пётр", patronymic="")
     before = database_state()
-    response = confirm(curator, token)
+    response = confirm(curator, token, follow=True)
     assert "Строка 3: в школе уже есть несколько участников «Петров Пётр»" in response.content.decode()
     assert database_state() == before
 
@@ -507,20 +533,20 @@ def test_a_second_confirm_of_the_same_file_changes_nothing(curator, media):
     confirm(curator, token)
     after_first = database_state()
     second = confirm(curator, token)
-    assert second.status_code == 302 and second.url == reverse("import_upload")
-    assert "Этот файл уже импортирован или предварительный просмотр устарел." in messages_of(second)
+    assert second.status_code == 302 and second.url == reverse("import_job", args=[token])
+    assert "Этот файл уже импортирован." in messages_of(second)
     assert database_state() == after_first
-    stale = curator.get(reverse("import_preview", args=[token]))
-    assert stale.status_code == 302
+    done = curator.get(reverse("import_job", args=[token]))
+    assert "Импортировано: 3 новых, 0 обновлено." in done.content.decode()
+    assert "Подтвердить импорт" not in done.content.decode()
 
 
 def test_a_confirm_claimed_by_a_parallel_request_changes_nothing(curator):
     token = token_of(upload(curator, csv_bytes([HEADER, *GOOD_ROWS])))
-    from django.core.cache import cache
-
-    cache.add(f"import-confirm:{token}", True)  # the other request got there first
+    job = ImportJob.objects.get(pk=token)
+    assert import_job_claim(job=job, address=None) == 1  # the other request got there first
     response = confirm(curator, token)
-    assert "Этот файл уже импортирован или предварительный просмотр устарел." in messages_of(response)
+    assert "Импорт этого файла уже записывается." in " ".join(messages_of(response))
     assert Person.objects.count() == 0
 
 
@@ -548,9 +574,12 @@ def test_the_functions_called_without_a_request_name_the_user_as_actor(school, m
         school=school, target="people", uploaded_file=SimpleUploadedFile("a.csv", content)
     )
     assert preview.ok and preview.new == 3
-    path = default_storage.save("imports/bench.csv", SimpleUploadedFile("a.csv", content))
-    report = import_confirm(school=school, target="people", path=path, user=user)
-    assert report.written and report.new == 3
+    sheet = imports.read_upload(SimpleUploadedFile("a.csv", content), "people")
+    job = imports.import_job_create(school=school, user=user, target="people", sheet=sheet, filename="a.csv")
+    import_job_check(job_id=job.pk)
+    import_job_confirm(job_id=job.pk, attempt=import_job_claim(job=job, address=None))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.report["totals"]["new"] == 3
     assert set(LogEntry.objects.get_for_model(Person).values_list("actor", flat=True)) == {user.pk}
 
 
@@ -578,9 +607,8 @@ def test_another_school_curator_cannot_preview_or_confirm_someone_elses_file(
     token = token_of(upload(owner, csv_bytes([HEADER, *GOOD_ROWS])))
     client.logout()
     stranger = client_as(Role.CURATOR, other_school)
-    assert stranger.get(reverse("import_preview", args=[token])).status_code == 302
-    response = confirm(stranger, token)
-    assert "Этот файл уже импортирован или предварительный просмотр устарел." in messages_of(response)
+    assert stranger.get(reverse("import_job", args=[token])).status_code == 404
+    assert confirm(stranger, token).status_code == 404
     assert Person.objects.count() == 0
 
 
@@ -593,14 +621,14 @@ def test_a_curator_of_two_schools_cannot_confirm_into_the_other_school(
     client.post(reverse("switch_organisation"), {"organisation": school.pk})
     token = token_of(upload(client, csv_bytes([HEADER, *GOOD_ROWS])))
     client.post(reverse("switch_organisation"), {"organisation": other_school.pk})
-    assert client.get(reverse("import_preview", args=[token])).status_code == 404
+    assert client.get(reverse("import_job", args=[token])).status_code == 404
     assert confirm(client, token).status_code == 404
     assert Person.objects.count() == 0
 
 
 def test_a_get_request_does_not_confirm(curator):
     token = token_of(upload(curator, csv_bytes([HEADER, *GOOD_ROWS])))
-    assert curator.get(reverse("import_confirm", args=[token])).status_code == 405
+    assert curator.get(reverse("import_job_confirm", args=[token])).status_code == 405
     assert Person.objects.count() == 0
 
 
@@ -619,18 +647,18 @@ def test_the_upload_page_offers_the_three_lists_and_samples(curator):
 
 
 def test_a_long_preview_shows_the_first_rows_and_every_error_row(curator, monkeypatch):
-    monkeypatch.setattr(import_views, "PREVIEW_ROWS", 5)
+    monkeypatch.setattr(run, "PREVIEW_ROWS", 5)
     rows = [HEADER] + [[f"Фамилия{i}", "Имя", "", "", "7Б"] for i in range(20)]
     rows[15][4] = "77"
     token = token_of(upload(curator, csv_bytes(rows)))
-    response = curator.get(reverse("import_preview", args=[token]))
+    response = curator.get(reverse("import_job", args=[token]))
     assert [row.number for row in response.context["rows"]] == [2, 3, 4, 5, 6, 16]
     assert response.context["report"].new == 19
     assert "ещё 14 строк без ошибок не показаны" in response.content.decode()
 
 
 def test_old_pending_uploads_are_deleted_when_new_ones_come(curator, media, monkeypatch):
-    monkeypatch.setattr(import_views, "MAX_PENDING", 2)
+    monkeypatch.setattr(jobs, "MAX_PENDING", 2)
     for _ in range(4):
         upload(curator, csv_bytes([HEADER, *GOOD_ROWS]))
     assert len(stored_files(media)) == 2

@@ -33,6 +33,7 @@ MODEL_OF = {
     "membership": "membership",
     "account": "user",
     "year_closing": "year_closing",
+    "import_job": "import_job",
 }
 
 

@@ -15,7 +15,6 @@ import datetime
 import io
 import logging
 import re
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from typing import Any
 
 import tablib
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -383,11 +381,6 @@ def _garbled_message(garbled: list[tuple[int, str]]) -> str:
         "вставили в файл в Windows-1251: исправьте эти строки и сохраните список в одной кодировке "
         "(лучше всего как «Книга Excel (.xlsx)»), затем загрузите снова."
     )
-
-
-def store_upload(sheet: Sheet) -> str:
-    """Keep the bytes of a read upload until the curator confirms it; the stored file's path."""
-    return default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.{sheet.extension}", ContentFile(sheet.data))
 
 
 def purge_stale_uploads(max_age: datetime.timedelta = datetime.timedelta(days=1)) -> int:

@@ -3,8 +3,9 @@ base and the mentee base. They read the rows for an import and write the columns
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from import_export import resources, widgets
@@ -43,6 +44,9 @@ from .fields import (
     as_text,
 )
 from .reading import normalise_text
+
+if TYPE_CHECKING:
+    from .writing import BatchWriter
 
 
 def _max_length(model, name: str) -> int | None:
@@ -90,14 +94,6 @@ PERSON_FIELDS = (
     "phone",
     "email",
 )
-
-
-def nothing_related_yet(person: Person) -> None:
-    """A new person has no mentor or mentee entry: say so, or the audit log's snapshot of the person
-    queries for them after every insert."""
-    for relation in Person._meta.related_objects:
-        if relation.one_to_one and not relation.is_cached(person):
-            relation.set_cached_value(person, None)
 
 
 class SchoolResource(resources.ModelResource):
@@ -168,12 +164,12 @@ class SchoolResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         skip_diff = True  # see after_init_instance
-        use_bulk = False  # bulk mode skips save() and signals: the audit trail would miss the rows
-        use_transactions = True
+        use_transactions = False  # the rows are only gathered here; the writer writes them in batches
 
-    def __init__(self, school: Organisation | None = None, **kwargs):
+    def __init__(self, school: Organisation | None = None, writer: BatchWriter | None = None, **kwargs):
         super().__init__(**kwargs)
         self.school = school
+        self.writer = writer  # None for the preview, which writes nothing
         for f in self.fields.values():
             if getattr(f, "on_person", False):
                 f.attribute = self.person_prefix + f.attribute
@@ -189,6 +185,7 @@ class SchoolResource(resources.ModelResource):
         self._person_changed = False
         self._is_new = True
         self._before: dict[str, Any] = {}
+        self._saved: dict[int, Any] = {}  # id() of an instance → a copy of it as it was read
 
     # Which instance is the person of a row, and which column a validation error belongs to.
 
@@ -205,6 +202,12 @@ class SchoolResource(resources.ModelResource):
             return str(model._meta.get_field(key.removeprefix(self.person_prefix)).verbose_name).capitalize()
         except Exception:
             return None
+
+    def get_import_fields(self):
+        """Computed once: the library and the hooks below ask for them several times for every row."""
+        if "_import_fields" not in self.__dict__:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     @classmethod
     def import_columns(cls) -> list[str]:
@@ -242,6 +245,8 @@ class SchoolResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         number = row[ROW_NUMBER]
+        if self.writer is not None:
+            self.writer.start_row()
         self._person, self._person_changed = None, False
         last_name, first_name = as_text(row.get(LAST_NAME)), as_text(row.get(FIRST_NAME))
         patronymic = as_text(row.get(PATRONYMIC))
@@ -335,6 +340,9 @@ class SchoolResource(resources.ModelResource):
         # which copies the school and its department with every row (skip_diff = True).
         self._is_new = new
         self._before = self.compared_values(instance, row)
+        if self.writer is not None:  # the audit trail records what the confirm changes
+            read = (self.person_of(instance), instance)
+            self._saved = {id(obj): copy.copy(obj) for obj in read if obj.pk is not None}
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """Skipped when nothing changes; otherwise the changed columns are kept for the preview."""
@@ -389,30 +397,27 @@ class SchoolResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def written(self, instance) -> list:
+        """What a row of the file writes: the person; for a base, the entry and the person if it changed."""
+        return [instance]
+
     def save_instance(self, instance, is_create, row, **kwargs):
-        if kwargs.get("dry_run"):
-            return  # the preview writes nothing at all, not even inside a transaction it rolls back
-        super().save_instance(instance, is_create, row, **kwargs)
+        if self.writer is None:
+            return  # the preview writes nothing at all
+        for obj in self.written(instance):
+            self.writer.save(obj, self._saved.get(id(obj)))
 
     def save_m2m(self, instance, row, **kwargs):
-        """Categories of a new entry are added, of an existing one set (one query less per new row)."""
-        if kwargs.get("dry_run"):
+        """Categories are added to a new entry, set on an existing one; an empty cell keeps what there is."""
+        if self.writer is None:
             return
         for f in self.get_import_fields():
             if not isinstance(f.widget, widgets.ManyToManyWidget) or f.readonly or f.column_name not in row:
                 continue
             chosen = f.clean(row)
-            if chosen:  # an empty cell keeps what there is
+            if chosen:
                 target, name = f.target(instance)
-                if self._is_new:
-                    getattr(target, name).add(*chosen)
-                else:
-                    getattr(target, name).set(chosen)
-
-    def do_instance_save(self, instance, is_create):
-        if instance.pk is None:
-            nothing_related_yet(instance)
-        super().do_instance_save(instance, is_create)
+                self.writer.set_related(target, name, chosen, self._before[f.column_name])
 
 
 class PersonResource(SchoolResource):
@@ -444,15 +449,9 @@ class BaseEntryResource(SchoolResource):
                 pass
         return self._meta.model(school=self.school, person=person), True
 
-    def do_instance_save(self, instance, is_create):
+    def written(self, instance) -> list:
         person = instance.person
-        if person.pk is None:
-            nothing_related_yet(person)
-            person.save()
-        elif self._person_changed:
-            person.save()
-        instance.person = person
-        instance.save(force_insert=is_create)
+        return [person, instance] if person.pk is None or self._person_changed else [instance]
 
     def export_queryset(self, queryset):
         return queryset.select_related("person")

@@ -1,21 +1,27 @@
-"""An import's run: the upload read for a list, the dry run whose report is the preview, and the real
-run on confirm, in one transaction; both take no request, so the views and the benchmarks call the same
-code."""
+"""An import's run: the upload read for a list, the rows kept as read, the check whose report is the
+preview, and the confirm that checks the rows again and writes them in one transaction, a batch at a time;
+none takes a request, so the views, the tasks and the benchmarks call the same code."""
 
 from __future__ import annotations
 
-import contextlib
+import datetime
+import json
 import logging
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
+import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
 
 from ..models import Organisation
-from .reading import ImportFileError, Sheet, read_bytes, upload_bytes
+from .reading import UPLOADS, ImportFileError, Sheet, read_bytes, upload_bytes
 from .resources import SchoolResource
 from .targets import TARGETS, Target, get_target
+from .writing import BatchWriter
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +63,9 @@ class RowReport:
         return self.outcome == "error"
 
 
+PREVIEW_ROWS = 500  # rows kept for the preview page, besides every row with an error
+
+
 @dataclass
 class ImportReport:
     target: str
@@ -65,16 +74,32 @@ class ImportReport:
     columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     written: bool = False
+    totals: dict[str, int] | None = None  # of the whole file, when `rows` keeps only the shown ones
 
     def count(self, outcome: str) -> int:
-        return sum(1 for row in self.rows if row.outcome == outcome)
+        return self.counts[outcome]
 
     @property
     def counts(self) -> dict[str, int]:
+        if self.totals is not None:
+            return self.totals
         counts = dict.fromkeys(OUTCOMES, 0)
         for row in self.rows:
             counts[row.outcome] += 1
         return counts
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def stored(self) -> dict[str, Any]:
+        """The report as the job keeps it: the counts of every row, the first rows and every error row."""
+        shown = [row for index, row in enumerate(self.rows) if index < PREVIEW_ROWS or row.is_error]
+        return asdict(self) | {"rows": [asdict(row) for row in shown], "totals": self.counts}
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> ImportReport:
+        return cls(**data | {"rows": [RowReport(**row) for row in data.get("rows", [])]})
 
     @property
     def new(self) -> int:
@@ -94,7 +119,7 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.file_errors and not any(row.is_error for row in self.rows)
+        return not self.file_errors and not self.errors
 
     @property
     def messages(self) -> list[str]:
@@ -155,19 +180,62 @@ def _report(target: Target, sheet: Sheet, resource: SchoolResource, result) -> I
     return report
 
 
+# --- The rows as read, kept for the check and the confirm ---------------------------------------------
+
+DATE_TAGS = {"date": datetime.date, "datetime": datetime.datetime}
+
+
+def _cell_to_json(value: Any) -> Any:
+    for tag, kind in reversed(DATE_TAGS.items()):  # a datetime is a date too
+        if isinstance(value, kind):
+            return {tag: value.isoformat()}
+    return value if isinstance(value, str | int | float) or value is None else str(value)
+
+
+def _cell_from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        ((tag, text),) = value.items()
+        return DATE_TAGS[tag].fromisoformat(text)
+    return value
+
+
+def rows_store(sheet: Sheet) -> str:
+    """Keep the rows read from an upload until the import finishes; the stored file's path."""
+    content = {
+        "kind": sheet.kind,
+        "columns": sheet.columns,
+        "ignored_columns": sheet.ignored_columns,
+        "headers": sheet.dataset.headers,
+        "rows": [[_cell_to_json(cell) for cell in row] for row in sheet.dataset],
+    }
+    data = json.dumps(content, ensure_ascii=False).encode()
+    return default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.json", ContentFile(data))
+
+
+def rows_load(path: str) -> Sheet:
+    with default_storage.open(path, "rb") as stored:
+        content = json.load(stored)
+    dataset = tablib.Dataset(headers=content["headers"])
+    for row in content["rows"]:
+        dataset.append([_cell_from_json(cell) for cell in row])
+    return Sheet(
+        data=b"",
+        kind=content["kind"],
+        dataset=dataset,
+        columns=content["columns"],
+        ignored_columns=content["ignored_columns"],
+    )
+
+
 # --- The run ------------------------------------------------------------------------------------------
 
 
-def _run(school: Organisation, target: Target, sheet: Sheet, *, dry_run: bool) -> ImportReport:
-    resource = target.resource(school)
-    result = resource.import_data(
-        sheet.dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        collect_failed_rows=False,
-    )
+def _run(
+    school: Organisation, target: Target, sheet: Sheet, writer: BatchWriter | None = None
+) -> ImportReport:
+    """Every row checked against the school as it is now; with a writer, the rows' writes gathered."""
+    resource = target.resource(school, writer)
+    result = resource.import_data(sheet.dataset, dry_run=False, raise_errors=False, use_transactions=False)
     return _report(target, sheet, resource, result)
 
 
@@ -178,63 +246,34 @@ def _check_school(school: Organisation, user=None) -> None:
         raise PermissionDenied("Импортировать в эту школу может только её куратор.")
 
 
-def import_preview(*, school: Organisation, target: str | Target, uploaded_file) -> ImportReport:
-    """Read the file and run the import as a dry run: every row with its outcome; nothing is written."""
-    target = get_target(target)
+def import_check(*, school: Organisation, target: str | Target, sheet: Sheet) -> ImportReport:
+    """Every row of the file with its outcome; nothing is written."""
     _check_school(school)
+    return _run(school, get_target(target), sheet)
+
+
+def import_preview(*, school: Organisation, target: str | Target, uploaded_file) -> ImportReport:
+    """Read the file and check it: every row with its outcome; nothing is written."""
     try:
         sheet = read_upload(uploaded_file, target)
     except ImportFileError as error:
-        return ImportReport(target=target.key, file_errors=[str(error)])
-    return _run(school, target, sheet, dry_run=True)
+        return ImportReport(target=get_target(target).key, file_errors=[str(error)])
+    return import_check(school=school, target=target, sheet=sheet)
 
 
-@contextlib.contextmanager
-def _audit_actor(user):
-    """The audit trail names the curator, in a view (where auditlog's middleware has set the request's
-    context: its address is kept) and without a request (a command, a benchmark)."""
-    from auditlog.context import auditlog_value, set_actor
+def import_write(
+    *, school: Organisation, target: str | Target, sheet: Sheet, user, address: str | None = None
+) -> ImportReport:
+    """Check the rows again and write them: every row, or none of them. Runs inside the caller's
+    transaction, which holds the school's row lock and rolls back when the report is not ok.
 
-    previous = auditlog_value.get(None)
-    if user is None:
-        yield
-        return
-    address = {key: previous.get(key) for key in ("remote_addr", "remote_port")} if previous else {}
-    try:
-        with set_actor(user, **address):
-            yield
-    finally:
-        if previous is not None:
-            auditlog_value.set(previous)  # the middleware's context goes on for the rest of the request
-
-
-def import_confirm(*, school: Organisation, target: str | Target, path: str, user) -> ImportReport:
-    """Re-read the stored file and write it in one transaction: every row, or none of them.
-
-    A row that has become invalid since the preview rolls the whole file back; the report says why.
-    The stored file is left in place; the caller deletes it.
+    A row that has become invalid since the preview writes nothing; the report says why.
     """
     target = get_target(target)
     _check_school(school, user)
-    try:
-        with default_storage.open(path, "rb") as stored:
-            sheet = read_upload(stored, target)
-    except ImportFileError as error:
-        return ImportReport(target=target.key, file_errors=[str(error)])
-    try:
-        with _audit_actor(user), transaction.atomic():
-            # One import per school at a time: a second one waits, then sees the first one's people
-            # (on PostgreSQL; SQLite takes its write lock when the transaction begins).
-            Organisation.objects.select_for_update().only("pk").get(pk=school.pk)
-            report = _run(school, target, sheet, dry_run=False)
-            if not report.ok:
-                transaction.set_rollback(True)
-    except DatabaseError:
-        logger.exception("Import of a file could not be committed")
-        return ImportReport(
-            target=target.key,
-            file_errors=["Не удалось записать файл: база данных занята или недоступна. Ничего не записано, "
-                         "загрузите файл ещё раз."],
-        )  # fmt: skip
-    report.written = report.ok
+    writer = BatchWriter(user=user, address=address, batch_size=settings.IMPORT_BATCH_SIZE)
+    report = _run(school, target, sheet, writer)
+    if report.ok:
+        writer.write()
+        report.written = True
     return report

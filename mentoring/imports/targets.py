@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..models import Organisation
 from .resources import MenteeEntryResource, MentorEntryResource, PersonResource, SchoolResource
+
+if TYPE_CHECKING:
+    from .writing import BatchWriter
 
 
 @dataclass(frozen=True)
@@ -19,8 +23,10 @@ class Target:
     def import_columns(self) -> list[str]:
         return self.resource_class.import_columns()
 
-    def resource(self, school: Organisation | None = None) -> SchoolResource:
-        return self.resource_class(school=school)
+    def resource(
+        self, school: Organisation | None = None, writer: BatchWriter | None = None
+    ) -> SchoolResource:
+        return self.resource_class(school=school, writer=writer)
 
 
 TARGETS = {

@@ -59,8 +59,8 @@ AXE_SIZES = (
     "laptop",
 )  # the zoomed laptop lays out as a phone does: its layout is checked, not its markup again
 ACCOUNTS = ("coordinator", "director", "curator", "psychologist", "teacher", "mentor", "mentee", "")
-# Files, not pages; and the views whose key is not an object of the demo (an import's token lives in a
-# curator's session, a password reset link is made for one request); a teacher-mentor's paper is made by
+# Files, not pages; and the views whose key is not an object of the demo (an import is a curator's upload
+# of the moment, a password reset link is made for one request); a teacher-mentor's paper is made by
 # a button on the pair's page, whose `kind` is one of two, not any kind of document.
 NOT_PAGES = {
     "pair_paper_make",
@@ -69,8 +69,8 @@ NOT_PAGES = {
     "document_public_file",
     "import_sample",
     "hours_month_xlsx",
-    "import_preview",
-    "import_confirm",
+    "import_job",
+    "import_job_confirm",
     "password_reset_confirm",
     "logout",
 }
