@@ -3,7 +3,8 @@ Excel (and the traps of mixing them), XLSX streamed within what a list can be (`
 among the first rows, every cell cleaned. Whatever cannot be read is refused with one Russian sentence
 (`ImportFileError`).
 
-Uploads waiting for the curator's confirmation are stored under `UPLOADS` until confirmed or purged.
+The rows read wait for the curator's confirmation in a file under `UPLOADS` (imports/jobs.py), deleted when
+the import ends or, left behind, by `purge_stale_uploads`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from .xlsx import FORMULA, MAX_ROW_CELLS, column_letter, sheet_rows
 
 logger = logging.getLogger(__name__)
 
-UPLOADS = "imports"  # the storage folder of uploads waiting for confirmation
+UPLOADS = "imports"  # the storage folder of the rows read, waiting for confirmation
 
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in the journals' exports
 MAX_BLANK_RUN = 1000  # a sheet formatted down to row 1 048 576 ends where the data ends
@@ -384,7 +385,7 @@ def _garbled_message(garbled: list[tuple[int, str]]) -> str:
 
 
 def purge_stale_uploads(max_age: datetime.timedelta = datetime.timedelta(days=1)) -> int:
-    """Delete stored uploads nobody confirmed (the session ended first); for a periodic task."""
+    """Delete files under `UPLOADS` older than max_age that no import deleted (a worker died first)."""
     try:
         _, names = default_storage.listdir(UPLOADS)
     except FileNotFoundError:
