@@ -1,4 +1,4 @@
-"""`make bench`: the mentee base list page on the large municipality (the import: test_import_10000.py).
+"""`make bench`: the mentee base list page on the large municipality (the import: test_bench_import.py).
 
 Figures are printed, never asserted; only the query counts are part of the contract.
 """
