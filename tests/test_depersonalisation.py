@@ -217,6 +217,17 @@ def test_a_depersonalised_record_refuses_every_change(school, pupil, director, c
     assert pupil.last_name == f"Участник № {pupil.pk}" and pupil.is_archived
 
 
+def test_a_depersonalised_card_says_a_representative_consented_without_naming_anyone(
+    school, pupil, director, curator_client
+):
+    run(school, director, DUE_ON)
+
+    card = curator_client.get(reverse("person_detail", args=[pupil.pk])).content.decode()
+
+    assert "дано законным представителем" in card
+    assert "дал(а)" not in card and "обезличено" not in card
+
+
 def test_depersonalised_people_are_left_out_of_the_lists_and_exports(school, pupil, director, curator_client):
     kept = PersonFactory(school=school, last_name="Кузнецов")
     run(school, director, DUE_ON)
