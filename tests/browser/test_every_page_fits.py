@@ -59,7 +59,7 @@ AXE_SIZES = (
     "laptop",
 )  # the zoomed laptop lays out as a phone does: its layout is checked, not its markup again
 ACCOUNTS = ("coordinator", "director", "curator", "psychologist", "teacher", "mentor", "mentee", "")
-# Files, not pages; and the views whose key is not an object of the demo (an import is a curator's upload
+# Files and the search results a form fetches, not pages (an unlock is a button's POST); and the views whose key is not an object of the demo (an import is a curator's upload
 # of the moment, a password reset link is made for one request); a teacher-mentor's paper is made by
 # a button on the pair's page, whose `kind` is one of two, not any kind of document.
 NOT_PAGES = {
@@ -68,6 +68,11 @@ NOT_PAGES = {
     "document_file",
     "document_public_file",
     "import_sample",
+    "person_subject_data",
+    "mentor_people",
+    "mentee_people",
+    "survey_people",
+    "account_unlock",
     "hours_month_xlsx",
     "import_job",
     "import_job_confirm",
