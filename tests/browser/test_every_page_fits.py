@@ -59,9 +59,10 @@ AXE_SIZES = (
     "laptop",
 )  # the zoomed laptop lays out as a phone does: its layout is checked, not its markup again
 ACCOUNTS = ("coordinator", "director", "curator", "psychologist", "teacher", "mentor", "mentee", "")
-# Files and the search results a form fetches, not pages (an unlock is a button's POST); and the views whose key is not an object of the demo (an import is a curator's upload
-# of the moment, a password reset link is made for one request); a teacher-mentor's paper is made by
-# a button on the pair's page, whose `kind` is one of two, not any kind of document.
+# Files and the search results a form fetches, not pages (an unlock is a button's POST); and the views
+# whose key is not an object of the demo (an import is a curator's upload of the moment, a password reset
+# link is made for one request); a teacher-mentor's paper is made by a button on the pair's page, whose
+# `kind` is one of two, not any kind of document.
 NOT_PAGES = {
     "pair_paper_make",
     "calendar_feed",
