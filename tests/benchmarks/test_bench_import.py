@@ -8,9 +8,6 @@ Set DATABASE_URL for PostgreSQL, the production database.
 
 import datetime
 import io
-import threading
-import time
-from collections.abc import Callable
 
 import openpyxl
 import pytest
@@ -26,6 +23,8 @@ from mentoring.imports import (
     read_upload,
 )
 from mentoring.models import ImportJob, MenteeEntry, Person, Role
+
+from .conftest import measured
 
 IMPORT_ROWS = 10_000
 PEOPLE_BEFORE = 1_000
@@ -51,33 +50,6 @@ def mentee_base_xlsx(rows: int) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def resident_mb() -> float:
-    with open("/proc/self/status") as status:
-        line = next(line for line in status if line.startswith("VmRSS:"))
-    return int(line.split()[1]) / 1024
-
-
-def measured(action: Callable[[], object]) -> tuple[object, float, float]:
-    """Wall time, and the peak growth of resident memory sampled beside it (tracemalloc would triple the
-    time of the very thing measured)."""
-    baseline, peak, done = resident_mb(), [0.0], threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.02):
-            peak[0] = max(peak[0], resident_mb() - baseline)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    started = time.perf_counter()
-    try:
-        result = action()
-    finally:
-        seconds = time.perf_counter() - started
-        done.set()
-        sampler.join()
-    return result, seconds, peak[0]
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from pairs.matching_forms import mentee_entries, mentor_entries
 from pairs.rules import Candidate, stems
 from programs.models import MentoringForm, Programme
 
-from .test_bench_bases import measured
+from .conftest import measured
 
 REPEATS = 5
 MENTEES, MENTORS = 2_000, 400
