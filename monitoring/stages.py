@@ -427,8 +427,13 @@ class Stage2:
     exit_surveys: int
     characteristics: list[Characteristic]
     participants: list[Participant]
-    pair_labels: dict[int, str]
+    answered: QuerySet[Invitation]
     entry_surveys_elsewhere: int = 0  # of other academic years than the scope's, compared with its exits
+
+    @cached_property
+    def pair_labels(self) -> dict[int, str]:
+        # Only the sums by pair name the pairs: a school's page, which shows none, loads none of them.
+        return pair_labels(self.answered)
 
     def group(self, label: str, members: list[Participant] | None = None) -> Group:
         return Group(label, self.participants if members is None else members, self.characteristics)
@@ -438,10 +443,6 @@ class Stage2:
         for participant in self.participants:
             grouped[key(participant) or fallback].append(participant)
         return [self.group(label, members) for label, members in sorted(grouped.items()) if label]
-
-    @cached_property
-    def people(self) -> list[tuple[Participant, list[Cell]]]:
-        return [(p, p.cells(self.characteristics)) for p in self.participants]
 
     @cached_property
     def total(self) -> Group:
@@ -624,6 +625,6 @@ def stage_2(surveys: QuerySet[Survey]) -> Stage2:
         exit_surveys=phases[Survey.Phase.EXIT, True],
         characteristics=characteristics_of(matched),
         participants=ordered,
-        pair_labels=pair_labels(answered),
+        answered=answered,
         entry_surveys_elsewhere=phases[Survey.Phase.ENTRY, False],
     )
