@@ -16,6 +16,7 @@ from .surveys import academic_years
 
 SECTION = "monitoring"
 OPEN_PER_PAGE = 100
+PEOPLE_PER_PAGE = 50
 
 
 def school_scope(request: HttpRequest) -> dict:
@@ -52,7 +53,20 @@ def stage_page(request: HttpRequest, scope: dict, stage: int) -> HttpResponse:
     }
     if scope["programme"] is None:
         context |= parts.gathered(parts.SCHOOL_MONITORING, request, school=school)
+    elif stage == 2 and context["sees_people"]:
+        context |= people_page(request, context["report"])
     return render(request, f"monitoring/stage{stage}.html", context)
+
+
+def people_page(request: HttpRequest, report: stages.Stage2) -> dict:
+    """The programme's participants a page at a time: hundreds of rows of every characteristic weigh
+    hundreds of kilobytes."""
+    page = Paginator(report.participants, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "people": [(p, p.cells(report.characteristics)) for p in page],
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+    }
 
 
 def open_answers_page(request: HttpRequest, scope: dict, question_pk: int) -> HttpResponse:

@@ -16,8 +16,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.safestring import SafeString
 
 from mentoring.models import Person, Role
@@ -38,6 +54,7 @@ Kind, Measure, Topic = Question.Kind, Question.Measure, Question.Topic
 SWOT = (Topic.STRENGTHS, Topic.WEAKNESSES, Topic.OPPORTUNITIES, Topic.THREATS)
 LOWER_IS_BETTER = frozenset({Measure.ANXIETY, Measure.DIFFICULTIES})
 ROLE_NAMES = {Role.MENTOR: "наставник", Role.MENTEE: "наставляемый"}
+VERDICT_EPSILON = 1e-9  # averages this close are the same value
 SUBMITTED = Q(response__submitted_at__isnull=False)
 
 
@@ -254,7 +271,7 @@ def stage_1(surveys: QuerySet[Survey]) -> Stage1:
 def verdict(measure: str, entry: float, exit: float) -> int:
     """+1 improved, 0 unchanged, -1 worsened: less anxiety is an improvement."""
     delta = exit - entry
-    if abs(delta) < 1e-9:
+    if abs(delta) < VERDICT_EPSILON:
         return 0
     better = delta < 0 if measure in LOWER_IS_BETTER else delta > 0
     return 1 if better else -1
@@ -410,8 +427,13 @@ class Stage2:
     exit_surveys: int
     characteristics: list[Characteristic]
     participants: list[Participant]
-    pair_labels: dict[int, str]
+    answered: QuerySet[Invitation]
     entry_surveys_elsewhere: int = 0  # of other academic years than the scope's, compared with its exits
+
+    @cached_property
+    def pair_labels(self) -> dict[int, str]:
+        # Only the sums by pair name the pairs: a school's page, which shows none, loads none of them.
+        return pair_labels(self.answered)
 
     def group(self, label: str, members: list[Participant] | None = None) -> Group:
         return Group(label, self.participants if members is None else members, self.characteristics)
@@ -421,10 +443,6 @@ class Stage2:
         for participant in self.participants:
             grouped[key(participant) or fallback].append(participant)
         return [self.group(label, members) for label, members in sorted(grouped.items()) if label]
-
-    @cached_property
-    def people(self) -> list[tuple[Participant, list[Cell]]]:
-        return [(p, p.cells(self.characteristics)) for p in self.participants]
 
     @cached_property
     def total(self) -> Group:
@@ -491,9 +509,7 @@ def compared_exits() -> QuerySet[Invitation]:
     return Invitation.objects.filter(SUBMITTED, survey__phase=Survey.Phase.EXIT).filter(Exists(entered))
 
 
-def measured_values(surveys: QuerySet[Survey]) -> QuerySet:
-    """Each respondent's average of each measured characteristic in each phase, one row apiece:
-    (school, programme, person, respondent, phase, characteristic, value)."""
+def measured_answers(surveys: QuerySet[Survey]) -> QuerySet[Answer]:
     return (
         Answer.objects.filter(
             response__invitation__survey__in=surveys,
@@ -502,6 +518,14 @@ def measured_values(surveys: QuerySet[Survey]) -> QuerySet:
         )
         .filter(audience.fitting_answers())
         .exclude(question__measures="")
+    )
+
+
+def measured_values(surveys: QuerySet[Survey]) -> QuerySet:
+    """Each respondent's average of each measured characteristic in each phase, one row apiece:
+    (school, programme, person, respondent, phase, characteristic, value)."""
+    return (
+        measured_answers(surveys)
         .values_list(
             "response__invitation__survey__school_id",
             "response__invitation__survey__programme_id",
@@ -511,6 +535,40 @@ def measured_values(surveys: QuerySet[Survey]) -> QuerySet:
             "question__measures",
         )
         .annotate(value=Avg("number"))
+        .order_by()
+    )
+
+
+def compared_values(surveys: QuerySet[Survey]) -> QuerySet:
+    """Each respondent's characteristics measured both at entry and at exit, one row apiece with its verdict
+    (+1 better, 0 unchanged, -1 worse, as `verdict`): (school, programme, person, respondent, measure,
+    entry, exit, verdict)."""
+    invitation = "response__invitation__"
+    at_entry = Avg("number", filter=Q(**{f"{invitation}survey__phase": Survey.Phase.ENTRY}))
+    at_exit = Avg("number", filter=Q(**{f"{invitation}survey__phase": Survey.Phase.EXIT}))
+    gain = Case(
+        When(measure__in=LOWER_IS_BETTER, then=F("entry") - F("exit")),
+        default=F("exit") - F("entry"),
+    )
+    return (
+        measured_answers(surveys)
+        .annotate(
+            school=F(f"{invitation}survey__school_id"),
+            programme=F(f"{invitation}survey__programme_id"),
+            person=F(f"{invitation}person_id"),
+            respondent=F(f"{invitation}respondent"),
+            measure=F("question__measures"),
+        )
+        .values("school", "programme", "person", "respondent", "measure")
+        .annotate(entry=at_entry, exit=at_exit)
+        .filter(entry__isnull=False, exit__isnull=False)
+        .annotate(
+            verdict=Case(
+                When(GreaterThan(gain, Value(VERDICT_EPSILON)), then=Value(1)),
+                When(LessThan(gain, Value(-VERDICT_EPSILON)), then=Value(-1)),
+                default=Value(0),
+            )
+        )
         .order_by()
     )
 
@@ -567,6 +625,6 @@ def stage_2(surveys: QuerySet[Survey]) -> Stage2:
         exit_surveys=phases[Survey.Phase.EXIT, True],
         characteristics=characteristics_of(matched),
         participants=ordered,
-        pair_labels=pair_labels(answered),
+        answered=answered,
         entry_surveys_elsewhere=phases[Survey.Phase.ENTRY, False],
     )

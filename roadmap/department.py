@@ -7,18 +7,17 @@ number of schools.
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, MentorEntry, Organisation, User, consent_in_force
 from monitoring.models import Survey
-from monitoring.stages import measured_values, verdict, with_programme_entries
+from monitoring.stages import compared_values, with_programme_entries
 from pairs.health import with_health
 from pairs.models import Health, Meeting, Pair
 from programs.models import Programme
@@ -92,24 +91,20 @@ def base_counts(entries, schools: list[Organisation]) -> dict[int, dict]:
 
 def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
     """Per school: the participants compared at entry and at exit, and those of them improved, that is with
-    more characteristics better than worse (less anxiety is better). One query over the answers; the exits
-    are those of the given surveys, their entries those of the same programme in any year."""
-    measured: dict[tuple, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for school, programme, person, respondent, phase, measure, value in measured_values(
-        with_programme_entries(surveys)
-    ):
-        measured[(school, programme, person, respondent)][measure][phase] = float(value)
-    found: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
-    for (school, *_), measures in measured.items():
-        verdicts = Counter(
-            verdict(code, both[Survey.Phase.ENTRY], both[Survey.Phase.EXIT])
-            for code, both in measures.items()
-            if len(both) == 2
-        )
-        if verdicts:
-            compared, improved = found[school]
-            found[school] = (compared + 1, improved + (verdicts[1] > verdicts[-1]))
-    return found
+    more characteristics better than worse (less anxiety is better). One query, summed up in the database; the
+    exits are those of the given surveys, their entries those of the same programme in any year."""
+    sql, params = compared_values(with_programme_entries(surveys)).query.sql_with_params()
+    # The ORM cannot group an aggregate again: the participants, then the schools, are summed over it.
+    participants = f"""
+        SELECT school, SUM(CASE WHEN verdict = 1 THEN 1 ELSE 0 END) AS better,
+               SUM(CASE WHEN verdict = -1 THEN 1 ELSE 0 END) AS worse
+        FROM ({sql}) AS measured GROUP BY school, programme, person, respondent"""
+    schools = f"""
+        SELECT school, COUNT(*), SUM(CASE WHEN better > worse THEN 1 ELSE 0 END)
+        FROM ({participants}) AS participant GROUP BY school"""
+    with connection.cursor() as cursor:
+        cursor.execute(schools, params)
+        return {school: (compared, int(improved)) for school, compared, improved in cursor.fetchall()}
 
 
 def schools_table(department: Organisation, year: AcademicYear | None = None) -> SchoolsTable:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, Role
-from monitoring import charts, stages
+from monitoring import charts, stage_views, stages
 from monitoring.models import Question, Questionnaire, Survey
 from programs.models import RoleModel
 from tests.factories import (
@@ -142,7 +142,10 @@ def test_it_counts_participants_who_answered_only_once(programme, stage_2_exampl
 def test_it_shows_each_participant_entry_exit_and_verdict(programme, stage_2_example):
     report = stages.stage_2(Survey.objects.filter(programme=programme))
 
-    cells = {p.person.last_name: {c.characteristic.code: c for c in cells} for p, cells in report.people}
+    cells = {
+        p.person.last_name: {c.characteristic.code: c for c in cells}
+        for p, cells in ((p, p.cells(report.characteristics)) for p in report.participants)
+    }
     first = cells["А"][Measure.ENGAGEMENT]
     assert (first.entry, first.exit, first.change, first.verdict) == (3.0, 4.0, 1.0, 1)
     assert cells["А"][Measure.ANXIETY].verdict == 1
@@ -464,3 +467,26 @@ def test_the_legend_goes_onto_a_new_line_where_the_width_ends():
     swatches = re.findall(r'<rect x="(\d+)" y="(\d+)" width="12" height="12"', svg)
     assert swatches == [("0", "2"), ("0", str(2 + charts.LINE))]
     assert all(text in svg for text in legend)
+
+
+def test_the_programmes_stage_2_page_lists_its_participants_a_page_at_a_time(
+    curator_client, programme, stage_2_example, monkeypatch
+):
+    monkeypatch.setattr(stage_views, "PEOPLE_PER_PAGE", 3)
+    url = reverse("stage2_programme", args=[programme.pk])
+
+    pages = [curator_client.get(url, {"page": number}) for number in (1, 2, 3)]
+
+    shown = [[p.person.last_name for p, _ in page.context["people"]] for page in pages]
+    assert shown == [["А", "Б", "В"], ["Г", "Д", "Е"], ["Ж"]]
+    assert "Участники: 7" in pages[0].content.decode() and "?page=2" in pages[0].content.decode()
+    assert pages[0].context["report"].total.answered == {"both": 5, "entry": 1, "exit": 1}, "sums are of all"
+
+
+def test_the_schools_stage_2_page_loads_no_pair_it_does_not_show(curator_client, stage_2_example):
+    with CaptureQueriesContext(connection) as queries:
+        assert curator_client.get(reverse("stage2_school")).status_code == 200
+
+    assert not [
+        q for q in queries if q["sql"].startswith(('SELECT "pairs_pair".', 'SELECT "pairs_pairmentee".'))
+    ]

@@ -1,5 +1,5 @@
 """`make bench`: the stage 1 and stage 2 monitoring pages of a programme and of a school of the large
-municipality, with years of surveys behind them.
+municipality, with years of surveys behind them, and stage 2 summed up in the database (issue 18).
 
 Figures are printed, never asserted; only the query counts are part of the contract.
 """
@@ -10,10 +10,15 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mentoring.academic_year import AcademicYear
 from mentoring.models import Organisation
+from monitoring import stage_views, stages
 from monitoring.models import Response
 from monitoring.stages import STAGE_1_PURPOSES
 from programs.models import Programme
+from roadmap import department as department_data
+from roadmap.department import schools_table
+from tests.test_stage_2_in_sql import stage_2_changes_in_python
 
 from .conftest import REPEATS, timings
 from .test_bench_pairs import login
@@ -62,3 +67,49 @@ def test_monitoring_stage_pages(department, client):
                 f"95-й процентиль {p95:7.1f} мс, запросов к базе {first}"
             )
             assert first == second, name
+
+
+@pytest.mark.django_db
+def test_stage_2_in_the_database(department, client, monkeypatch):
+    """Issue 18: the coordinator's home against its floor, the schools table's figures alone; the same home
+    with stage 2 looped over in Python as before; a programme's stage 2 page whole as before and paginated."""
+    year = AcademicYear.current()
+    coordinator = login(client, "bench_coordinator")
+    home, _ = timings(lambda: coordinator.get(reverse("home")))
+    floor, _ = timings(lambda: schools_table(department, year))
+    monkeypatch.setattr(department_data, "stage_2_changes", stage_2_changes_in_python)
+    home_before, _ = timings(lambda: coordinator.get(reverse("home")))
+    monkeypatch.undo()
+    print(
+        f"\nЭтап 2 в базе ({connection.vendor}): главная координатора {home:.1f} мс, «пол» (таблица школ без "
+        f"страницы) {floor:.1f} мс, {home / floor:.2f}× (цель ≤ 1,2×); до: с этапом 2 в цикле Python "
+        f"{home_before:.1f} мс, {home_before / floor:.2f}×"
+    )
+
+    school = Organisation.objects.get(memberships__user__username="bench_curator")
+    programmes = Programme.objects.filter(school=school).annotate(pairs_count=Count("pairs"))
+    programme = programmes.order_by("-pairs_count", "pk").first()
+    curator = login(client, "bench_curator")
+    url = reverse("stage2_programme", args=[programme.pk])
+    paginated = curator.get(url)
+    monkeypatch.setattr(stage_views, "PEOPLE_PER_PAGE", 10**6)
+    whole = curator.get(url)
+    monkeypatch.undo()
+    school_page, _ = timings(lambda: curator.get(reverse("stage2_school")))
+    built = stages.stage_2
+
+    def with_pairs_loaded(surveys):
+        found = built(surveys)
+        found.pair_labels = stages.pair_labels(found.answered)  # as before: every pair, with its members
+        return found
+
+    monkeypatch.setattr(stages, "stage_2", with_pairs_loaded)
+    school_page_before, _ = timings(lambda: curator.get(reverse("stage2_school")))
+    monkeypatch.undo()
+    people = paginated.context["page_obj"].paginator.count
+    size, size_before = len(paginated.content) // 1024, len(whole.content) // 1024
+    print(
+        f"  этап 2 программы «{programme.title}»: участников {people}, страница {size} КБ (вся таблица, "
+        f"как до: {size_before} КБ); этап 2 школы: медиана {school_page:.1f} мс (с загрузкой пар, как до: "
+        f"{school_page_before:.1f} мс)"
+    )
