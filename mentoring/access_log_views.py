@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from .access import allow, reading_school
-from .filters import PeopleFilterSet
+from .filters import name_filter
 from .forms import DateInput
 from .models import AccessRecord, DataAccess, Role, User
 from .tables import Column, table_page
@@ -21,8 +21,6 @@ COLUMNS = (Column("Когда"), Column("Кто"), Column("Действие"), C
 
 
 class AccessRecordFilterSet(django_filters.FilterSet):
-    person_path = "person__"  # for the people lists' name matching
-
     q = django_filters.CharFilter(
         label="Чьи данные",
         method="filter_name",
@@ -46,7 +44,7 @@ class AccessRecordFilterSet(django_filters.FilterSet):
         )
 
     def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return PeopleFilterSet.filter_name(self, queryset, name, value)
+        return name_filter(queryset, value, "person__")
 
 
 @allow(LOG_READERS)

@@ -15,7 +15,7 @@ class MentoringConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.Person, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(models.Person, exclude_fields=["created_at", "updated_at", "search_name"])
         auditlog.register(models.Consent, exclude_fields=["created_at"])
         auditlog.register(
             models.MentorEntry, exclude_fields=["created_at", "updated_at"], m2m_fields={"forms"}

@@ -62,6 +62,7 @@ from .models import (
     User,
 )
 from .reference import reference
+from .search import search_key
 from .signals import person_depersonalising
 
 log = logging.getLogger(__name__)
@@ -226,10 +227,12 @@ def person_depersonalise(*, person: Person, by: User, basis: str) -> list[str] |
     documents.update(
         file="", signed_scan="", title=f"Документ в отношении участника № {person.pk} (файл удалён)"
     )
+    last_name = f"Участник № {person.pk}"
     Person.objects.filter(pk=person.pk).update(
-        last_name=f"Участник № {person.pk}",
+        last_name=last_name,
         first_name="",
         patronymic="",
+        search_name=search_key(last_name),
         birth_date=None,
         class_letter="",
         homeroom_letter="",

@@ -14,11 +14,11 @@ from programs.models import MentoringForm
 
 from .access import shown_categories
 from .models import MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person, parse_school_class
+from .search import search_key
 
 GRADES = [(grade, f"{grade} классы") for grade in range(1, 12)]
 CONSENT_CHOICES = [("present", "Есть"), ("missing", "Нет")]
 ARCHIVE_CHOICES = [("yes", "В архиве")]
-NAME_FIELDS = ("last_name", "first_name", "patronymic")
 FILTER_ORDER = (
     "q",
     "school",
@@ -34,17 +34,18 @@ FILTER_ORDER = (
 )
 
 
+def name_matches(value: str, person_path: str = "") -> Q:
+    """Every word must match one part of the name: «Иванова Анна» finds the surname and the name.
+
+    Words and names are compared in one spelling (mentoring/search.py), as a LIKE that a trigram index
+    serves on PostgreSQL."""
+    words = search_key(value).split()[:5]
+    return Q(*(Q(**{f"{person_path}search_name__contains": word}) for word in words))
+
+
 def name_filter(queryset: QuerySet, value: str, person_path: str = "") -> QuerySet:
-    """Every word must match one part of the name: «Иванова Анна» finds the surname and the name."""
-    for word in value.split()[:5]:
-        # SQLite folds the case of Latin letters only, so the usual spellings are matched explicitly.
-        spellings = {word, word.lower(), word.capitalize(), word.upper()}
-        matches = Q()
-        for field in NAME_FIELDS:
-            for spelling in spellings:
-                matches |= Q(**{f"{person_path}{field}__icontains": spelling})
-        queryset = queryset.filter(matches)
-    return queryset
+    """The queryset is one organisation's already: the name is looked for among its people only."""
+    return queryset.filter(name_matches(value, person_path))
 
 
 class SchoolClassField(forms.CharField):

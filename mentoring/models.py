@@ -17,8 +17,11 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from .reference import nomination_reasons
+from .search import person_search_name
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .documents import DocumentSpec
 
 # Line breaks, tabs and the other control characters (the C0 and C1 sets, the Unicode line and paragraph
@@ -352,7 +355,25 @@ def name_key(*parts: str) -> str:
     return " ".join(" ".join(parts).replace("ё", "е").replace("Ё", "Е").casefold().split())
 
 
+NAME_PARTS = ("last_name", "first_name", "patronymic")
+
+
 class PersonQuerySet(SchoolOwnedQuerySet):
+    # The bulk writes (the import's batches, the demo's schools) skip save(), which keeps the search field.
+    def bulk_create(self, objs: Iterable[Person], *args, **kwargs) -> list[Person]:
+        objs = list(objs)
+        for person in objs:
+            person.fill_search_name()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Iterable[Person], fields: Iterable[str], *args, **kwargs) -> int:
+        objs, fields = list(objs), list(fields)
+        if set(fields) & set(NAME_PARTS):
+            for person in objs:
+                person.fill_search_name()
+            fields.append("search_name")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def named_like(
         self, *, last_name: str, first_name: str, patronymic: str, birth_date: datetime.date | None
     ) -> list[Person]:
@@ -391,6 +412,9 @@ class Person(models.Model):
     last_name = models.CharField("фамилия", max_length=100, validators=[SingleLine("Фамилия")])
     first_name = models.CharField("имя", max_length=100, validators=[SingleLine("Имя")])
     patronymic = models.CharField("отчество", max_length=100, blank=True, validators=[SingleLine("Отчество")])
+    # The name as searches compare it (mentoring/search.py), kept by save() and by every bulk write;
+    # on PostgreSQL a trigram index (migration 0026) serves its LIKE.
+    search_name = models.CharField("ФИО для поиска", max_length=302, blank=True, editable=False)
     birth_date = models.DateField("дата рождения", null=True, blank=True)
     kind = models.CharField("кто это", max_length=20, choices=Kind.choices, default=Kind.PUPIL)
     grade = models.PositiveSmallIntegerField(
@@ -459,6 +483,17 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_search_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(NAME_PARTS):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def fill_search_name(self) -> None:
+        """For the writes that skip save(): bulk_create, bulk_update."""
+        self.search_name = person_search_name(self.last_name, self.first_name, self.patronymic)
 
     @property
     def full_name(self) -> str:

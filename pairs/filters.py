@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from mentoring.filters import ColumnOrdering, PeopleFilterSet
-from mentoring.models import Organisation, Person
+from mentoring.filters import ColumnOrdering, name_matches
+from mentoring.models import Organisation
 from programs.models import MentoringForm, Programme
 
 from . import agreements
@@ -17,8 +17,6 @@ MENTOR_NAME = ("mentor__person__last_name", "mentor__person__first_name", "mento
 
 
 class PairFilterSet(django_filters.FilterSet):
-    person_path = ""  # for the people lists' name matching, applied to the people of the pairs
-
     q = django_filters.CharFilter(
         label="Поиск по ФИО",
         method="filter_name",
@@ -67,10 +65,10 @@ class PairFilterSet(django_filters.FilterSet):
             self.filters["school"].queryset = schools
 
     def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """A pair is found by its mentor's name or by any of its mentees' names."""
-        people = PeopleFilterSet.filter_name(self, Person.objects.all(), name, value)
-        members = PairMentee.objects.filter(mentee__person__in=people).values("pair")
-        return queryset.filter(Q(mentor__person__in=people) | Q(pk__in=members))
+        """A pair is found by its mentor's name or by any of its mentees' names; only the pairs the user
+        sees are looked into, not every person of the municipality."""
+        members = PairMentee.objects.filter(name_matches(value, "mentee__person__"), pair=OuterRef("pk"))
+        return queryset.filter(name_matches(value, "mentor__person__") | Exists(members))
 
     def filter_consent(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return agreements.without_signed_consent(queryset)
