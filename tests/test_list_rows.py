@@ -1,0 +1,65 @@
+"""The rows of the lists are built without an `{% include %}` per cell, and look exactly as before: one cell
+per column of the header (the phone layout labels each cell by its column), the same badges."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from mentoring.models import MenteeEntry, Role
+
+from .factories import ConsentFactory, MenteeEntryFactory, PairFactory
+
+
+def body_rows(html: str) -> list[str]:
+    """The rows of the table's body, their whitespace collapsed the way a browser shows it."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    body = re.sub(r"\s+", " ", body)
+    return [re.sub(r"\s+</td>", "</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def header_cells(html: str) -> int:
+    return html.split("<thead", 1)[1].split("</thead>", 1)[0].count("<th ")
+
+
+@pytest.mark.django_db
+def test_a_mentee_row_has_a_cell_per_column_with_its_status_and_consent_badges(curator_client, school):
+    entry = MenteeEntryFactory(school=school, person__school=school, status=MenteeEntry.Status.WAITING)
+    ConsentFactory(person=entry.person, date=datetime.date(2026, 9, 1))
+
+    html = curator_client.get("/mentees/").text
+
+    [row] = body_rows(html)
+    assert row.count("<td") == header_cells(html)
+    assert f'<td><a href="/mentees/{entry.pk}/">{entry.person.full_name}</a></td>' in row
+    assert '<td><span class="badge text-bg-info">Ожидает наставника</span></td>' in row
+    assert '<td><span class="badge text-bg-success">Согласие от 01.09.2026</span></td>' in row
+
+
+@pytest.mark.django_db
+def test_an_archived_mentee_without_consent_shows_both_badges(curator_client, school):
+    entry = MenteeEntryFactory(school=school, person__school=school, archived_at=timezone.now())
+
+    [row] = body_rows(curator_client.get("/mentees/?archived=yes").text)
+
+    archived_on = timezone.localdate().strftime("%d.%m.%Y")
+    assert f'</a> <span class="badge text-bg-secondary">В архиве с {archived_on}</span></td>' in row
+    assert '<td><span class="badge text-bg-warning">Нет согласия</span></td>' in row
+    assert entry.person.full_name in row
+
+
+@pytest.mark.django_db
+def test_a_pair_row_has_a_cell_per_column_with_its_status_order_and_dates(client_as, school):
+    pair = PairFactory(programme__school=school)
+    html = client_as(Role.DIRECTOR, school).get("/pairs/").text
+
+    [row] = body_rows(html)
+    assert row.count("<td") == header_cells(html)
+    assert (
+        '<td><span class="badge text-bg-success">Работает</span> '
+        '<span class="badge text-bg-light border border-warning text-nowrap" title="Ни один приказ не '
+        'утверждает эту пару: её можно включить в приказ о закреплении пар">без приказа</span></td>'
+    ) in row
+    assert '<td class="text-nowrap small">с 15.09.2026<br>до 30.06.2027</td>' in row
+    assert f'aria-label="Утвердить приказом: {pair.mentor.person.full_name} — {pair.mentees_label}"' in row
