@@ -323,7 +323,8 @@ def test_the_morning_rush(municipality, tmp_path):
                 visitor.send(*visitor.mix[0](visitor)[:2], timeout=WARM_UP)
             print(
                 f"\nУтренний час пик ({connection.vendor}): {len(visitors)} пользователей {USERS}, "
-                f"по {SECONDS:.0f} с на прогон; в скобках — цифры задачи 18:"
+                f"по {SECONDS:.0f} с на прогон, средняя загрузка машины {os.getloadavg()[0]:.1f} "
+                f"(ядра делят и другие процессы); в скобках — цифры задачи 18:"
             )
             report("без PDF", rush(visitors, SECONDS, web.pid))
             ordered = order_reports(municipality)
