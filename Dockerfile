@@ -1,4 +1,4 @@
-# «Наставничество»: one image for the web process (gunicorn) and the Celery worker (PDFs with WeasyPrint).
+# «Наставничество»: one image for the web process (gunicorn) and the Celery workers (PDFs with WeasyPrint).
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

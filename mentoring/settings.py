@@ -259,6 +259,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
+# PDFs go to a queue of their own, for a worker at a lower CPU priority that leaves the web a core
+# (docker-compose.yml: `worker-documents`); reminders and imports stay on the default queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"mentoring.tasks.document_render_task": {"queue": "documents"}}
 # A check or confirm of an import not finished by then lost its worker: the curator may start it again.
 IMPORT_STALE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
 

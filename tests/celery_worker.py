@@ -124,6 +124,7 @@ class Worker(CeleryProcess):
             "worker",
             "--pool=prefork",
             f"--concurrency={self.concurrency}",
+            "--queues=celery,documents",
             "--without-gossip",
             "--without-mingle",
         ]
