@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -93,7 +93,10 @@ def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
     """Per school: the participants compared at entry and at exit, and those of them improved, that is with
     more characteristics better than worse (less anxiety is better). One query, summed up in the database; the
     exits are those of the given surveys, their entries those of the same programme in any year."""
-    sql, params = compared_values(with_programme_entries(surveys)).query.sql_with_params()
+    try:
+        sql, params = compared_values(with_programme_entries(surveys)).query.sql_with_params()
+    except EmptyResultSet:  # no school, no survey: nothing to compare
+        return {}
     # The ORM cannot group an aggregate again: the participants, then the schools, are summed over it.
     participants = f"""
         SELECT school, SUM(CASE WHEN verdict = 1 THEN 1 ELSE 0 END) AS better,

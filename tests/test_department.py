@@ -25,6 +25,7 @@ from .factories import (
     DepartmentFactory,
     InvitationFactory,
     MeetingFactory,
+    MembershipFactory,
     MenteeEntryFactory,
     PairFactory,
     PersonFactory,
@@ -112,6 +113,17 @@ def test_the_schools_table_counts_each_school_side_by_side(department, school, q
     assert row.overdue == 1
     empty = rows[quiet_school]
     assert (empty.mentors, empty.meetings, empty.response_rate, empty.overdue) == (0, 0, None, 0)
+
+
+@pytest.mark.django_db
+def test_a_department_without_schools_has_an_empty_schools_table_and_a_home(client):
+    department = DepartmentFactory()
+    coordinator = UserFactory()
+    MembershipFactory(user=coordinator, organisation=department, role=Role.COORDINATOR)
+    client.force_login(coordinator)
+
+    assert department_data.schools_table(department).rows == []
+    assert client.get("/").status_code == 200
 
 
 def test_stage_2_change_counts_the_participants_improved(department, school):
