@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from auditlog.context import disable_auditlog
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from mentoring.academic_year import AcademicYear
@@ -45,7 +45,7 @@ from programs.models import Programme
 from programs.reference import form_names
 
 from . import audience
-from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
+from .models import LOW_MARK, Answer, Invitation, Question, Questionnaire, Response, Survey
 from .responses import answer_fields
 
 Kind, Measure, Topic = Question.Kind, Question.Measure, Question.Topic
@@ -748,6 +748,9 @@ class _SurveyGenerator:
         responses = [pair for r in rounds for pair in r.responses]
         Response.objects.bulk_create([response for response, _ in responses], batch_size=BATCH_SIZE)
         insert_answers([(response.pk, *row) for response, rows in responses for row in rows])
+        schools = {r.survey.school_id for r in rounds}
+        low_mark = Exists(Answer.objects.filter(LOW_MARK, response=OuterRef("pk")))
+        Response.objects.filter(invitation__survey__school__in=schools).update(low_mark=low_mark)
 
     def date_rows(self, schools: list[Organisation]) -> None:
         """A survey is created a few days before it opens, its invitations with it; a response is last

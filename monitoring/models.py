@@ -298,10 +298,16 @@ class Response(models.Model):
         related_name="+",
     )
     paper_entered_at = models.DateTimeField("внесено с бумажного бланка", null=True, blank=True)
+    # Kept with the answers (`answers_store`) so that a pair's health reads one flag per response instead of
+    # every answer of the municipality.
+    low_mark = models.BooleanField("есть оценка в нижней трети шкалы", default=False, editable=False)
 
     class Meta:
         verbose_name = "ответ на анкету"
         verbose_name_plural = "ответы на анкеты"
+        indexes = [
+            models.Index(fields=["invitation"], condition=Q(low_mark=True), name="response_with_low_mark"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(paper_entered_by__isnull=True, paper_entered_at__isnull=True)
@@ -320,6 +326,13 @@ class Response(models.Model):
     @property
     def from_paper(self) -> bool:
         return self.paper_entered_at is not None
+
+
+# A scale answer in the lowest third of its scale: «плохо» of a feedback questionnaire.
+LOW_MARK = Q(
+    question__kind=Question.Kind.SCALE,
+    number__lte=F("question__scale_min") + (F("question__scale_max") - F("question__scale_min")) / 3,
+)
 
 
 class Answer(models.Model):

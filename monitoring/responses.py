@@ -17,7 +17,7 @@ from pairs.matching_forms import mentee_entries, mentor_entries
 from pairs.models import Preference
 from programs.models import Programme
 
-from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
+from .models import LOW_MARK, Answer, Invitation, Question, Questionnaire, Response, Survey
 
 Kind = Question.Kind
 Side = Preference.Side
@@ -121,13 +121,13 @@ def answers_store(
             response=response, question=question, defaults=answer_fields(question, value)
         )
     response.answers.exclude(question__in=list(answered)).delete()
+    response.low_mark = response.answers.filter(LOW_MARK).exists()
     response.submitted_at = timezone.now()
     response.draft = {}
     response.paper_entered_by = paper_entered_by
     response.paper_entered_at = response.submitted_at if paper_entered_by else None
-    response.save(
-        update_fields=["submitted_at", "draft", "updated_at", "paper_entered_by", "paper_entered_at"]
-    )
+    stored = ["submitted_at", "draft", "updated_at", "paper_entered_by", "paper_entered_at", "low_mark"]
+    response.save(update_fields=stored)
     return response
 
 

@@ -492,9 +492,12 @@ def with_programme_entries(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
     counts in the year of the exit."""
     stage_2 = surveys.exclude(phase="")
     exits = stage_2.filter(phase=Survey.Phase.EXIT).values("programme")
-    return Survey.objects.filter(
+    matched = Survey.objects.filter(
         Q(pk__in=stage_2.values("pk")) | Q(phase=Survey.Phase.ENTRY, programme__in=exits)
     )
+    # Read first (one query of a few dozen ids): left as a subquery, PostgreSQL guesses the OR above matches
+    # half the surveys and scans every answer of the municipality instead of those of the surveys matched.
+    return Survey.objects.filter(pk__in=list(matched.values_list("pk", flat=True)))
 
 
 def compared_exits() -> QuerySet[Invitation]:

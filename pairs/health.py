@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from mentoring.models import Consent
-from monitoring.models import Answer, Question, Questionnaire
+from monitoring.models import Questionnaire, Response
 
 from .models import Health, Meeting, Pair, PairMentee, PlanItem
 
@@ -70,12 +70,11 @@ def plan_overdue(today: datetime.date) -> Exists:
 def negative_feedback() -> Exists:
     """A submitted feedback questionnaire about the pair with a scale answer in the lowest third of it."""
     return Exists(
-        Answer.objects.filter(
-            response__invitation__pair=OuterRef("pk"),
-            response__submitted_at__isnull=False,
-            response__invitation__survey__questionnaire__purpose=Questionnaire.Purpose.FEEDBACK,
-            question__kind=Question.Kind.SCALE,
-            number__lte=F("question__scale_min") + (F("question__scale_max") - F("question__scale_min")) / 3,
+        Response.objects.filter(
+            invitation__pair=OuterRef("pk"),
+            low_mark=True,
+            submitted_at__isnull=False,
+            invitation__survey__questionnaire__purpose=Questionnaire.Purpose.FEEDBACK,
         )
     )
 

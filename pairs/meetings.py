@@ -157,7 +157,7 @@ def meeting_cancel(*, meeting: Meeting) -> None:
 
 def with_members(lookup: str = "members") -> Prefetch:
     """The mentees of pairs with their people, for the names and classes on a page."""
-    return Prefetch(lookup, PairMentee.objects.select_related("mentee__person"))
+    return Prefetch(lookup, PairMentee.objects.select_related("mentee__person", "role_model"))
 
 
 def count_of(rows: QuerySet) -> Coalesce:

@@ -308,6 +308,10 @@ class PlanItem(models.Model):
         verbose_name = "пункт плана"
         verbose_name_plural = "план мероприятий"
         ordering = ["number", "pk"]
+        indexes = [
+            # Pairs' health asks for the overdue items of every pair at work at once.
+            models.Index(fields=["due_on"], condition=Q(done_on__isnull=True), name="plan_item_open_by_due"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(term=""), name="plan_item_has_term"),
             models.CheckConstraint(

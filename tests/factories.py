@@ -14,7 +14,7 @@ from mentoring.models import (
     Person,
     User,
 )
-from monitoring.models import Invitation, Question, Questionnaire, Survey
+from monitoring.models import LOW_MARK, Invitation, Question, Questionnaire, Survey
 from pairs.models import Meeting, Pair, PairMentee, PlanItem
 from programs.models import MentoringForm, Programme
 
@@ -290,12 +290,21 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 class AnswerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "monitoring.Answer"
+        skip_postgeneration_save = True
 
     response = factory.SubFactory(ResponseFactory)
     question = factory.SubFactory(
         QuestionFactory, questionnaire=factory.SelfAttribute("..response.invitation.survey.questionnaire")
     )
     number = 7
+
+    @factory.post_generation
+    def marked(answer, create: bool, extracted, **kwargs) -> None:
+        """The response's flag of a low mark, as `answers_store` keeps it."""
+        if create:
+            response = answer.response
+            response.low_mark = response.answers.filter(LOW_MARK).exists()
+            response.save(update_fields=["low_mark"])
 
 
 class SignedMentorConsentFactory(factory.django.DjangoModelFactory):

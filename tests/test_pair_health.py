@@ -1,12 +1,16 @@
 """Pair health: «в работе», «нужно внимание», «под угрозой», with the programme's thresholds."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from mentoring.models import Consent, Role
-from monitoring.models import Questionnaire
+from monitoring.models import Answer, Question, Questionnaire, Response
+from monitoring.responses import response_submit
 from pairs.health import with_health
 from pairs.models import Health, Pair
 from programs.forms import ProgrammeForm
@@ -135,6 +139,27 @@ def test_a_low_mark_in_the_feedback_questionnaire_needs_attention():
 
 
 @pytest.mark.django_db
+def test_a_low_mark_submitted_by_the_respondent_needs_attention_until_it_is_corrected():
+    pair = pair_met(2)
+    questionnaire = QuestionnaireFactory(school=pair.school, purpose=Questionnaire.Purpose.FEEDBACK)
+    scale, open_question = (
+        QuestionFactory(questionnaire=questionnaire),
+        QuestionFactory(
+            questionnaire=questionnaire, kind=Question.Kind.OPEN, scale_min=None, scale_max=None, measures=""
+        ),
+    )
+    invitation = InvitationFactory(
+        survey=SurveyFactory(questionnaire=questionnaire), person=pair.mentor.person, pair=pair
+    )
+
+    response_submit(invitation=invitation, cleaned={scale: 4, open_question: "Встречи часто переносятся"})
+    assert health_of(pair) == Health.ATTENTION  # 4 of 1–10 is the lowest third
+
+    response_submit(invitation=invitation, cleaned={scale: 5, open_question: ""})
+    assert health_of(pair) == Health.WORKING
+
+
+@pytest.mark.django_db
 def test_a_low_mark_in_another_questionnaire_is_not_feedback_on_the_pair():
     pair = pair_met(2)
     feedback_answer(pair, 1, purpose=Questionnaire.Purpose.SATISFACTION)
@@ -260,3 +285,17 @@ def test_the_curators_home_costs_the_same_queries_for_one_and_five_pairs_at_risk
 
 
 CURATOR_HOME_QUERIES = 32
+
+
+@pytest.mark.django_db
+def test_on_the_demo_the_flagged_responses_are_those_with_a_mark_in_the_lowest_third():
+    call_command("demo", stdout=io.StringIO())
+    low = Answer.objects.filter(
+        question__kind=Question.Kind.SCALE,
+        number__lte=F("question__scale_min") + (F("question__scale_max") - F("question__scale_min")) / 3,
+    )
+    with_low_mark = set(Response.objects.filter(Exists(low.filter(response=OuterRef("pk")))))
+
+    assert with_low_mark and set(Response.objects.filter(low_mark=True)) == with_low_mark
+    at_work = with_health(Pair.objects.filter(status=Pair.Status.ACTIVE))
+    assert at_work.filter(negative_feedback=True).exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from mentoring.models import MenteeEntry, MentorEntry, Role
 from pairs.models import Meeting, Pair
+from programs.models import RoleModel
 
 from .factories import (
     MeetingFactory,
@@ -163,8 +164,10 @@ def test_another_mentors_pairs_are_not_on_the_home_page(client, school, mentor_u
 
 
 def fill_mentor(school, mentor, pairs: int) -> None:
+    role_model = RoleModel.objects.first()  # shown with each pair: its members' are fetched at once
     for n in range(pairs):
-        pair = make_pair(school, mentor, mentees=[pupil(school, f"Ученица{n}"), pupil(school, f"Ученик{n}")])
+        mentees = [pupil(school, f"Ученица{n}"), pupil(school, f"Ученик{n}")]
+        pair = make_pair(school, mentor, mentees=mentees, role_model=role_model)
         plan(pair, done=2, overdue=2, ahead=2)
         MeetingFactory.create_batch(3, pair=pair, starts_at=days(-n - 1))
         MeetingFactory(pair=pair, status=Meeting.Status.PLANNED, starts_at=days(n + 1))

@@ -4,7 +4,8 @@ users (coordinators, curators, mentors and mentees answering by their links) who
 requests on a realistic mix; once without documents and once while 20 PDFs render.
 
 Prints requests per second, p50/p95/p99, errors and the service time per request (processor time of the
-gunicorn processes over the requests served) beside the issue's figures; nothing is asserted. Needs
+gunicorn processes over the requests served) beside the issue's figures, and what PostgreSQL and the simulated
+users themselves spent per request on the same cores; nothing is asserted. Needs
 PostgreSQL and Redis (DATABASE_URL, REDIS_URL): gunicorn and the worker are other processes and read the
 committed rows of the test database. LOAD_SECONDS (30 by default) bounds each run.
 """
@@ -180,15 +181,34 @@ def gunicorn_command(port: int, control: Path) -> list[str]:
     return [*command, "--control-socket", str(control)]
 
 
-def processor_seconds(pids: list[int]) -> float:
-    total = 0
+def processor_seconds(pids: list[int]) -> dict[int, float]:
+    """Each living process's processor time so far."""
+    spent = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime and stime
-    return total / TICK
+        spent[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime and stime
+    return spent
+
+
+def spent_since(before: dict[int, float], pids: list[int]) -> float:
+    """What the processes spent since `before`, those started since counted whole and those ended since
+    not at all."""
+    return sum(seconds - before.get(pid, 0) for pid, seconds in processor_seconds(pids).items())
+
+
+def database_processes() -> list[int]:
+    """The PostgreSQL server's processes (their CPU is the database's share of each request)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if status.read_text().strip() == "postgres":
+                found.append(int(status.parent.name))
+        except OSError:
+            continue
+    return found
 
 
 def family(pid: int) -> list[int]:
@@ -223,12 +243,15 @@ def rush(visitors: list[Visitor], seconds: float, web: int) -> dict:
 
     processes = family(web)
     cpu, started = processor_seconds(processes), time.monotonic()
+    database_cpu, own_cpu = processor_seconds(database_processes()), time.process_time()
     threads = [threading.Thread(target=visit, args=(visitor,)) for visitor in visitors]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed, cpu = time.monotonic() - started, processor_seconds(processes) - cpu
+    elapsed, cpu = time.monotonic() - started, spent_since(cpu, processes)
+    database_cpu = spent_since(database_cpu, database_processes())
+    own_cpu = time.process_time() - own_cpu
     centiles = statistics.quantiles(timings, n=100)
     return {
         "rps": len(timings) / elapsed,
@@ -238,6 +261,8 @@ def rush(visitors: list[Visitor], seconds: float, web: int) -> dict:
         "errors": errors,
         "count": len(timings),
         "cpu_ms": 1000 * cpu / len(timings),
+        "database_ms": 1000 * database_cpu / len(timings),
+        "visitors_ms": 1000 * own_cpu / len(timings),
         "restarted": family(web) != processes,
     }
 
@@ -247,7 +272,8 @@ def report(name: str, run: dict) -> None:
     print(
         f"  {name:8} {run['rps']:6.1f} запр./с ({rps}) | p50 {run['p50']:5.0f} мс ({p50}) | "
         f"p95 {run['p95']:5.0f} мс ({p95}) | p99 {run['p99']:5.0f} мс | ошибок {len(run['errors'])} (0) | "
-        f"процессор на запрос {run['cpu_ms']:.0f} мс ({cpu}); запросов {run['count']}"
+        f"процессор на запрос {run['cpu_ms']:.0f} мс ({cpu}), у PostgreSQL ещё {run['database_ms']:.0f} мс, "
+        f"у самих посетителей {run['visitors_ms']:.0f} мс; запросов {run['count']}"
         + ("; воркер gunicorn перезапускался" if run["restarted"] else "")
     )
     for error in sorted(set(run["errors"]))[:5]:
