@@ -304,6 +304,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The department's schools table is counted once in this many seconds for all its coordinators.
+DEPARTMENT_FIGURES_SECONDS = int(os.environ.get("DEPARTMENT_FIGURES_SECONDS", "300"))
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

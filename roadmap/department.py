@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
@@ -73,6 +75,11 @@ class SchoolsTable:
     department: Organisation
     year: AcademicYear
     rows: list[SchoolRow]
+    counted_at: datetime.datetime
+
+    @property
+    def recounted_at(self) -> datetime.datetime:
+        return self.counted_at + datetime.timedelta(seconds=settings.DEPARTMENT_FIGURES_SECONDS)
 
 
 def per_school(rows, *names: str) -> dict[int, dict]:
@@ -111,8 +118,29 @@ def stage_2_changes(surveys) -> dict[int, tuple[int, int]]:
 
 
 def schools_table(department: Organisation, year: AcademicYear | None = None) -> SchoolsTable:
-    """The department's schools side by side for the academic year (the current one): eleven queries."""
+    """The department's schools side by side for the academic year (the current one). The figures are
+    counted once per DEPARTMENT_FIGURES_SECONDS for every coordinator of the department (counting them takes
+    the database a tenth of a second); the recommendations, which the coordinator writes on the page, are
+    read each time."""
     year = year or AcademicYear.current()
+    key = schools_table_key(department, year)
+    table = cache.get(key)
+    if table is None:
+        table = schools_counted(department, year)
+        cache.set(key, table, settings.DEPARTMENT_FIGURES_SECONDS)
+    rows = {row.school.pk: row for row in table.rows}
+    recommendations = Recommendation.objects.filter(school__in=list(rows), year=year.start_year)
+    for recommendation in recommendations.select_related("acknowledgement__by"):
+        rows[recommendation.school_id].recommendation = recommendation
+    return table
+
+
+def schools_table_key(department: Organisation, year: AcademicYear) -> str:
+    return f"schools-table:{department.pk}:{year.start_year}"
+
+
+def schools_counted(department: Organisation, year: AcademicYear) -> SchoolsTable:
+    """The schools table's figures, counted now: ten queries."""
     schools = department_schools(department)
     rows = {school.pk: SchoolRow(school) for school in schools}
     programmes = (
@@ -161,10 +189,7 @@ def schools_table(department: Organisation, year: AcademicYear | None = None) ->
     )
     for pk, n in overdue:
         rows[pk].overdue = n
-    recommendations = Recommendation.objects.filter(school__in=schools, year=year.start_year)
-    for recommendation in recommendations.select_related("acknowledgement__by"):
-        rows[recommendation.school_id].recommendation = recommendation
-    return SchoolsTable(department, year, list(rows.values()))
+    return SchoolsTable(department, year, list(rows.values()), counted_at=timezone.now())
 
 
 @transaction.atomic

@@ -67,6 +67,13 @@ def reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def figures_counted_afresh(settings):
+    """A test sees the figures of the rows it has just written: the department's schools table is not kept
+    (tests/test_department.py keeps it where it tests keeping it)."""
+    settings.DEPARTMENT_FIGURES_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path_factory):
     """Files the tests store (documents, consent scans) go to a folder of their own."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

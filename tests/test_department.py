@@ -4,6 +4,8 @@ department's analytic report, and who may see and write what."""
 import datetime
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from .factories import (
     MeetingFactory,
     MembershipFactory,
     MenteeEntryFactory,
+    MentorEntryFactory,
     PairFactory,
     PersonFactory,
     ProgrammeFactory,
@@ -330,3 +333,49 @@ def test_a_school_never_reads_the_department_report(client_as, department, schoo
     assert director.get(reverse("document_detail", args=[report.pk])).status_code == 404
     stranger = client_as(Role.COORDINATOR, DepartmentFactory())
     assert stranger.get(reverse("document_detail", args=[report.pk])).status_code == 404
+
+
+@pytest.fixture
+def kept_figures(settings, department):
+    settings.DEPARTMENT_FIGURES_SECONDS = 300
+    yield
+    cache.delete(department_data.schools_table_key(department, AcademicYear.current()))
+
+
+# Session, user, memberships, the recommendations; the session saved (3, with its savepoint). The figures
+# and the department come from the cache.
+COORDINATOR_PAGE_KEPT_QUERIES = 7
+
+
+def test_the_figures_are_counted_once_in_five_minutes_for_every_coordinator_and_the_page_says_when(
+    kept_figures, coordinator, department, school, busy, django_assert_num_queries
+):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        first = coordinator.get(reverse("department_schools"))
+        MentorEntryFactory(school=school, person__school=school)
+
+        with django_assert_num_queries(COORDINATOR_PAGE_KEPT_QUERIES):
+            second = coordinator.get(reverse("department_schools"))
+        traveller.shift(datetime.timedelta(seconds=301))
+        third = coordinator.get(reverse("department_schools"))
+
+    counted = timezone.localtime()
+    note = f"Цифры на {counted:%H:%M}, следующий пересчёт в {counted + datetime.timedelta(minutes=5):%H:%M}"
+    assert note in first.text
+    mentors = [
+        next(r for r in page.context["table"].rows if r.school == school).mentors
+        for page in (first, second, third)
+    ]
+    assert mentors == [2, 2, 3]
+
+
+def test_a_recommendation_shows_at_once_while_the_figures_are_kept(kept_figures, coordinator, school, busy):
+    coordinator.get(reverse("department_schools"))
+    url = reverse("recommendation_write", args=[school.pk, AcademicYear.current().start_year])
+
+    coordinator.post(url, {f"s{school.pk}-text": "Провести семинар для наставников."})
+
+    row = next(
+        r for r in coordinator.get(reverse("department_schools")).context["table"].rows if r.school == school
+    )
+    assert row.recommendation.text == "Провести семинар для наставников."
