@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from mentoring.models import Consent
@@ -63,20 +64,25 @@ def last_contact() -> Coalesce:
     return Coalesce(TruncDate(Subquery(held)), F("started_on"), Cast(TruncDate("created_at"), DateField()))
 
 
-def plan_overdue(today: datetime.date) -> Exists:
-    return Exists(PlanItem.objects.overdue(today).filter(pair=OuterRef("pk")))
+def one_of(rows: QuerySet, pair: str = "pair") -> IsNull:
+    """Whether the pair (the rows' field `pair`) has any of the rows. Not EXISTS: PostgreSQL turns an
+    EXISTS into one hash of the rows of every pair of the database, built on each page; a scalar subquery is
+    asked for the pairs shown alone, by index."""
+    return IsNull(Subquery(rows.filter(**{pair: OuterRef("pk")}).values("pk")[:1]), False)
 
 
-def negative_feedback() -> Exists:
+def plan_overdue(today: datetime.date) -> IsNull:
+    return one_of(PlanItem.objects.overdue(today))
+
+
+def negative_feedback() -> IsNull:
     """A submitted feedback questionnaire about the pair with a scale answer in the lowest third of it."""
-    return Exists(
-        Response.objects.filter(
-            invitation__pair=OuterRef("pk"),
-            low_mark=True,
-            submitted_at__isnull=False,
-            invitation__survey__questionnaire__purpose=Questionnaire.Purpose.FEEDBACK,
-        )
+    feedback = Response.objects.filter(
+        low_mark=True,
+        submitted_at__isnull=False,
+        invitation__survey__questionnaire__purpose=Questionnaire.Purpose.FEEDBACK,
     )
+    return one_of(feedback, pair="invitation__pair")
 
 
 def consent_ending(today: datetime.date) -> Exists:
