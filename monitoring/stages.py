@@ -184,9 +184,16 @@ def closed_results(
             )
 
 
+def read_first(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    """The surveys by their ids, read in one query of a few dozen rows. Left as a subquery of the figures'
+    queries, PostgreSQL misjudges how many surveys it matches and scans every invitation or answer of the
+    municipality instead of those of the surveys."""
+    return Survey.objects.filter(pk__in=list(surveys.values_list("pk", flat=True)))
+
+
 def stage_1(surveys: QuerySet[Survey]) -> Stage1:
     """Stage 1 over the given surveys: a fixed number of queries, whatever their size."""
-    surveys = surveys.filter(questionnaire__purpose__in=STAGE_1_PURPOSES)
+    surveys = read_first(surveys.filter(questionnaire__purpose__in=STAGE_1_PURPOSES))
     answers = Answer.objects.filter(
         response__invitation__survey__in=surveys, response__submitted_at__isnull=False
     )
@@ -492,12 +499,11 @@ def with_programme_entries(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
     counts in the year of the exit."""
     stage_2 = surveys.exclude(phase="")
     exits = stage_2.filter(phase=Survey.Phase.EXIT).values("programme")
-    matched = Survey.objects.filter(
-        Q(pk__in=stage_2.values("pk")) | Q(phase=Survey.Phase.ENTRY, programme__in=exits)
+    return read_first(
+        Survey.objects.filter(
+            Q(pk__in=stage_2.values("pk")) | Q(phase=Survey.Phase.ENTRY, programme__in=exits)
+        )
     )
-    # Read first (one query of a few dozen ids): left as a subquery, PostgreSQL guesses the OR above matches
-    # half the surveys and scans every answer of the municipality instead of those of the surveys matched.
-    return Survey.objects.filter(pk__in=list(matched.values_list("pk", flat=True)))
 
 
 def compared_exits() -> QuerySet[Invitation]:
