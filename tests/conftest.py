@@ -66,10 +66,13 @@ def reference_data(request):
             sync()
 
 
-@pytest.fixture(autouse=True)
-def figures_counted_afresh(settings):
+@pytest.fixture(autouse=True, scope="session")
+def figures_counted_afresh():
     """A test sees the figures of the rows it has just written: the department's schools table is not kept
-    (tests/test_department.py keeps it where it tests keeping it)."""
+    (tests/test_department.py keeps it where it tests keeping it). For the whole session, module fixtures
+    included: a table kept from the rolled-back demo of one would be another test's."""
+    from django.conf import settings
+
     settings.DEPARTMENT_FIGURES_SECONDS = 0
 
 

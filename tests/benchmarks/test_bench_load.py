@@ -287,6 +287,34 @@ def report(name: str, run: dict) -> None:
         print(f"    ошибка: {error}")
 
 
+def page_name(path: str) -> str:
+    """A path with its ids and tokens left out: one page of the mix whatever pair or link it opens."""
+    parts = path.split("?")[0].strip("/").split("/")
+    return "/" + "/".join("…" if part.isdigit() or len(part) > 30 else part for part in parts)
+
+
+def alone(visitors: list[Visitor]) -> None:
+    """Each request of the mix answered alone (the median of three): its service time, and its share of
+    the rush's work by how often the mix asks for it."""
+    shares = {}
+    for visitor in {id(visitor.mix): visitor for visitor in visitors}.values():
+        users = sum(v.mix is visitor.mix for v in visitors)
+        for request in visitor.mix:
+            method, path, form = request(visitor)
+            samples = []
+            for _ in range(3):
+                started = time.perf_counter()
+                visitor.send(method, path, form)
+                samples.append((time.perf_counter() - started) * 1000)
+            key = (method, page_name(path))
+            ms, weight = shares.get(key, (statistics.median(samples), 0))
+            shares[key] = (ms, weight + users / len(visitor.mix))
+    total = sum(ms * weight for ms, weight in shares.values())
+    print("  По страницам, каждая одна на сервере (медиана из трёх) и её доля в работе часа пик:")
+    for (method, name), (ms, weight) in sorted(shares.items(), key=lambda item: -item[1][0] * item[1][1]):
+        print(f"    {ms:5.0f} мс  {100 * ms * weight / total:4.1f} %  {method} {name}")
+
+
 def weighed_down(worker: Worker) -> None:
     """The CPU weight of worker-documents (cpu_shares 128 against the web's 1024) as nice 10 (110 against
     1024). Where the kernel groups processes by session, a nice value counts only inside the group: the
@@ -369,6 +397,7 @@ def test_the_morning_rush(municipality, tmp_path):
                 f"по {SECONDS:.0f} с на прогон, средняя загрузка машины {os.getloadavg()[0]:.1f} "
                 f"(ядра делят и другие процессы); в скобках — цифры задачи 18:"
             )
+            alone(visitors)
             report("без PDF", rush(visitors, SECONDS, web.pid))
             ordered = order_reports(municipality)
             report("20 PDF", rush(visitors, SECONDS, web.pid))
