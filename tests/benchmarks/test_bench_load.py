@@ -293,11 +293,11 @@ def page_name(path: str) -> str:
     return "/" + "/".join("…" if part.isdigit() or len(part) > 30 else part for part in parts)
 
 
-def alone(visitors: list[Visitor]) -> None:
+def alone(kinds: dict[str, Visitor], visitors: list[Visitor]) -> None:
     """Each request of the mix answered alone (the median of three): its service time, and its share of
     the rush's work by how often the mix asks for it."""
     shares = {}
-    for visitor in {id(visitor.mix): visitor for visitor in visitors}.values():
+    for kind, visitor in kinds.items():
         users = sum(v.mix is visitor.mix for v in visitors)
         for request in visitor.mix:
             method, path, form = request(visitor)
@@ -306,13 +306,15 @@ def alone(visitors: list[Visitor]) -> None:
                 started = time.perf_counter()
                 visitor.send(method, path, form)
                 samples.append((time.perf_counter() - started) * 1000)
-            key = (method, page_name(path))
+            key = (kind, method, page_name(path))
             ms, weight = shares.get(key, (statistics.median(samples), 0))
             shares[key] = (ms, weight + users / len(visitor.mix))
     total = sum(ms * weight for ms, weight in shares.values())
     print("  По страницам, каждая одна на сервере (медиана из трёх) и её доля в работе часа пик:")
-    for (method, name), (ms, weight) in sorted(shares.items(), key=lambda item: -item[1][0] * item[1][1]):
-        print(f"    {ms:5.0f} мс  {100 * ms * weight / total:4.1f} %  {method} {name}")
+    for (kind, method, name), (ms, weight) in sorted(
+        shares.items(), key=lambda item: -item[1][0] * item[1][1]
+    ):
+        print(f"    {ms:5.0f} мс  {100 * ms * weight / total:4.1f} %  {kind:11} {method} {name}")
 
 
 def weighed_down(worker: Worker) -> None:
@@ -371,6 +373,7 @@ def test_the_morning_rush(municipality, tmp_path):
             weighed_down(worker)
             wait_for(lambda: len(family(web.pid)) == 4, timeout=30, what="gunicorn с тремя воркерами")
             visitors = []
+            kinds: dict[str, Visitor] = {}
             for kind, mix in mixes(municipality).items():
                 for _ in range(USERS[kind]):
                     visitor = Visitor(port, mix)
@@ -384,9 +387,10 @@ def test_the_morning_rush(municipality, tmp_path):
                             settings.SESSION_COOKIE_NAME
                         ].value
                     visitors.append(visitor)
-            # Each kind's pages once (a first home page fills the cache of its figures: a minute, not
-            # part of the rush), then the CSRF cookie of each visitor.
-            for visitor in {id(visitor.mix): visitor for visitor in visitors}.values():
+                    kinds.setdefault(kind, visitor)
+            # Each kind's pages once (a first home page counts the department's figures, kept five
+            # minutes), then the CSRF cookie of each visitor.
+            for visitor in kinds.values():
                 for method, path, _ in (request(visitor) for request in visitor.mix):
                     if method == "GET":
                         visitor.send(method, path, timeout=WARM_UP)
@@ -397,7 +401,7 @@ def test_the_morning_rush(municipality, tmp_path):
                 f"по {SECONDS:.0f} с на прогон, средняя загрузка машины {os.getloadavg()[0]:.1f} "
                 f"(ядра делят и другие процессы); в скобках — цифры задачи 18:"
             )
-            alone(visitors)
+            alone(kinds, visitors)
             report("без PDF", rush(visitors, SECONDS, web.pid))
             ordered = order_reports(municipality)
             report("20 PDF", rush(visitors, SECONDS, web.pid))
