@@ -99,18 +99,23 @@ def consent_ending(today: datetime.date) -> Exists:
     return Exists(mentees)
 
 
+def with_silence(pairs: QuerySet[Pair], today: datetime.date) -> QuerySet[Pair]:
+    """Annotates `last_contact` and whether the pair has been silent longer than its programme allows
+    before it needs attention (`silent`) or is under threat (`silent_long`)."""
+    return pairs.annotate(last_contact=last_contact()).annotate(
+        silent_long=Q(last_contact__lt=days_before(today, "programme__threat_after_days")),
+        silent=Q(last_contact__lt=days_before(today, "programme__attention_after_days")),
+    )
+
+
 def with_health(pairs: QuerySet[Pair], today: datetime.date | None = None) -> QuerySet[Pair]:
     """Annotates `health` (a Health value; empty for a pair not at work) and its reasons as flags."""
     today = today or timezone.localdate()
     at_work = Q(status=Pair.Status.ACTIVE)
-    return pairs.annotate(
-        last_contact=last_contact(),
+    return with_silence(pairs, today).annotate(
         plan_overdue=plan_overdue(today),
         negative_feedback=negative_feedback(),
         consent_ending=consent_ending(today),
-    ).annotate(
-        silent_long=Q(last_contact__lt=days_before(today, "programme__threat_after_days")),
-        silent=Q(last_contact__lt=days_before(today, "programme__attention_after_days")),
         health=Case(
             When(~at_work, then=Value("")),
             When(Q(silent_long=True) | Q(consent_ending=True), then=Value(Health.THREAT)),

@@ -15,7 +15,7 @@ from mentoring.models import Membership, Role
 from mentoring.notifications import Kind, Notice, counted_per_school, holders, notices_of
 
 from . import agreements
-from .health import with_health
+from .health import with_health, with_silence
 from .models import MEMBERS, Health, Meeting, Pair, PlanItem
 
 PLAN_ITEM_WARNING_DAYS = 3
@@ -127,7 +127,7 @@ def plan_items_due(memberships: QuerySet[Membership], today: datetime.date) -> I
 @notices_of(Role.MENTOR)
 def meetings_not_logged(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
     """A pair at work that has logged no meeting for longer than its programme allows."""
-    pairs = with_health(mentors_of(memberships).filter(status=Pair.Status.ACTIVE), today).filter(silent=True)
+    pairs = with_silence(mentors_of(memberships).filter(status=Pair.Status.ACTIVE), today).filter(silent=True)
     for pair in pairs:
         yield Notice(
             user_id=pair.mentor.person.user_id,
