@@ -360,7 +360,7 @@ def test_the_figures_are_counted_once_in_five_minutes_for_every_coordinator_and_
         third = coordinator.get(reverse("department_schools"))
 
     counted = timezone.localtime()
-    note = f"Цифры на {counted:%H:%M}, следующий пересчёт в {counted + datetime.timedelta(minutes=5):%H:%M}"
+    note = f"Цифры на {counted:%H:%M}, следующий пересчёт в {counted + datetime.timedelta(minutes=5):%H:%M}."
     assert note in first.text
     mentors = [
         next(r for r in page.context["table"].rows if r.school == school).mentors
