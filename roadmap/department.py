@@ -125,7 +125,8 @@ def schools_table(department: Organisation, year: AcademicYear | None = None) ->
     year = year or AcademicYear.current()
     key = schools_table_key(department, year)
     table = cache.get(key)
-    if table is None:
+    # The table says when it is recounted: that moment decides, whatever the cache's own clock.
+    if table is None or timezone.now() >= table.recounted_at:
         table = schools_counted(department, year)
         cache.set(key, table, settings.DEPARTMENT_FIGURES_SECONDS)
     rows = {row.school.pk: row for row in table.rows}
