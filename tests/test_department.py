@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.academic_year import AcademicYear
-from mentoring.models import Document, Role
+from mentoring.models import Document, Organisation, Role
 from monitoring.documents import STAGE_1_REPORT
 from monitoring.models import Survey
 from pairs.documents import ORDER_PAIRS
@@ -342,9 +342,9 @@ def kept_figures(settings, department):
     cache.delete(department_data.schools_table_key(department, AcademicYear.current()))
 
 
-# Session, user, memberships, the recommendations; the session saved (3, with its savepoint). The figures
-# and the department come from the cache.
-COORDINATOR_PAGE_KEPT_QUERIES = 7
+# Session, user, memberships, the schools, the recommendations; the session saved (3, with its savepoint).
+# The figures come from the cache.
+COORDINATOR_PAGE_KEPT_QUERIES = 8
 
 
 def test_the_figures_are_counted_once_in_five_minutes_for_every_coordinator_and_the_page_says_when(
@@ -379,3 +379,17 @@ def test_a_recommendation_shows_at_once_while_the_figures_are_kept(kept_figures,
         r for r in coordinator.get(reverse("department_schools")).context["table"].rows if r.school == school
     )
     assert row.recommendation.text == "Провести семинар для наставников."
+
+
+def test_a_school_added_or_renamed_shows_at_once_while_the_figures_are_kept(
+    kept_figures, coordinator, department, school, busy
+):
+    coordinator.get(reverse("department_schools"))
+    added = SchoolFactory(department=department, short_name="МБОУ СОШ № 9")
+    Organisation.objects.filter(pk=school.pk).update(short_name="МБОУ «Гимназия № 5 им. А. С. Пушкина»")
+
+    table = coordinator.get(reverse("department_schools")).context["table"]
+
+    names = [row.school.short_name for row in table.rows]
+    assert "МБОУ СОШ № 9" in names and "МБОУ «Гимназия № 5 им. А. С. Пушкина»" in names
+    assert next(row for row in table.rows if row.school == added).mentors == 0
