@@ -350,11 +350,6 @@ def format_school_class(grade: int | None, letter: str) -> str:
     return f"{grade} «{letter}»" if letter else str(grade)
 
 
-def name_key(*parts: str) -> str:
-    """A name as it is compared: whatever the case, «ё» or «е», and the spaces."""
-    return " ".join(" ".join(parts).replace("ё", "е").replace("Ё", "Е").casefold().split())
-
-
 NAME_PARTS = ("last_name", "first_name", "patronymic")
 
 
@@ -377,13 +372,10 @@ class PersonQuerySet(SchoolOwnedQuerySet):
     def named_like(
         self, *, last_name: str, first_name: str, patronymic: str, birth_date: datetime.date | None
     ) -> list[Person]:
-        """The people with this name and birth date, likely the same person typed in again."""
-        key = name_key(last_name, first_name, patronymic)
-        return [
-            person
-            for person in self.filter(birth_date=birth_date).order_by("pk")
-            if name_key(person.last_name, person.first_name, person.patronymic) == key
-        ]
+        """The people with this name and birth date, likely the same person typed in again: the name compared
+        as searches compare it (whatever the case, «ё» or «е», and the spaces)."""
+        search_name = person_search_name(last_name, first_name, patronymic)
+        return list(self.filter(birth_date=birth_date, search_name=search_name).order_by("pk"))
 
     def with_consent_flag(self):
         return self.annotate(
