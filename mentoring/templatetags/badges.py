@@ -7,6 +7,7 @@ from datetime import date
 
 from django import template
 from django.template.defaultfilters import date as formatted
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -45,6 +46,8 @@ def consent_badge(consent_date: date | None) -> SafeString:
 def archived_badge(record) -> SafeString | str:
     if not (record and record.archived_at):
         return ""
+    # A template turns a moment into local time before `|date`; called from Python, the tag does it itself.
+    archived_on = timezone.localtime(record.archived_at)
     return format_html(
-        '<span class="badge text-bg-secondary">В архиве с {}</span>', formatted(record.archived_at, "d.m.Y")
+        '<span class="badge text-bg-secondary">В архиве с {}</span>', formatted(archived_on, "d.m.Y")
     )
