@@ -350,7 +350,8 @@ COORDINATOR_PAGE_KEPT_QUERIES = 8
 def test_the_figures_are_counted_once_in_five_minutes_for_every_coordinator_and_the_page_says_when(
     kept_figures, coordinator, department, school, busy, django_assert_num_queries
 ):
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
+    counted = timezone.localtime()
+    with time_machine.travel(counted, tick=False) as traveller:
         first = coordinator.get(reverse("department_schools"))
         MentorEntryFactory(school=school, person__school=school)
 
@@ -359,7 +360,6 @@ def test_the_figures_are_counted_once_in_five_minutes_for_every_coordinator_and_
         traveller.shift(datetime.timedelta(seconds=301))
         third = coordinator.get(reverse("department_schools"))
 
-    counted = timezone.localtime()
     note = f"Цифры на {counted:%H:%M}, следующий пересчёт в {counted + datetime.timedelta(minutes=5):%H:%M}."
     assert note in first.text
     mentors = [
