@@ -1,4 +1,8 @@
+import datetime
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from mentoring.models import Organisation, Role, User
 from mentoring.reference import mentee_categories_sync
@@ -90,4 +94,18 @@ def renders_in_the_request():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(app.conf, "task_always_eager", True)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def on_the_day_the_module_was_read(request):
+    """Modules that fix `TODAY` when they are read keep it for the whole run. A test that runs after
+    midnight in the product's time zone (21:00 UTC) is put back on that day at the same hour, so that
+    «today» in the test and in the request agree."""
+    today = getattr(request.module, "TODAY", None)
+    days = (timezone.localdate() - today).days if isinstance(today, datetime.date) else 0
+    if not days:
+        yield
+        return
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=days), tick=True):
         yield
