@@ -126,9 +126,10 @@ def schools_table(department: Organisation, year: AcademicYear | None = None) ->
     schools = department_schools(department)
     key = schools_table_key(department, year)
     table = cache.get(key)
-    # The table says when it is recounted: that moment decides, whatever the cache's own clock. A school
-    # added or taken away shows at once.
-    if table is None or timezone.now() >= table.recounted_at or [r.school for r in table.rows] != schools:
+    # The table says when it was counted and when it is recounted: those moments decide, whatever the cache's
+    # own clock. A school added or taken away shows at once.
+    fresh = table is not None and table.counted_at <= timezone.now() < table.recounted_at
+    if not fresh or [r.school for r in table.rows] != schools:
         table = schools_counted(department, year, schools)
         cache.set(key, table, settings.DEPARTMENT_FIGURES_SECONDS)
     for row, school in zip(table.rows, schools, strict=True):

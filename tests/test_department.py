@@ -369,6 +369,18 @@ def test_the_figures_are_counted_once_in_five_minutes_for_every_coordinator_and_
     assert mentors == [2, 2, 3]
 
 
+def test_figures_counted_at_a_later_moment_than_now_are_counted_again(
+    kept_figures, coordinator, school, busy
+):
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2), tick=False):
+        coordinator.get(reverse("department_schools"))
+    MentorEntryFactory(school=school, person__school=school)
+
+    page = coordinator.get(reverse("department_schools"))
+
+    assert next(r for r in page.context["table"].rows if r.school == school).mentors == 3
+
+
 def test_a_recommendation_shows_at_once_while_the_figures_are_kept(kept_figures, coordinator, school, busy):
     coordinator.get(reverse("department_schools"))
     url = reverse("recommendation_write", args=[school.pk, AcademicYear.current().start_year])
