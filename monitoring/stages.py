@@ -22,6 +22,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -184,6 +186,14 @@ def closed_results(
             )
 
 
+class SumOf(Func):
+    """SUM of an aggregate of grouped rows over a window, which Sum refuses."""
+
+    function = "SUM"
+    window_compatible = True
+    output_field = IntegerField()
+
+
 def read_first(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
     """The surveys by their ids, read in one query of a few dozen rows. Left as a subquery of the figures'
     queries, PostgreSQL misjudges how many surveys it matches and scans every invitation or answer of the
@@ -198,33 +208,43 @@ def stage_1(surveys: QuerySet[Survey]) -> Stage1:
         response__invitation__survey__in=surveys, response__submitted_at__isnull=False
     )
     numbers: dict[int, dict[float, int]] = defaultdict(dict)
-    numeric = answers.filter(question__kind__in=(Kind.SCALE, Kind.YES_NO, Kind.NUMBER), number__isnull=False)
-    for question_id, value, n in numeric.values_list("question", "number").annotate(n=Count("pk")).order_by():
-        numbers[question_id][float(value)] = n
     chosen: dict[int, Counter] = defaultdict(Counter)
     chose: Counter = Counter()
-    for question_id, options in answers.filter(question__kind__in=(Kind.SINGLE, Kind.MULTIPLE)).values_list(
-        "question", "chosen"
+    # One scan for every closed question: the answers grouped by their value, a number or the options chosen.
+    closed = answers.filter(
+        Q(question__kind__in=(Kind.SCALE, Kind.YES_NO, Kind.NUMBER), number__isnull=False)
+        | Q(question__kind__in=(Kind.SINGLE, Kind.MULTIPLE))
+    )
+    for question_id, value, options, n in (
+        closed.values_list("question", "number", "chosen").annotate(n=Count("pk")).order_by()
     ):
-        chosen[question_id].update(options)
-        chose[question_id] += 1
-    written = answers.filter(question__kind=Kind.OPEN).exclude(text="")
-    totals = dict(written.values_list("question").annotate(n=Count("pk")).order_by())
-    # The same words written by several respondents are shown once, with how many wrote them.
+        if value is not None:
+            numbers[question_id][float(value)] = n
+        else:
+            for option in options:
+                chosen[question_id][option] += n
+            chose[question_id] += n
+    # The same words written by several respondents are shown once, with how many wrote them; one scan
+    # gives those shown and how many wrote anything.
     frequent = (
-        written.values("question", "text")
+        answers.filter(question__kind=Kind.OPEN)
+        .exclude(text="")
+        .values("question", "text")
         .annotate(times=Count("pk"), latest=Max("response__submitted_at"))
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=F("question"), order_by=[F("times").desc(), F("latest").desc()]
-            )
+            ),
+            total=Window(SumOf("times"), partition_by=F("question")),
         )
         .filter(rank__lte=OPEN_SHOWN)
         .order_by("question", "rank")
     )
     texts: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    totals: dict[int, int] = {}
     for row in frequent:
         texts[row["question"]].append((row["text"], row["times"]))
+        totals[row["question"]] = int(row["total"])
     respondents = dict(
         Response.objects.filter(invitation__survey__in=surveys, submitted_at__isnull=False)
         .values_list("invitation__survey__questionnaire")
