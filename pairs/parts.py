@@ -1,7 +1,9 @@
 """The mentor's and the mentee's pairs on the home page, whatever organisation the user works in now:
 the pairs are the person's, not the school's."""
 
-from django.db.models import Count
+from collections import Counter
+
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -17,11 +19,15 @@ THREATENED_SHOWN = 5
 
 
 def mentored(request: HttpRequest) -> dict | None:
+    if Role.MENTOR not in request.personal_roles:
+        return None
     overview = mentor_overview(request.user)
     return {"mentor": overview} if overview else None
 
 
 def mentored_as_mentee(request: HttpRequest) -> dict | None:
+    if Role.MENTEE not in request.personal_roles:
+        return None
     pairs = mentee_overview(request.user)
     return {"mentee_pairs": pairs} if pairs else None
 
@@ -36,14 +42,15 @@ def pairs_health(request: HttpRequest) -> dict | None:
     school = request.organisation
     if school is None or not school.is_school or Role.CURATOR not in request.roles:
         return None
-    at_work = with_health(Pair.objects.filter(school=school, status=Pair.Status.ACTIVE))
-    counts = dict(at_work.values_list("health").annotate(n=Count("pk")).order_by())
-    threatened = (
-        at_work.filter(health=Health.THREAT)
+    # One query for the counts and the names: a school has some dozens of pairs at work.
+    at_work = list(
+        with_health(Pair.objects.filter(school=school, status=Pair.Status.ACTIVE))
         .select_related("mentor__person")
-        .prefetch_related(MEMBERS)
-        .order_by("last_contact", "pk")[:THREATENED_SHOWN]
+        .order_by("last_contact", "pk")
     )
+    counts = Counter(pair.health for pair in at_work)
+    threatened = [pair for pair in at_work if pair.health == Health.THREAT][:THREATENED_SHOWN]
+    prefetch_related_objects(threatened, MEMBERS)
     return {
         "pairs_health": [(health, label, counts.get(health, 0)) for health, label in Health.choices],
         "threatened_pairs": threatened,

@@ -174,10 +174,10 @@ def fill_mentor(school, mentor, pairs: int) -> None:
     make_pair(school, mentor, status=Pair.Status.COMPLETED, ended_on=TODAY)
 
 
-# session, user, memberships; own pairs, their mentees, the nearest meeting, overdue items; pairs as a
-# mentee; the session saved (3, with its savepoint)
+# session, user, memberships; own pairs, their mentees, the nearest meeting, overdue items (pairs as a
+# mentee only for a mentee); the session saved (3, with its savepoint)
 # «Требует внимания» asks four sources (meeting tomorrow, plan items, silence, questionnaires) and the hidden.
-MENTOR_HOME_QUERIES = 19
+MENTOR_HOME_QUERIES = 18
 
 
 @pytest.mark.parametrize("pairs", [1, 6])
@@ -253,9 +253,9 @@ def test_a_pair_not_yet_approved_is_not_shown_to_the_mentee(client, school, ment
     assert "Как наставляемый" in response.text
 
 
-# session, user, memberships; pairs as a mentor; pairs as a mentee, their plans and upcoming meetings; the
-# session saved (3, with its savepoint)
-MENTEE_HOME_QUERIES = 12  # and one for «Требует внимания»: a questionnaire waiting
+# session, user, memberships; pairs as a mentee, their plans and upcoming meetings (pairs as a mentor only
+# for a mentor); the session saved (3, with its savepoint)
+MENTEE_HOME_QUERIES = 11  # and one for «Требует внимания»: a questionnaire waiting
 
 
 @pytest.mark.parametrize("pairs", [1, 4])
