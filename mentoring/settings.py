@@ -99,6 +99,10 @@ else:
     # A page's queries run in milliseconds; PostgreSQL's JIT compiles the larger ones (a pair's health
     # over a municipality) for 50–60 ms before running them in 40.
     DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+    # A form's choices are read with .iterator(), which on PostgreSQL declares a cursor WITH HOLD, fetches and
+    # closes it: three round trips, and a copy of the rows, for a list of a dozen programmes on every page.
+    # Nothing of ours reads more rows than fit in memory at once.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mentoring.User"

@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentoring.models import MenteeEntry, Role
@@ -63,3 +65,16 @@ def test_a_pair_row_has_a_cell_per_column_with_its_status_order_and_dates(client
     ) in row
     assert '<td class="text-nowrap small">с 15.09.2026<br>до 30.06.2027</td>' in row
     assert f'aria-label="Утвердить приказом: {pair.mentor.person.full_name} — {pair.mentees_label}"' in row
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/mentees/", "/mentors/", "/pairs/"])
+def test_a_list_reads_its_filters_choices_without_a_cursor_on_the_server(curator_client, school, url):
+    if connection.vendor != "postgresql":
+        pytest.skip("Курсоры на стороне сервера есть только в PostgreSQL.")
+    PairFactory(programme__school=school)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert curator_client.get(url).status_code == 200
+
+    assert [q["sql"] for q in queries if q["sql"].startswith("DECLARE")] == []
