@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -34,6 +33,7 @@ from . import agreements, proposals, services
 from .filters import PairFilterSet
 from .forms import STATUS_ACTIONS, PairStatusForm, PlanItemForm, PlanItemMarkForm, StatusAction
 from .health import with_health
+from .meetings import count_of
 from .models import MEMBERS, Meeting, Pair, PairStatusChange, PlanItem, ProposedPair
 
 READING_ROLES = BASE_READERS | {Role.COORDINATOR}
@@ -66,20 +66,15 @@ def listed_pairs(request: HttpRequest) -> tuple[QuerySet[Pair], Organisation | N
     return pairs.filter(school__department=organisation), organisation
 
 
-def counted(model: type[PlanItem] | type[Meeting], **conditions) -> Coalesce:
-    rows = model.objects.filter(pair=OuterRef("pk"), **conditions).order_by().values("pair")
-    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
-
-
 def with_columns(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
     return (
         with_health(pairs)
         .select_related("school", "programme", "mentor__person", "role_model")
         .prefetch_related(MEMBERS)
         .annotate(
-            plan_total=counted(PlanItem),
-            plan_done=counted(PlanItem, done_on__isnull=False),
-            meetings_held=counted(Meeting, status=Meeting.Status.HELD),
+            plan_total=count_of(PlanItem.objects.all()),
+            plan_done=count_of(PlanItem.objects.filter(done_on__isnull=False)),
+            meetings_held=count_of(Meeting.objects.filter(status=Meeting.Status.HELD)),
         )
     )
 
