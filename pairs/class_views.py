@@ -16,7 +16,7 @@ from mentoring.access import allow
 from mentoring.models import MenteeEntry, Nomination, Person, Role
 from mentoring.nominations import NO_CLASS, class_pupils, homeroom_teacher, with_last_nomination
 
-from .health import with_health
+from .health import with_signs
 from .models import Pair, PairMentee
 
 PAIR_STATES = {
@@ -59,7 +59,7 @@ def current_pairs_of(pupils: list[Person]) -> dict[int, list[Pair]]:
         .order_by("pair")
         .values_list("mentee__person", "pair")
     )
-    pairs = {p.pk: p for p in with_health(Pair.objects.filter(pk__in=[pair for _, pair in links]))}
+    pairs = {p.pk: p for p in with_signs(Pair.objects.filter(pk__in=[pair for _, pair in links]))}
     found: dict[int, list[Pair]] = defaultdict(list)
     for person, pair in links:
         found[person].append(pairs[pair])

@@ -11,6 +11,7 @@ from mentoring.models import Organisation
 from programs.models import MentoringForm, Programme
 
 from . import agreements
+from .health import health_case
 from .models import Health, Pair, PairMentee
 
 MENTOR_NAME = ("mentor__person__last_name", "mentor__person__first_name", "mentor__person__patronymic")
@@ -29,7 +30,9 @@ class PairFilterSet(django_filters.FilterSet):
         label="Программа", queryset=Programme.objects.none(), empty_label="Все"
     )
     status = django_filters.ChoiceFilter(label="Статус", choices=Pair.Status.choices, empty_label="Все")
-    health = django_filters.ChoiceFilter(label="Состояние", choices=Health.choices, empty_label="Все")
+    health = django_filters.ChoiceFilter(
+        label="Состояние", choices=Health.choices, empty_label="Все", method="filter_health"
+    )
     consent = django_filters.ChoiceFilter(
         label="Согласие наставника-педагога",
         choices=[("waiting", "Не подписано")],
@@ -69,6 +72,10 @@ class PairFilterSet(django_filters.FilterSet):
         sees are looked into, not every person of the municipality."""
         members = PairMentee.objects.filter(name_matches(value, "mentee__person__"), pair=OuterRef("pk"))
         return queryset.filter(name_matches(value, "mentor__person__") | Exists(members))
+
+    def filter_health(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Rows show `Pair.health` read from the signs; the filter counts it in SQL, and only when asked."""
+        return queryset.alias(health=health_case()).filter(health=value)
 
     def filter_consent(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return agreements.without_signed_consent(queryset)

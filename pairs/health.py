@@ -7,6 +7,8 @@ thresholds are the programme's own (`attention_after_days`, `threat_after_days`,
 from __future__ import annotations
 
 import datetime
+import operator
+from functools import reduce
 
 from django.db.models import (
     Case,
@@ -30,7 +32,7 @@ from django.utils import timezone
 from mentoring.models import Consent
 from monitoring.models import Questionnaire, Response
 
-from .models import Health, Meeting, Pair, PairMentee, PlanItem
+from .models import ATTENTION_SIGNS, THREAT_SIGNS, Health, Meeting, Pair, PairMentee, PlanItem
 
 COMING_OF_AGE = 18
 
@@ -108,22 +110,33 @@ def with_silence(pairs: QuerySet[Pair], today: datetime.date) -> QuerySet[Pair]:
     )
 
 
-def with_health(pairs: QuerySet[Pair], today: datetime.date | None = None) -> QuerySet[Pair]:
-    """Annotates `health` (a Health value; empty for a pair not at work) and its reasons as flags."""
+def with_signs(pairs: QuerySet[Pair], today: datetime.date | None = None) -> QuerySet[Pair]:
+    """Annotates the signs `Pair.health` is read from: the last contact and the flags of THREAT_SIGNS and
+    ATTENTION_SIGNS."""
     today = today or timezone.localdate()
-    at_work = Q(status=Pair.Status.ACTIVE)
     return with_silence(pairs, today).annotate(
         plan_overdue=plan_overdue(today),
         negative_feedback=negative_feedback(),
         consent_ending=consent_ending(today),
-        health=Case(
-            When(~at_work, then=Value("")),
-            When(Q(silent_long=True) | Q(consent_ending=True), then=Value(Health.THREAT)),
-            When(
-                Q(silent=True) | Q(plan_overdue=True) | Q(negative_feedback=True),
-                then=Value(Health.ATTENTION),
-            ),
-            default=Value(Health.WORKING),
-            output_field=CharField(),
-        ),
     )
+
+
+def any_sign(signs: tuple[str, ...]) -> Q:
+    return reduce(operator.or_, (Q(**{sign: True}) for sign in signs))
+
+
+def health_case() -> Case:
+    """`Pair.health` in SQL, over the signs of `with_signs`."""
+    return Case(
+        When(~Q(status=Pair.Status.ACTIVE), then=Value("")),
+        When(any_sign(THREAT_SIGNS), then=Value(Health.THREAT)),
+        When(any_sign(ATTENTION_SIGNS), then=Value(Health.ATTENTION)),
+        default=Value(Health.WORKING),
+        output_field=CharField(),
+    )
+
+
+def with_health(pairs: QuerySet[Pair], today: datetime.date | None = None) -> QuerySet[Pair]:
+    """The signs and `health` itself in SQL, to filter or count pairs by it. The Case repeats the subquery of
+    every sign it reads: a page that shows pairs reads `Pair.health` from `with_signs` instead."""
+    return with_signs(pairs, today).annotate(health=health_case())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -72,11 +73,17 @@ def mentee_is(user) -> Q:
 
 
 class Health(models.TextChoices):
-    """How a pair at work goes (pairs/health.py computes it)."""
+    """How a pair at work goes, read from the signs pairs/health.py annotates."""
 
     WORKING = "working", "В работе"
     ATTENTION = "attention", "Нужно внимание"
     THREAT = "threat", "Под угрозой"
+
+
+# The one rule of health, which both `pairs.health.with_health` (in SQL) and `Pair.health` (in Python) read:
+# any of these signs puts a pair at work under threat; any of the next ones makes it need attention.
+THREAT_SIGNS = ("silent_long", "consent_ending")
+ATTENTION_SIGNS = ("silent", "plan_overdue", "negative_feedback")
 
 
 class Pair(models.Model):
@@ -192,14 +199,26 @@ class Pair(models.Model):
     def awaits_order(self) -> bool:
         return self.status == self.Status.PROPOSED or self.lacks_order
 
+    @cached_property
+    def health(self) -> str:
+        """A Health value, empty for a pair not at work, for a pair annotated by `pairs.health.with_signs`
+        (`with_health` annotates it in SQL instead, where it filters and counts)."""
+        if self.status != self.Status.ACTIVE:
+            return ""
+        if any(getattr(self, sign) for sign in THREAT_SIGNS):
+            return Health.THREAT
+        if any(getattr(self, sign) for sign in ATTENTION_SIGNS):
+            return Health.ATTENTION
+        return Health.WORKING
+
     @property
     def health_label(self) -> str:
-        """For a pair annotated by `pairs.health.with_health`."""
+        """For a pair annotated by `pairs.health.with_signs`."""
         return Health(self.health).label if self.health else ""
 
     @property
     def health_reasons(self) -> list[str]:
-        """Why a pair annotated by `pairs.health.with_health` is not simply «в работе»."""
+        """Why a pair annotated by `pairs.health.with_signs` is not simply «в работе»."""
         if not self.health:
             return []
         reasons = []

@@ -11,7 +11,7 @@ from mentoring.models import Role
 from mentoring.parts import HOME, PagePart, register
 
 from . import hours
-from .health import with_health
+from .health import with_signs
 from .meetings import mentee_overview, mentor_overview
 from .models import MEMBERS, Health, MentorHoursMonth, Pair
 
@@ -44,7 +44,7 @@ def pairs_health(request: HttpRequest) -> dict | None:
         return None
     # One query for the counts and the names: a school has some dozens of pairs at work.
     at_work = list(
-        with_health(Pair.objects.filter(school=school, status=Pair.Status.ACTIVE))
+        with_signs(Pair.objects.filter(school=school, status=Pair.Status.ACTIVE))
         .select_related("mentor__person")
         .order_by("last_contact", "pk")
     )

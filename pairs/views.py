@@ -32,7 +32,7 @@ from monitoring.models import Response
 from . import agreements, proposals, services
 from .filters import PairFilterSet
 from .forms import STATUS_ACTIONS, PairStatusForm, PlanItemForm, PlanItemMarkForm, StatusAction
-from .health import with_health
+from .health import with_signs
 from .meetings import count_of
 from .models import MEMBERS, Meeting, Pair, PairStatusChange, PlanItem, ProposedPair
 
@@ -56,19 +56,19 @@ PAIR_COLUMNS = (
 def listed_pairs(request: HttpRequest) -> tuple[QuerySet[Pair], Organisation | None]:
     """The current school's pairs (a department's for its coordinator) for those who read the school;
     for a mentor or a mentee, only their own. The department is returned when a coordinator looks."""
-    user = request.user
     if not request.roles & READING_ROLES:
-        return Pair.objects.of_participant(user), None
+        return Pair.objects.of_participant(request.user), None
+    # `reading_organisation` has checked the user's role there: its pairs are the scope. Asking
+    # `visible_to` again put three membership subqueries into each of the page's three queries.
     organisation = reading_organisation(request)
-    pairs = Pair.objects.visible_to(user)
     if organisation.is_school:
-        return pairs.filter(school=organisation), None
-    return pairs.filter(school__department=organisation), organisation
+        return Pair.objects.filter(school=organisation), None
+    return Pair.objects.filter(school__department=organisation), organisation
 
 
 def with_columns(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
     return (
-        with_health(pairs)
+        with_signs(pairs)
         .select_related("school", "programme", "mentor__person", "role_model")
         .prefetch_related(MEMBERS)
         .annotate(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from mentoring.models import Consent, Role
 from monitoring.models import Answer, Question, Questionnaire, Response
 from monitoring.responses import response_submit
-from pairs.health import with_health
+from pairs.health import with_health, with_signs
 from pairs.models import Health, Pair
 from programs.forms import ProgrammeForm
 
@@ -63,7 +63,11 @@ def pair_met(days: int, **kwargs) -> Pair:
 
 
 def health_of(pair: Pair) -> str:
-    return with_health(Pair.objects.filter(pk=pair.pk)).get().health
+    """The health counted in SQL, which filters and counts pairs; it is also the one a page reads in Python
+    from the pair's signs."""
+    counted = with_health(Pair.objects.filter(pk=pair.pk)).get().health
+    assert with_signs(Pair.objects.filter(pk=pair.pk)).get().health == counted
+    return counted
 
 
 @pytest.mark.django_db
@@ -299,3 +303,14 @@ def test_on_the_demo_the_flagged_responses_are_those_with_a_mark_in_the_lowest_t
     assert with_low_mark and set(Response.objects.filter(low_mark=True)) == with_low_mark
     at_work = with_health(Pair.objects.filter(status=Pair.Status.ACTIVE))
     assert at_work.filter(negative_feedback=True).exists()
+
+
+@pytest.mark.django_db
+def test_on_the_demo_a_page_reads_the_same_health_from_the_signs_as_sql_counts():
+    call_command("demo", stdout=io.StringIO())
+    counted = dict(with_health(Pair.objects.all()).values_list("pk", "health"))
+
+    read = {pair.pk: pair.health for pair in with_signs(Pair.objects.all())}
+
+    assert read == counted
+    assert {Health.WORKING, Health.ATTENTION, ""} <= set(counted.values())
