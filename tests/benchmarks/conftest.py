@@ -53,6 +53,22 @@ def timings(request: Callable[[], object]) -> tuple[float, float]:
     return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
+def side_by_side(**requests: Callable[[], object]) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU milliseconds of each request over REPEATS rounds, taken in turn and in reverse
+    order every other round: on a shared machine the load of a moment weighs on all of them alike."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in requests}
+    order = list(requests.items())
+    for round_ in range(REPEATS):
+        for name, request in order if round_ % 2 else reversed(order):
+            started, cpu = time.perf_counter(), time.process_time()
+            request()
+            samples[name].append(((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000))
+    return {
+        name: (statistics.median(w for w, _ in found), statistics.median(c for _, c in found))
+        for name, found in samples.items()
+    }
+
+
 def resident_mb() -> float:
     with open("/proc/self/status") as status:
         line = next(line for line in status if line.startswith("VmRSS:"))

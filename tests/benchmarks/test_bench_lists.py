@@ -4,13 +4,10 @@ process with the Django admin changelist of the same 20 rows and a bare view ret
 Figures are printed, never asserted; only the query counts are part of the contract.
 """
 
-import statistics
-import time
-from collections.abc import Callable
-
 import pytest
 from django.contrib.admin import site
 from django.http import HttpRequest, HttpResponse
+from django.test import Client
 from django.urls import include, path
 
 from mentoring.access import allow_any_user
@@ -18,20 +15,10 @@ from mentoring.models import MenteeEntry, Organisation, User, consent_date
 from pairs.models import Pair
 from pairs.views import with_columns
 
-from .conftest import REPEATS, timings
+from .conftest import REPEATS, side_by_side
 from .test_bench_pairs import login, queries_of
 
 ROWS = 20
-
-
-def cpu_ms(request: Callable[[], object]) -> float:
-    """Median CPU time of the process per request: the machine's other load does not count."""
-    samples = []
-    for _ in range(REPEATS):
-        started = time.process_time()
-        request()
-        samples.append((time.process_time() - started) * 1000)
-    return statistics.median(samples)
 
 
 @allow_any_user
@@ -90,22 +77,24 @@ def test_list_against_admin_and_bare_view(department, client, django_user_model,
     school = Organisation.objects.get(memberships__user__username="bench_curator")
     curator = login(client, "bench_curator")
     count = queries_of(curator, page)
-    assert curator.get(f"{bare}{school.pk}/").status_code == 200
-    ours, _ = timings(lambda: curator.get(page))
-    ours_cpu = cpu_ms(lambda: curator.get(page))
-    bare_median, _ = timings(lambda: curator.get(f"{bare}{school.pk}/"))
-    bare_cpu = cpu_ms(lambda: curator.get(f"{bare}{school.pk}/"))
-
+    bare_url = f"{bare}{school.pk}/"
+    assert curator.get(bare_url).status_code == 200
     superuser = User.objects.filter(is_superuser=True).first() or django_user_model.objects.create_superuser(
         "bench_admin", password="x"
     )
-    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    administrator = Client()
+    administrator.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
     admin_url = f"{admin}?school__id__exact={school.pk}"
-    assert client.get(admin_url).status_code == 200
-    admin_median, _ = timings(lambda: client.get(admin_url))
-    admin_cpu = cpu_ms(lambda: client.get(admin_url))
+    assert administrator.get(admin_url).status_code == 200
+
+    found = side_by_side(
+        ours=lambda: curator.get(page),
+        admin=lambda: administrator.get(admin_url),
+        bare=lambda: curator.get(bare_url),
+    )
+    (ours, ours_cpu), (admin_median, admin_cpu), (bare_median, bare_cpu) = found.values()
     print(
-        f"\n{title}, {ROWS} строк, {REPEATS} запросов, медианы: страница {ours:6.1f} мс "
+        f"\n{title}, {ROWS} строк, {REPEATS} запросов по очереди, медианы: страница {ours:6.1f} мс "
         f"(запросов к базе {count}), changelist администратора {admin_median:6.1f} мс, "
         f"голый вид {bare_median:6.1f} мс; страница/админ {ours / admin_median:.2f}×, "
         f"страница/голый {ours / bare_median:.2f}×; время процессора: страница {ours_cpu:6.1f} мс, "
