@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 
 from mentoring.filters import ColumnOrdering, name_matches
-from mentoring.models import Organisation
+from mentoring.models import MentorEntry, Organisation
 from programs.models import MentoringForm, Programme
 
 from . import agreements
@@ -57,10 +57,20 @@ class PairFilterSet(django_filters.FilterSet):
         model = Pair
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, schools: QuerySet[Organisation] | None = None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        queryset=None,
+        *,
+        pairs: QuerySet[Pair],
+        schools: QuerySet[Organisation] | None = None,
+        **kwargs,
+    ):
         super().__init__(data, queryset, **kwargs)
-        # The programmes of the pairs the user may see: those of its school, or its own pairs'.
-        self.filters["programme"].queryset = Programme.objects.filter(pk__in=queryset.values("programme"))
+        # The programmes of the pairs the user may see: those of its school, or its own pairs'. They are read
+        # from the pairs without the list's columns: a subquery of the annotated rows costs more to build
+        # than the choices' query takes to run.
+        self.filters["programme"].queryset = Programme.objects.filter(pk__in=pairs.values("programme"))
         # Only a coordinator, looking at a whole department, chooses a school.
         if schools is None:
             del self.filters["school"]
@@ -71,7 +81,10 @@ class PairFilterSet(django_filters.FilterSet):
         """A pair is found by its mentor's name or by any of its mentees' names; only the pairs the user
         sees are looked into, not every person of the municipality."""
         members = PairMentee.objects.filter(name_matches(value, "mentee__person__"), pair=OuterRef("pk"))
-        return queryset.filter(name_matches(value, "mentor__person__") | Exists(members))
+        # The mentor's name in a subquery too: compared over the join, it made PostgreSQL hash every person
+        # of the municipality to read the mentors of a school's two hundred pairs.
+        mentor = MentorEntry.objects.filter(name_matches(value, "person__"), pk=OuterRef("mentor"))
+        return queryset.filter(Exists(mentor) | Exists(members))
 
     def filter_health(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Rows show `Pair.health` read from the signs; the filter counts it in SQL, and only when asked."""

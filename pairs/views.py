@@ -147,7 +147,9 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         schools = Organisation.objects.readable_by(request.user).filter(department=department)
         if not names_people(request):
             return counts_page(request, rows=pairs, schools=schools, title="Пары и группы", section="pairs")
-    filterset = PairFilterSet(request.GET, queryset=with_columns(pairs), request=request, schools=schools)
+    filterset = PairFilterSet(
+        request.GET, queryset=with_columns(pairs), request=request, pairs=pairs, schools=schools
+    )
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         return logged_export(
             request,

@@ -18,7 +18,7 @@ from pairs.filters import PairFilterSet
 from pairs.models import Pair, PairMentee
 
 from ..test_name_search import old_name_filter
-from .conftest import REPEATS, timings
+from .conftest import REPEATS, side_by_side
 from .test_bench_pairs import login, queries_of
 
 PER_PAGE = 20
@@ -53,25 +53,27 @@ def test_pair_search_beside_the_admin(department, client):
     admins = login(client.__class__(), admin.username)
     theirs = f"{reverse('admin:pairs_pair_changelist')}?school__id__exact={school.pk}&q={query}"
 
-    new = PairFilterSet({"q": query}, queryset=pairs).qs
+    new = PairFilterSet({"q": query}, queryset=pairs, pairs=pairs).qs
     assert page_of(new) == page_of(old_pair_search(pairs, query))
 
-    print(f"\nПоиск пар «{query}» в школе ({pairs.count()} пар), {connection.vendor}, {REPEATS} запросов:")
-    rows = [
-        ("запрос поиска до (счёт и страница)", lambda: page_of(old_pair_search(pairs, query)), None),
-        (
-            "запрос поиска после (счёт и страница)",
-            lambda: page_of(PairFilterSet({"q": query}, queryset=pairs).qs),
-            None,
+    print(
+        f"\nПоиск пар «{query}» в школе ({pairs.count()} пар), {connection.vendor}, "
+        f"{REPEATS} запросов каждого по очереди:"
+    )
+    requests = {
+        "запрос поиска до (счёт и страница)": lambda: page_of(old_pair_search(pairs, query)),
+        "запрос поиска после (счёт и страница)": lambda: page_of(
+            PairFilterSet({"q": query}, queryset=pairs, pairs=pairs).qs
         ),
-        ("страница «Пары и группы» без поиска", lambda: curator.get(reverse("pair_list")), None),
-        ("страница «Пары и группы» с поиском", lambda: curator.get(ours), queries_of(curator, ours)),
-        ("поиск в админке тех же пар", lambda: admins.get(theirs), queries_of(admins, theirs)),
-    ]
-    for label, request, count in rows:
-        median, p95 = timings(request)
-        queries = f", запросов к базе {count}" if count is not None else ""
-        print(f"  {label:40}: медиана {median:7.1f} мс, 95-й процентиль {p95:7.1f} мс{queries}")
+        "страница «Пары и группы» без поиска": lambda: curator.get(reverse("pair_list")),
+        "страница «Пары и группы» с поиском": lambda: curator.get(ours),
+        "поиск в админке тех же пар": lambda: admins.get(theirs),
+    }
+    counts = {"страница «Пары и группы» с поиском": queries_of(curator, ours)}
+    counts["поиск в админке тех же пар"] = queries_of(admins, theirs)
+    for label, (median, cpu) in side_by_side(**requests).items():
+        queries = f", запросов к базе {counts[label]}" if label in counts else ""
+        print(f"  {label:40}: медиана {median:7.1f} мс, процессор {cpu:6.1f} мс{queries}")
 
 
 @pytest.mark.django_db
