@@ -11,7 +11,6 @@ import datetime
 import io
 import random
 import time
-import tracemalloc
 from decimal import Decimal
 
 import pytest
@@ -36,22 +35,21 @@ from pairs.models import Pair
 from programs.models import Programme
 from roadmap.department_documents import DEPARTMENT_REPORT
 
+from .conftest import timed_then_traced
+
 PAIRS_IN_ORDER, PARTICIPANTS, CERTIFICATES = 300, 1000, 100
 
 
-def measured(made: list[Document]) -> tuple[float, float]:
-    """Seconds to render the documents, then the peak of traced Python memory (in MB) of rendering them again:
-    tracing slows Python down, so the time is taken without it."""
-    started = time.perf_counter()
-    for each in made:
-        documents.document_render(document_id=each.pk)
-    seconds = time.perf_counter() - started
-    Document.objects.filter(pk__in=[each.pk for each in made]).update(version=F("version") + 1)
-    tracemalloc.start()
-    for each in made:
-        documents.document_render(document_id=each.pk)
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+def render_figures(made: list[Document]) -> tuple[float, float]:
+    """Seconds to render the documents, and the traced peak MB of rendering them: each run a new version, so
+    that none is skipped as already made."""
+
+    def render() -> None:
+        Document.objects.filter(pk__in=[each.pk for each in made]).update(version=F("version") + 1)
+        for each in made:
+            documents.document_render(document_id=each.pk)
+
+    _, seconds, peak = timed_then_traced(render)
     return seconds, peak
 
 
@@ -122,7 +120,7 @@ def test_document_renders(department):
         Pair.objects.filter(school__department=department).values_list("pk", flat=True)[:PAIRS_IN_ORDER]
     )
     order = document(school, ORDER_PAIRS, {"programme": programme.pk, "pairs": pairs}, number="1-о")
-    seconds, peak = measured([order])
+    seconds, peak = render_figures([order])
     print(
         f"  приказ о закреплении пар, пар {len(pairs)}: {seconds:.2f} с, пик памяти {peak:.0f} МБ, "
         f"файл {rendered(order).file.size / 1024:.0f} КБ"
@@ -132,7 +130,7 @@ def test_document_renders(department):
     add_stage_2_answers(school, programme, pupils)
     answered = len(stage_2(Survey.objects.for_school(school)).participants)
     report = document(school, STAGE_2_REPORT, {"programme": None, "year": None})
-    seconds, peak = measured([report])
+    seconds, peak = render_figures([report])
     print(
         f"  отчёт о мониторинге, этап 2, школа, участников {answered}: {seconds:.2f} с, "
         f"пик памяти {peak:.0f} МБ, файл {rendered(report).file.size / 1024:.0f} КБ"
@@ -154,7 +152,7 @@ def test_document_renders(department):
     made = documents.documents_request(
         school=school, kind=CERTIFICATE, drafts=drafts, date=timezone.localdate(), by=director
     )
-    seconds, peak = measured(made)
+    seconds, peak = render_figures(made)
     assert all(rendered(d) for d in made)
     print(
         f"  сертификаты, {len(made)} в одном заказе: {seconds:.2f} с, пик памяти {peak:.0f} МБ; "

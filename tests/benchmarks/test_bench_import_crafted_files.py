@@ -4,11 +4,9 @@ issue 17 (built here in memory), and what reading a legitimate 10,000-row list c
 Figures are printed, never asserted: the bounds themselves are asserted in tests/test_import_reading.py.
 """
 
-import contextlib
 import io
-import time
-import tracemalloc
 from collections.abc import Callable
+from functools import partial
 
 import openpyxl
 
@@ -16,26 +14,17 @@ from mentoring.imports.columns import COLUMNS
 from mentoring.imports.reading import ImportFileError, read_bytes
 from tests.crafted_files import CRAFTED
 
+from .conftest import timed_then_traced
+
 LIST_ROWS = 10_000
 
 
-def measured(read: Callable[[], object]) -> tuple[float, float, str]:
-    """Seconds (without tracing, which slows Python down) and traced peak MB of a reading, and its end."""
-    started = time.perf_counter()
+def read_outcome(read: Callable[[], object]) -> str:
     try:
         read()
-        outcome = "прочитан"
     except ImportFileError as error:
-        outcome = f"отказ: {str(error).split(' — ')[0]}"
-    seconds = time.perf_counter() - started
-    tracemalloc.start()
-    try:
-        with contextlib.suppress(ImportFileError):
-            read()
-        peak = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
-    finally:
-        tracemalloc.stop()
-    return seconds, peak, outcome
+        return f"отказ: {str(error).split(' — ')[0]}"
+    return "прочитан"
 
 
 def school_list_xlsx(rows: int) -> bytes:
@@ -57,13 +46,13 @@ def test_crafted_files_are_refused_quickly_in_little_memory():
     print("\nЧтение загруженных списков: время (без трассировки памяти) и пиковая память (tracemalloc)")
     for label, make in CRAFTED.items():
         data = make()
-        seconds, peak, outcome = measured(lambda data=data: read_bytes(data, COLUMNS))
+        outcome, seconds, peak = timed_then_traced(partial(read_outcome, partial(read_bytes, data, COLUMNS)))
         print(f"  {label:38} {len(data) // 1024:5} КБ: {seconds:5.2f} с, {peak:6.1f} МБ — {outcome}")
 
 
 def test_a_legitimate_list_of_10000_rows():
     data = school_list_xlsx(LIST_ROWS)
-    seconds, peak, outcome = measured(lambda: read_bytes(data, COLUMNS))
+    outcome, seconds, peak = timed_then_traced(partial(read_outcome, partial(read_bytes, data, COLUMNS)))
     size = f"{len(data) // 1024} КБ"
     print(f"\n  список XLSX, {LIST_ROWS} строк, {size}: {seconds:5.2f} с, {peak:6.1f} МБ — {outcome}")
 
@@ -73,5 +62,5 @@ def test_a_legitimate_list_of_10000_rows():
         book.close()
         return rows
 
-    seconds, peak, _ = measured(by_openpyxl)
+    _, seconds, peak = timed_then_traced(by_openpyxl)
     print(f"  для сравнения, openpyxl (read_only) тех же строк: {seconds:5.2f} с, {peak:6.1f} МБ")
