@@ -273,9 +273,8 @@ def test_my_answers_takes_the_same_number_of_queries_however_many_responses(
         answered(mentee, questionnaire, f"Наставляемого {n}")
     login(client, mentor.user)
 
-    # Session, user, memberships; own: count and page; the mentees': count and page; three statements saving
-    # the session (SESSION_SAVE_EVERY_REQUEST).
-    with django_assert_num_queries(10):
+    # Session, user, memberships; own: count and page; the mentees': count and page.
+    with django_assert_num_queries(7):
         page = client.get("/surveys/answers/")
 
     assert page.text.count('href="/responses/') == 6

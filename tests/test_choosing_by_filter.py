@@ -255,7 +255,7 @@ def test_the_count_runs_the_same_queries_for_few_candidates_and_for_many(
     programme = programme_of(school)
     teacher_mentor(school)
     pupils(school, 3)
-    with django_assert_num_queries(14) as few:
+    with django_assert_num_queries(11) as few:
         found(curator_client, programme, **{"mentee-grade": 7})
     pupils(school, 300, last_name="Новая")
 
@@ -384,7 +384,7 @@ def test_the_search_runs_the_same_queries_for_a_small_school_and_a_large_one(
 ):
     people(school, 12, last_name="Соколова")
     curator_client.get(url, {"q": "Соколова"})  # the session and the user, once
-    with django_assert_num_queries(7) as few:
+    with django_assert_num_queries(4) as few:
         curator_client.get(url, {"q": "Соколова"})
     people(school, 1_000, last_name="Соколова")
 

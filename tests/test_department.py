@@ -198,11 +198,11 @@ def test_the_page_costs_the_same_queries_for_one_and_three_schools(
     coordinator, department, django_assert_num_queries
 ):
     make_school_with_data(department, 1)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         coordinator.get(reverse("department_schools"))
     make_school_with_data(department, 2)
     make_school_with_data(department, 3)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = coordinator.get(reverse("department_schools"))
     assert len(response.context["table"].rows) == 3
 
@@ -342,9 +342,9 @@ def kept_figures(settings, department):
     cache.delete(department_data.schools_table_key(department, AcademicYear.current()))
 
 
-# Session, user, memberships, the schools, the recommendations; the session saved (3, with its savepoint).
+# Session, user, memberships, the schools, the recommendations.
 # The figures come from the cache.
-COORDINATOR_PAGE_KEPT_QUERIES = 8
+COORDINATOR_PAGE_KEPT_QUERIES = 5
 
 
 def test_the_figures_are_counted_once_in_five_minutes_for_every_coordinator_and_the_page_says_when(

@@ -264,7 +264,7 @@ def test_the_directors_page_runs_a_fixed_number_of_queries(
     client.force_login(director)
     client.get(reverse("depersonalisation"))
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(reverse("depersonalisation"))
 
 

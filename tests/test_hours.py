@@ -464,7 +464,7 @@ def test_the_hours_page_runs_a_fixed_number_of_queries(
     add_mentor(0)
     url = month_url("hours_month", NOVEMBER)
     director_client.get(url)
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(9) as few:
         director_client.get(url)
     for n in range(1, 6):
         add_mentor(n)
@@ -524,7 +524,7 @@ def test_my_hours_runs_a_fixed_number_of_queries(client, make_user, school, djan
 
     add_programme(0)
     client.get(reverse("my_hours"))
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(9) as few:
         client.get(reverse("my_hours"))
     for n in range(1, 5):
         add_programme(n)

@@ -322,7 +322,7 @@ def test_another_users_import_in_the_same_school_is_a_404(curator, client, clien
 def test_the_import_page_makes_a_fixed_number_of_queries(curator, django_assert_num_queries):
     small = token_of(upload(curator, csv_bytes([HEADER, *pupils(3)])))
     large = token_of(upload(curator, csv_bytes([HEADER, *pupils(40)])))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         job_page(curator, small)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         job_page(curator, large)

@@ -244,12 +244,12 @@ def test_the_page_costs_the_same_queries_for_one_and_three_schools(
     indicators.indicators_fill_from_seed(department=department)
     school = SchoolFactory(department=department)
     pair(school, Pair.Status.ACTIVE, mentee(school, "young_teacher", teacher=True))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         coordinator.get(reverse("indicator_list"))
     for _ in range(2):
         extra = SchoolFactory(department=department)
         pair(extra, Pair.Status.ACTIVE, mentee(extra, "disability", grade=5))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = coordinator.get(reverse("indicator_list"))
     assert len(response.context["board"].schools) == 3
 

@@ -241,7 +241,7 @@ def test_the_coordinators_counts_cost_the_same_queries_for_one_school_and_for_fo
     department, *_ = department_with_people
     client = client_as(Role.COORDINATOR, department)
     client.get("/mentees/")  # the session's first save
-    with django_assert_num_queries(8) as one:
+    with django_assert_num_queries(5) as one:
         client.get("/mentees/")
     for _ in range(3):
         school = SchoolFactory(department=department)

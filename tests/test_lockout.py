@@ -98,7 +98,7 @@ def test_the_staff_page_shows_a_locked_account_in_a_fixed_number_of_queries(
     client = client_as(Role.CURATOR, school)
     client.get(reverse("staff"))
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         page = client.get(reverse("staff")).text
 
     assert page.count("заблокирован до") == 4 and page.count("открыт<") == 2

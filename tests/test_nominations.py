@@ -273,9 +273,8 @@ def test_my_class_runs_the_same_queries_for_a_small_and_a_large_class(
     assert len(response.context["rows"]) == 12
 
 
-# Session, user, memberships, the teacher's card, the pupils, their pairs' links, the pairs with health,
-# and three statements saving the session (SESSION_SAVE_EVERY_REQUEST).
-MY_CLASS_QUERIES = 10
+# Session, user, memberships, the teacher's card, the pupils, their pairs' links, the pairs with health.
+MY_CLASS_QUERIES = 7
 
 
 # The curator decides.
@@ -383,9 +382,8 @@ def test_the_curators_queue_lists_pending_nominations_with_the_teacher_class_cat
         curator_client.get(reverse("nomination_list"))
 
 
-# Session, user, memberships, pending nominations with their categories, the last decisions, and three
-# statements saving the session (SESSION_SAVE_EVERY_REQUEST).
-QUEUE_QUERIES = 9
+# Session, user, memberships, pending nominations with their categories, the last decisions.
+QUEUE_QUERIES = 6
 
 
 def test_the_curator_is_told_of_new_nominations_and_the_teacher_of_the_decision(

@@ -182,7 +182,7 @@ def test_it_shows_a_mentee_its_own_pair_and_a_teacher_none(client, make_user, sc
 
 
 # Session, user, memberships, count, the programmes and forms of the filters, the page, its mentees, session.
-LIST_QUERIES = 11
+LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("per_page", [20, 100])
@@ -332,8 +332,8 @@ def test_a_mentor_does_not_see_the_scores_its_mentees_were_matched_by(client, ma
 
 # Session, user, memberships; the pair, its mentees, plan, meetings, who attended them, history; the user's
 # powers (curator, director, plan and meetings, reads the bases); the mentees' questionnaires; the
-# teacher-mentor's consent and agreement; the session saved (3).
-DETAIL_QUERIES = 17
+# teacher-mentor's consent and agreement.
+DETAIL_QUERIES = 14
 
 
 @pytest.mark.parametrize("size", [1, 12])

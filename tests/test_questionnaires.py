@@ -153,7 +153,7 @@ def test_the_list_page_query_count_is_pinned(curator_client, school, own, django
         curator_client.get(reverse("questionnaire_list"))
 
 
-LIST_QUERIES = 7
+LIST_QUERIES = 4
 
 
 # The questions as a respondent sees them.

@@ -408,7 +408,7 @@ def test_the_list_page_makes_a_fixed_number_of_queries(client, school, curator, 
     login(client, curator)
     client.get(reverse("roadmap_list"))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         client.get(reverse("roadmap_list"))
 
 

@@ -7,6 +7,7 @@ import re
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,15 @@ from axes.models import AccessAttempt
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.template import loader
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.views.defaults import server_error
 
 import mentoring.settings as project_settings
+from mentoring.middleware import RENEWAL_SECONDS, RENEWED_AT
 from mentoring.models import Role
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -401,10 +405,13 @@ def test_a_session_idle_longer_than_its_age_is_gone(client, make_user, school):
     assert_sent_to_login(client.get("/"))
 
 
-def test_every_request_moves_the_end_of_the_session_forward(client, make_user, school, settings):
+def test_a_request_a_minute_after_the_last_renewal_moves_the_end_of_the_session_forward(
+    client, make_user, school, settings
+):
     settings.SESSION_COOKIE_AGE = 120
     sign_in(client, make_user(Role.MENTEE, school))
     Session.objects.update(expire_date=timezone.now() + datetime.timedelta(seconds=5))
+    stamp_renewal(client, seconds_ago=RENEWAL_SECONDS)
 
     before = timezone.now()
     assert client.get("/").status_code == 200
@@ -417,11 +424,31 @@ def test_every_request_moves_the_end_of_the_session_forward(client, make_user, s
     )
 
 
-def test_the_session_cookie_ends_with_the_browser_and_is_saved_on_every_request(client, make_user, school):
+def test_a_request_within_a_minute_of_the_last_renewal_writes_nothing_and_never_lengthens_the_session(
+    client, make_user, school
+):
+    sign_in(client, make_user(Role.MENTEE, school))
+    stamp_renewal(client, seconds_ago=RENEWAL_SECONDS - 5)
+    expire_date = Session.objects.get().expire_date
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert Session.objects.get().expire_date == expire_date
+    assert expire_date <= timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_the_session_cookie_ends_with_the_browser(client, make_user, school):
     sign_in(client, make_user(Role.MENTEE, school))
 
     assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == ""
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def stamp_renewal(client: Client, *, seconds_ago: int) -> None:
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - seconds_ago
+    session.save()
 
 
 # Error pages

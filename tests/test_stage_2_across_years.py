@@ -101,11 +101,11 @@ def test_the_school_stage_2_page_of_the_exit_year_compares_across_years(
     answered_twice(school, two_years, "АБВ")
     url = reverse("stage2_school")
     # With the card of the department's recommendations to the school; the pairs, not shown, are not loaded.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         curator_client.get(url, {"year": SECOND.start_year})
     answered_twice(school, two_years, "ГДЕЖЗ")
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         page = curator_client.get(url, {"year": SECOND.start_year})
 
     html = page.content.decode()

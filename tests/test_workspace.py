@@ -175,9 +175,9 @@ def fill_mentor(school, mentor, pairs: int) -> None:
 
 
 # session, user, memberships; own pairs, their mentees, the nearest meeting, overdue items (pairs as a
-# mentee only for a mentee); the session saved (3, with its savepoint)
+# mentee only for a mentee).
 # «Требует внимания» asks four sources (meeting tomorrow, plan items, silence, questionnaires) and the hidden.
-MENTOR_HOME_QUERIES = 18
+MENTOR_HOME_QUERIES = 15
 
 
 @pytest.mark.parametrize("pairs", [1, 6])
@@ -254,8 +254,8 @@ def test_a_pair_not_yet_approved_is_not_shown_to_the_mentee(client, school, ment
 
 
 # session, user, memberships; pairs as a mentee, their plans and upcoming meetings (pairs as a mentor only
-# for a mentor); the session saved (3, with its savepoint)
-MENTEE_HOME_QUERIES = 11  # and one for «Требует внимания»: a questionnaire waiting
+# for a mentor).
+MENTEE_HOME_QUERIES = 8  # and one for «Требует внимания»: a questionnaire waiting
 
 
 @pytest.mark.parametrize("pairs", [1, 4])
