@@ -153,6 +153,29 @@ def test_current_pairs_come_first_and_ended_ones_are_folded_below(client, school
     assert "Предложенная" not in text
 
 
+def test_an_ended_pair_is_one_line_with_its_programme_dates_and_meetings_held(
+    client, school, mentor, mentor_user
+):
+    ended = make_pair(
+        school,
+        mentor,
+        mentees=[pupil(school, "Окончившая")],
+        status=Pair.Status.COMPLETED,
+        ended_on=TODAY - datetime.timedelta(days=10),
+    )
+    plan(ended, done=1, overdue=0, ahead=0)
+    MeetingFactory.create_batch(2, pair=ended, starts_at=days(-20))
+
+    folded = login(client, mentor_user).get("/").text.split("<details", 1)[1]
+
+    assert f'href="/pairs/{ended.pk}/"' in folded
+    assert (
+        f"Программа «Ученик – ученик» · с {ended.started_on:%d.%m.%Y} по {ended.ended_on:%d.%m.%Y} · "
+        "проведено встреч: 2"
+    ) in folded
+    assert "Персонализированная программа" not in folded
+
+
 def test_another_mentors_pairs_are_not_on_the_home_page(client, school, mentor_user):
     make_pair(school, None, mentees=[pupil(school, "Чужая")])
 
