@@ -78,3 +78,13 @@ def test_a_list_reads_its_filters_choices_without_a_cursor_on_the_server(curator
         assert curator_client.get(url).status_code == 200
 
     assert [q["sql"] for q in queries if q["sql"].startswith("DECLARE")] == []
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_for_a_database_held_in_memory_without_compiling_queries():
+    if connection.vendor != "postgresql":
+        pytest.skip("Настройки планировщика есть только в PostgreSQL.")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost'), current_setting('jit')")
+        assert cursor.fetchone() == ("1.1", "off")
