@@ -439,6 +439,16 @@ def test_a_request_within_a_minute_of_the_last_renewal_writes_nothing_and_never_
     assert expire_date <= timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
 
 
+def test_signing_in_counts_as_a_renewal_of_the_session(client, make_user, school):
+    user = make_user(Role.MENTEE, school)
+    client.post(LOGIN_URL, {"username": user.username, "password": "demo"}, REMOTE_ADDR="10.0.3.1")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+
+
 def test_the_session_cookie_ends_with_the_browser(client, make_user, school):
     sign_in(client, make_user(Role.MENTEE, school))
 
