@@ -7,16 +7,13 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
-        from django.contrib.auth.signals import user_logged_in
         from django.db.models import fields
         from django.utils.module_loading import autodiscover_modules
 
         # Django 6.1 has no Russian yet for the empty choice of an optional select.
         fields.BLANK_CHOICE_LABEL = "— не указано —"
 
-        from . import middleware, models
-
-        user_logged_in.connect(middleware.renewed_at_login)
+        from . import models
 
         auditlog.register(models.Person, exclude_fields=["created_at", "updated_at", "search_name"])
         auditlog.register(models.Consent, exclude_fields=["created_at"])

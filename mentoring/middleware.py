@@ -42,8 +42,3 @@ class IdleSessionMiddleware:
         if request.user.is_authenticated and now - request.session.get(RENEWED_AT, 0) >= RENEWAL_SECONDS:
             request.session[RENEWED_AT] = now
         return response
-
-
-def renewed_at_login(sender, request: HttpRequest, user, **kwargs) -> None:
-    """Signing in writes the session with its whole age: the next minute's requests need not renew it."""
-    request.session[RENEWED_AT] = int(time.time())

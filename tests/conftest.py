@@ -1,9 +1,12 @@
 import datetime
+import time
 
 import pytest
 import time_machine
+from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 
+from mentoring.middleware import RENEWED_AT
 from mentoring.models import Organisation, Role, User
 from mentoring.reference import mentee_categories_sync
 from monitoring.builtins import builtins_sync
@@ -78,6 +81,19 @@ def figures_counted_afresh():
     from django.conf import settings
 
     settings.DEPARTMENT_FIGURES_SECONDS = 0
+
+
+@pytest.fixture(autouse=True, scope="session")
+def renewed_at_sign_in():
+    """A real sign-in passes through IdleSessionMiddleware, which notes the session's renewal; force_login
+    does not. It notes it the same way, so that a test's requests cost what a signed-in user's do."""
+
+    def note_renewal(sender, request, user, **kwargs) -> None:
+        request.session[RENEWED_AT] = int(time.time())
+
+    user_logged_in.connect(note_renewal)
+    yield
+    user_logged_in.disconnect(note_renewal)
 
 
 @pytest.fixture(autouse=True)
