@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,7 +13,7 @@ class NavItem:
     url_name: str
     section: str
 
-    @property
+    @cached_property  # reversed once per process, not twice per page for each item of the menu
     def url(self) -> str:
         return reverse(self.url_name)
 

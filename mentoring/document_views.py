@@ -9,7 +9,6 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -22,6 +21,7 @@ from .access import allow, allow_any_user, in_organisation
 from .access_log import access_record
 from .forms import DateInput, checked_scan, fieldless_helper, not_in_future
 from .models import DataAccess, Document, Organisation, Role
+from .tables import CountingPaginator
 
 SECTION = "documents"
 PER_PAGE = 30
@@ -90,7 +90,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     school = documents_school(request)
     rows = Document.objects.for_school(school).select_related("requested_by")
     filterset = DocumentFilterSet(request.GET, queryset=rows, organisation=school)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CountingPaginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "section": SECTION,
         "filter": filterset,

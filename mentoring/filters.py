@@ -146,7 +146,8 @@ class PeopleFilterSet(django_filters.FilterSet):
         return queryset.filter(**{f"{self.person_path}kind": value})
 
     def filter_consent(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(has_consent_flag=value == "present")
+        # Every list shows the date of the consent in force: the filter reads the same column.
+        return queryset.filter(consent_date__isnull=value != "present")
 
     def filter_archived(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(archived_at__isnull=False)

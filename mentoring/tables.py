@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, replace
 
-from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -36,11 +36,33 @@ class Column:
         return {"asc": "ascending", "desc": "descending"}.get(self.state, "")
 
 
+class CountingPaginator(Paginator):
+    """A page of rows that brings the number of all rows with it: each row carries `COUNT(*) OVER ()`, one
+    query where a paginator runs two. A page past the end, or rows made distinct (a window counts before
+    DISTINCT removes the repeats), are counted apart, as Django's paginator does."""
+
+    def get_page(self, number) -> Page:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if number < 1 or self.object_list.query.distinct:
+            return super().get_page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(rows_in_all=Window(Count("*")))[bottom : bottom + self.per_page]
+        )
+        if not rows and number > 1:
+            return super().get_page(number)
+        self.count = rows[0].rows_in_all if rows else 0
+        return self._get_page(rows, number, self)
+
+
 def table_page(request: HttpRequest, filterset, columns: tuple[Column, ...]) -> dict:
     """The context of a list table: what the filters found, sorted, one page of it, and its columns."""
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page in {str(n) for n in PER_PAGE_CHOICES} else PER_PAGE_CHOICES[0]
-    page = Paginator(filterset.qs, per_page).get_page(request.GET.get("page"))
+    page = CountingPaginator(filterset.qs, per_page).get_page(request.GET.get("page"))
     current = (filterset.form.cleaned_data.get("o") or [""])[0]
     return {
         "filter": filterset,

@@ -167,7 +167,6 @@ def person_list(request: HttpRequest) -> HttpResponse:
     rows = (
         Person.objects.visible_to(request.user)
         .filter(depersonalised_at__isnull=True)
-        .with_consent_flag()
         .annotate(consent_date=consent_date("pk"))
         .select_related("school", "mentor_entry", "mentee_entry")
         .order_by(*Person._meta.ordering, "pk")
@@ -395,7 +394,7 @@ MENTEES = BaseSpec(
     form_class=MenteeEntryForm,
     filterset_class=MenteeEntryFilterSet,
     create=services.mentee_entry_create,
-    prefetch=("forms",),
+    prefetch=(),
     columns=(
         Column("ФИО", "name"),
         Column("Класс", "class"),
@@ -413,9 +412,8 @@ MENTEES = BaseSpec(
 def base_rows(request: HttpRequest, base: BaseSpec) -> QuerySet:
     rows = (
         base.model.objects.visible_to(request.user)
-        .with_person()
         .annotate(consent_date=consent_date("person"))
-        .select_related("school")
+        .select_related("person", "school")
         .prefetch_related(*base.prefetch)
     )
     if base is MENTEES:

@@ -5,13 +5,19 @@ import datetime
 import re
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.core.paginator import Paginator
 from django.db import connection
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import MenteeEntry, Role
+from mentoring.models import MenteeCategory, MenteeEntry, Person, Role
+from mentoring.tables import CountingPaginator
+from mentoring.templatetags.filter_fields import filter_field
 
-from .factories import ConsentFactory, MenteeEntryFactory, PairFactory
+from .factories import ConsentFactory, MenteeEntryFactory, PairFactory, PersonFactory
 
 
 def body_rows(html: str) -> list[str]:
@@ -88,3 +94,69 @@ def test_postgresql_plans_for_a_database_held_in_memory_without_compiling_querie
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('random_page_cost'), current_setting('jit')")
         assert cursor.fetchone() == ("1.1", "off")
+
+
+# Every kind of filter field: a search, a class typed in, choices with one chosen, a choice that does not
+# exist (the field shows its error), a date that is not one.
+FILTERED = [
+    ("person_list", Role.CURATOR, "q=Ив&school_class=7Б&kind=pupil&consent=нет-такого"),
+    ("mentor_list", Role.CURATOR, "grade=7&status=active&form=999"),
+    ("mentee_list", Role.CURATOR, "category=1&status=нет-такого&archived=yes"),
+    ("pair_list", Role.CURATOR, "q=Ив&status=active&health=нет-такого"),
+    ("programme_list", Role.CURATOR, "q=план&status=draft&form=999"),
+    ("access_log", Role.DIRECTOR, "action=card&since=вчера&until=2026-09-01"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "role", "query"), FILTERED)
+def test_a_lists_filters_are_drawn_exactly_as_crispy_draws_them(client_as, school, url_name, role, query):
+    response = client_as(role, school).get(f"{reverse(url_name)}?{query}")
+    fields = [field for field in response.context["filter"].form if field.name != "o"]
+
+    drawn = [filter_field(field) for field in fields]
+
+    assert any(field.errors for field in fields), "a filter with an error is among those compared"
+    for field, html in zip(fields, drawn, strict=True):
+        assert html in response.text
+        assert parse_html(html) == parse_html(as_crispy_field(field)), field.name
+
+
+@pytest.mark.django_db
+def test_a_page_of_a_list_brings_the_count_of_all_its_rows_in_the_same_query(django_assert_num_queries):
+    PersonFactory.create_batch(5)
+    rows = Person.objects.order_by("pk")
+
+    with django_assert_num_queries(1):
+        page = CountingPaginator(rows, 2).get_page("2")
+        assert (page.paginator.count, page.paginator.num_pages, len(page)) == (5, 3, 2)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["1", "2", "3", "4", "99", "0", "-1", "два", "", None])
+def test_the_counting_paginator_gives_the_page_djangos_paginator_gives(number):
+    PersonFactory.create_batch(5)
+    rows = Person.objects.order_by("pk")
+
+    counted, expected = CountingPaginator(rows, 2).get_page(number), Paginator(rows, 2).get_page(number)
+
+    assert (counted.number, list(counted), counted.paginator.count) == (
+        expected.number,
+        list(expected),
+        expected.paginator.count,
+    )
+
+
+@pytest.mark.django_db
+def test_an_empty_list_counts_no_rows():
+    assert CountingPaginator(Person.objects.order_by("pk"), 2).get_page("1").paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_rows_made_distinct_are_counted_once_each(school):
+    entry = MenteeEntryFactory(school=school, person__school=school)
+    entry.categories.set(MenteeCategory.objects.all()[:2])
+    # Joined to its two categories the entry comes twice; DISTINCT leaves one row, and so must the count.
+    rows = MenteeEntry.objects.filter(categories__in=MenteeCategory.objects.all()).distinct().order_by("pk")
+
+    assert CountingPaginator(rows, 20).get_page("1").paginator.count == 1

@@ -181,8 +181,9 @@ def test_it_shows_a_mentee_its_own_pair_and_a_teacher_none(client, make_user, sc
     assert "Вы пока не состоите ни в одной наставнической паре" in response.content.decode()
 
 
-# Session, user, memberships, count, the programmes and forms of the filters, the page, its mentees, session.
-LIST_QUERIES = 8
+# Session, user, memberships, the programmes and forms of the filters, the page with the count of all its
+# rows, its mentees.
+LIST_QUERIES = 7
 
 
 @pytest.mark.parametrize("per_page", [20, 100])
