@@ -102,7 +102,14 @@ else:
     # A municipality's database fits in memory, where a random read costs about what a sequential one does:
     # at the default cost of 4, PostgreSQL scans all the municipality's people to join a school's 166 mentees
     # (3.3 ms, twice per list page) rather than look each up by its key (0.6 ms).
-    DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off -c random_page_cost=1.1"}
+    # A page's queries are planned anew on every request, and planning a list's rows (a dozen subqueries of
+    # a pair's health) takes longer than running them: the queries bind their parameters on the server, and
+    # one that a connection has run twice is prepared, planned once for the connection's life.
+    DATABASES["default"]["OPTIONS"] = {
+        "options": "-c jit=off -c random_page_cost=1.1",
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
     # A form's choices are read with .iterator(), which on PostgreSQL declares a cursor WITH HOLD, fetches and
     # closes it: three round trips, and a copy of the rows, for a list of a dozen programmes on every page.
     # Nothing of ours reads more rows than fit in memory at once.

@@ -160,3 +160,23 @@ def test_rows_made_distinct_are_counted_once_each(school):
     rows = MenteeEntry.objects.filter(categories__in=MenteeCategory.objects.all()).distinct().order_by("pk")
 
     assert CountingPaginator(rows, 20).get_page("1").paginator.count == 1
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_a_query_once_for_the_connection_from_its_third_run(school):
+    if connection.vendor != "postgresql":
+        pytest.skip("Подготовленные запросы есть только в PostgreSQL.")
+
+    for _ in range(3):
+        assert list(Person.objects.filter(school=school, last_name="Нет такого")) == []
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%Нет такого%"]
+        )
+        assert cursor.fetchone() == (0,), "the parameters are bound on the server, not written into the query"
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "mentoring_person" WHERE ("mentoring_person"."last_name" = $%'],
+        )
+        assert cursor.fetchone() == (1,)
