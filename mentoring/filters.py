@@ -13,7 +13,15 @@ from django_filters.constants import EMPTY_VALUES
 from programs.models import MentoringForm
 
 from .access import shown_categories
-from .models import MenteeCategory, MenteeEntry, MentorEntry, Organisation, Person, parse_school_class
+from .models import (
+    MenteeCategory,
+    MenteeEntry,
+    MentorEntry,
+    Organisation,
+    Person,
+    consent_date,
+    parse_school_class,
+)
 from .search import search_key
 
 GRADES = [(grade, f"{grade} классы") for grade in range(1, 12)]
@@ -146,7 +154,11 @@ class PeopleFilterSet(django_filters.FilterSet):
         return queryset.filter(**{f"{self.person_path}kind": value})
 
     def filter_consent(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Every list shows the date of the consent in force: the filter reads the same column.
+        # Every list shows the date of the consent in force: the filter reads the same column, and adds it
+        # to rows that do not carry it.
+        if "consent_date" not in queryset.query.annotations:
+            person = self.person_path.removesuffix("__") or "pk"
+            queryset = queryset.annotate(consent_date=consent_date(person))
         return queryset.filter(consent_date__isnull=value != "present")
 
     def filter_archived(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from mentoring.declension import plural_ru
@@ -29,12 +29,14 @@ def questionnaires_waiting(memberships: QuerySet[Membership], today: datetime.da
             survey__in=Survey.objects.open_on(today),
         )
         .exclude(response__submitted_at__isnull=False)
-        .select_related("survey", "person")
+        .select_related("survey")
+        .only("survey__title", "survey__closes_on", "survey__school")
+        .annotate(person_user=F("person__user"))
     )
     for invitation in invitations:
         survey = invitation.survey
         yield Notice(
-            user_id=invitation.person.user_id,
+            user_id=invitation.person_user,
             kind=Kind.QUESTIONNAIRE_WAITING,
             key=f"questionnaire_waiting:{invitation.pk}:{survey.closes_on:%Y-%m-%d}",
             text=f"Ждёт ваших ответов анкета «{survey.title}»: заполните её до {survey.closes_on:%d.%m.%Y}.",

@@ -27,6 +27,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -454,13 +455,12 @@ class Stage2:
     exit_surveys: int
     characteristics: list[Characteristic]
     participants: list[Participant]
-    answered: QuerySet[Invitation]
     entry_surveys_elsewhere: int = 0  # of other academic years than the scope's, compared with its exits
 
     @cached_property
     def pair_labels(self) -> dict[int, str]:
         # Only the sums by pair name the pairs: a school's page, which shows none, loads none of them.
-        return pair_labels(self.answered)
+        return pair_labels({p.pair_id for p in self.participants if p.pair_id})
 
     def group(self, label: str, members: list[Participant] | None = None) -> Group:
         return Group(label, self.participants if members is None else members, self.characteristics)
@@ -506,9 +506,19 @@ def characteristics_of(surveys: QuerySet[Survey]) -> list[Characteristic]:
     ]
 
 
-def pair_labels(invitations: QuerySet[Invitation]) -> dict[int, str]:
-    pairs = Pair.objects.filter(pk__in=invitations.values("pair_id")).select_related("mentor__person")
-    return {pair.pk: str(pair) for pair in pairs.prefetch_related("members__mentee__person")}
+def pair_labels(pair_ids: Iterable[int]) -> dict[int, str]:
+    """A pair's name (its mentor and mentees) read from the names alone: a programme has dozens of pairs."""
+    names = [f"person__{name}" for name in ("last_name", "first_name", "patronymic")]
+    members = PairMentee.objects.select_related("mentee__person").only(
+        "pair", *(f"mentee__{n}" for n in names)
+    )
+    pairs = (
+        Pair.objects.filter(pk__in=pair_ids)
+        .select_related("mentor__person")
+        .only(*(f"mentor__{n}" for n in names))
+        .prefetch_related(Prefetch("members", members))
+    )
+    return {pair.pk: str(pair) for pair in pairs}
 
 
 def with_programme_entries(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
@@ -654,6 +664,5 @@ def stage_2(surveys: QuerySet[Survey]) -> Stage2:
         exit_surveys=phases[Survey.Phase.EXIT, True],
         characteristics=characteristics_of(matched),
         participants=ordered,
-        answered=answered,
         entry_surveys_elsewhere=phases[Survey.Phase.ENTRY, False],
     )

@@ -166,12 +166,12 @@ def count_of(rows: QuerySet) -> Coalesce:
 
 
 def with_progress(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
-    """Plan progress and meetings held, counted in the database; programme and mentor fetched with it."""
+    """Plan progress and meetings held, counted in the database; programme and role model fetched with it."""
     held = Meeting.objects.filter(status=Meeting.Status.HELD)
     last_met = held.filter(pair=OuterRef("pk")).order_by().values("pair").annotate(last=Max("starts_at"))
     return (
         pairs.exclude(status=S.PROPOSED)
-        .select_related("programme", "role_model", "mentor__person")
+        .select_related("programme", "role_model")
         .annotate(
             plan_total=count_of(PlanItem.objects.all()),
             plan_done=count_of(PlanItem.objects.filter(done_on__isnull=False)),
@@ -197,7 +197,12 @@ class MentorOverview:
 
 def mentor_overview(user: User) -> MentorOverview | None:
     """The pairs and groups the user mentors, the nearest planned meeting and the overdue plan items."""
-    pairs = list(with_progress(Pair.objects.mentored_by(user)).prefetch_related(with_members()))
+    # The columns its cards show: the mentor is the user, and the programme's texts stay on the pair's page.
+    pairs = list(
+        with_progress(Pair.objects.mentored_by(user))
+        .only("school", "status", "started_on", "ended_on", "programme__title", "role_model__name")
+        .prefetch_related(with_members())
+    )
     if not pairs:
         return None
     by_id = {pair.pk: pair for pair in pairs}
@@ -218,8 +223,10 @@ def mentor_overview(user: User) -> MentorOverview | None:
 
 def mentee_overview(user: User) -> list[Pair]:
     """The mentee's pairs (current ones first) with the plan and the nearest planned meeting."""
-    pairs = with_progress(Pair.objects.of_mentee_user(user)).prefetch_related(
-        "plan_items", Prefetch("meetings", upcoming_meetings(), to_attr="upcoming")
+    pairs = (
+        with_progress(Pair.objects.of_mentee_user(user))
+        .select_related("mentor__person")
+        .prefetch_related("plan_items", Prefetch("meetings", upcoming_meetings(), to_attr="upcoming"))
     )
     return sorted(pairs, key=lambda pair: not pair.is_current)
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.filters import MenteeEntryFilterSet, PersonFilterSet
 from mentoring.models import MenteeCategory, MenteeEntry, Person, Role
 from mentoring.tables import CountingPaginator
 from mentoring.templatetags.filter_fields import filter_field
@@ -180,3 +181,19 @@ def test_postgresql_plans_a_query_once_for_the_connection_from_its_third_run(sch
             ['%FROM "mentoring_person" WHERE ("mentoring_person"."last_name" = $%'],
         )
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("filterset_class", "row_of"),
+    [(PersonFilterSet, lambda entry: entry.person), (MenteeEntryFilterSet, lambda entry: entry)],
+)
+def test_the_consent_filter_works_on_rows_that_do_not_carry_the_consent_date(school, filterset_class, row_of):
+    given, missing, revoked = MenteeEntryFactory.create_batch(3, school=school)
+    ConsentFactory(person=given.person)
+    ConsentFactory(person=revoked.person, revoked_at=timezone.now())
+    model = filterset_class._meta.model
+    rows = model.objects.filter(pk__in=[row_of(entry).pk for entry in (given, missing, revoked)])
+    for value, expected in {"present": [given], "missing": [missing, revoked]}.items():
+        found = filterset_class({"consent": value}, queryset=rows).qs
+        assert sorted(row.pk for row in found) == sorted(row_of(entry).pk for entry in expected)

@@ -1,9 +1,11 @@
 """Both stages of monitoring: figures against hand-computed examples, the small-group rule, who sees what."""
 
+import random
 import re
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -11,6 +13,7 @@ from mentoring.academic_year import AcademicYear
 from mentoring.models import MenteeEntry, Role
 from monitoring import charts, stage_views, stages
 from monitoring.models import Question, Questionnaire, Survey
+from monitoring.templatetags.stage2_cells import decimal_ru
 from programs.models import RoleModel
 from tests.factories import (
     AnswerFactory,
@@ -151,6 +154,19 @@ def test_it_shows_each_participant_entry_exit_and_verdict(programme, stage_2_exa
     assert cells["А"][Measure.ANXIETY].verdict == 1
     assert cells["Б"][Measure.ANXIETY].verdict == -1
     assert cells["Е"][Measure.ENGAGEMENT].exit is None
+
+
+@pytest.mark.parametrize(("argument", "whole_as_integer"), [(2, False), ("-2", True)])
+def test_the_cells_write_a_number_as_floatformat_writes_it(argument, whole_as_integer):
+    chosen = random.Random(18)
+    values = [None, 0.0, -0.0, 2.675, 1.005, 0.005, -0.005, -0.004, 99.995, 3.0, -3.0, 1e-9, 7 / 3, -2 / 3]
+    values += [chosen.uniform(-10, 10) for _ in range(3000)] + [
+        chosen.randint(-80, 80) / 8 for _ in range(300)
+    ]
+    values += [round(chosen.uniform(-10, 10), 3) for _ in range(3000)]
+
+    for value in values:
+        assert decimal_ru(value, whole_as_integer=whole_as_integer) == floatformat(value, argument), value
 
 
 def test_it_hides_the_averages_of_groups_smaller_than_five(programme, stage_2_example):

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-DRAWN_INPUTS = {"text", "search", "date", "number", "email"}
+DRAWN_INPUTS = {"text", "search", "date"}
 
 
 @register.simple_tag
