@@ -112,7 +112,8 @@ def test_stage_2_in_the_database(department, client, monkeypatch, settings):
 
     def with_pairs_loaded(surveys):
         found = built(surveys)
-        found.pair_labels = stages.pair_labels(found.answered)  # as before: every pair, with its members
+        # As before: every pair of the participants loaded, with its members.
+        found.pair_labels = stages.pair_labels({p.pair_id for p in found.participants if p.pair_id})
         return found
 
     monkeypatch.setattr(stages, "stage_2", with_pairs_loaded)
