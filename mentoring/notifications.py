@@ -90,10 +90,12 @@ def notices_of(*roles: str) -> Callable[[Source], Source]:
 
 
 def holders(memberships: QuerySet[Membership], role: str) -> dict[int, list[int]]:
-    """The users holding the role, per organisation."""
+    """The users holding the role, per organisation. The memberships themselves are iterated, not filtered
+    anew: the queryset keeps its rows, so the sources of one collection read them once."""
     found: dict[int, list[int]] = defaultdict(list)
-    for organisation, user in memberships.filter(role=role).values_list("organisation", "user").distinct():
-        found[organisation].append(user)
+    for membership in memberships:
+        if membership.role == role:
+            found[membership.organisation_id].append(membership.user_id)
     return found
 
 
@@ -244,7 +246,8 @@ def reminders_send(
     deadline = time.monotonic() + (time_limit or settings.REMINDERS_TIME_LIMIT)
     run = RemindersRun()
     run.created = notifications_create(
-        notices=collected(Membership.objects.all(), today), batch_size=batch_size
+        notices=collected(Membership.objects.only("user", "organisation", "role"), today),
+        batch_size=batch_size,
     )
     while True:
         if time.monotonic() > deadline:

@@ -10,7 +10,8 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.core import mail, signing
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentoring import notifications
@@ -130,6 +131,21 @@ def test_the_curator_sees_pairs_at_risk_surveys_with_few_answers_and_activities_
     assert any("«Обратная связь» заканчивается" in t and "ответили 0 из 3 (0 %)" in t for t in texts)
     assert sum("Подходит срок мероприятие" in t for t in texts) == 1
     assert sum("Просрочено мероприятие" in t for t in texts) == 1
+
+
+def test_the_sources_of_one_home_read_the_users_memberships_once(db):
+    school = SchoolFactory()
+    user = with_role(Role.CURATOR, school)
+    person_of(user, school, Role.DIRECTOR)
+    activity(school, ends_in_days=5)
+    memberships = notifications.Membership.objects.filter(user=user, organisation=school)
+
+    with CaptureQueriesContext(connection) as queries:
+        notices = list(notifications.collected(memberships, TODAY))
+
+    read_alone = [q for q in queries if q["sql"].split(" FROM ")[1].startswith('"mentoring_membership"')]
+    assert len(read_alone) == 1
+    assert [n.kind for n in notices] == [Kind.ACTIVITY_DUE]
 
 
 def test_a_survey_most_have_answered_does_not_bother_the_curator(client):
