@@ -14,8 +14,9 @@ from django.urls import reverse
 from mentoring.academic_year import AcademicYear
 from mentoring.models import Organisation
 from monitoring import stage_views, stages
-from monitoring.models import Response
-from monitoring.stages import STAGE_1_PURPOSES
+from monitoring.models import Invitation, Response
+from monitoring.stages import STAGE_1_PURPOSES, SUBMITTED
+from pairs.models import Pair
 from programs.models import Programme
 from roadmap import department as department_data
 from roadmap.department import schools_counted, schools_table_key
@@ -111,9 +112,11 @@ def test_stage_2_in_the_database(department, client, monkeypatch, settings):
     built = stages.stage_2
 
     def with_pairs_loaded(surveys):
+        # As before: every pair named by an answer to the surveys, loaded whole with its members.
         found = built(surveys)
-        # As before: every pair of the participants loaded, with its members.
-        found.pair_labels = stages.pair_labels({p.pair_id for p in found.participants if p.pair_id})
+        answered = Invitation.objects.filter(SUBMITTED, survey__in=surveys.exclude(phase=""))
+        pairs = Pair.objects.filter(pk__in=answered.values("pair_id")).select_related("mentor__person")
+        found.pair_labels = {pair.pk: str(pair) for pair in pairs.prefetch_related("members__mentee__person")}
         return found
 
     monkeypatch.setattr(stages, "stage_2", with_pairs_loaded)
