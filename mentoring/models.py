@@ -353,6 +353,11 @@ def format_school_class(grade: int | None, letter: str) -> str:
 NAME_PARTS = ("last_name", "first_name", "patronymic")
 
 
+def full_name_of(*name_parts: str) -> str:
+    """«Фамилия Имя Отчество», without the parts a person lacks."""
+    return " ".join(part for part in name_parts if part)
+
+
 class PersonQuerySet(SchoolOwnedQuerySet):
     # The bulk writes (the import's batches, the demo's schools) skip save(), which keeps the search field.
     def bulk_create(self, objs: Iterable[Person], *args, **kwargs) -> list[Person]:
@@ -489,7 +494,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+        return full_name_of(self.last_name, self.first_name, self.patronymic)
 
     @property
     def school_class(self) -> str:

@@ -12,7 +12,7 @@ their answers.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,7 +27,6 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -39,8 +38,8 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.safestring import SafeString
 
-from mentoring.models import Person, Role
-from pairs.models import Pair, PairMentee
+from mentoring.models import NAME_PARTS, Person, Role, full_name_of
+from pairs.models import Pair, PairMentee, pair_name
 
 from . import audience, charts
 from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
@@ -506,19 +505,17 @@ def characteristics_of(surveys: QuerySet[Survey]) -> list[Characteristic]:
     ]
 
 
-def pair_labels(pair_ids: Iterable[int]) -> dict[int, str]:
-    """A pair's name (its mentor and mentees) read from the names alone: a programme has dozens of pairs."""
-    names = [f"person__{name}" for name in ("last_name", "first_name", "patronymic")]
-    members = PairMentee.objects.select_related("mentee__person").only(
-        "pair", *(f"mentee__{n}" for n in names)
+def pair_labels(pair_ids: Collection[int]) -> dict[int, str]:
+    """A pair's name (its mentor and mentees) read from the names alone, as rows rather than models: a
+    programme has dozens of pairs."""
+    mentees: dict[int, list[str]] = defaultdict(list)
+    members = PairMentee.objects.filter(pair__in=pair_ids)  # in the order the pair lists its mentees
+    for pair, *name in members.values_list("pair", *(f"mentee__person__{part}" for part in NAME_PARTS)):
+        mentees[pair].append(full_name_of(*name))
+    mentors = Pair.objects.filter(pk__in=pair_ids).values_list(
+        "pk", *(f"mentor__person__{part}" for part in NAME_PARTS)
     )
-    pairs = (
-        Pair.objects.filter(pk__in=pair_ids)
-        .select_related("mentor__person")
-        .only(*(f"mentor__{n}" for n in names))
-        .prefetch_related(Prefetch("members", members))
-    )
-    return {pair.pk: str(pair) for pair in pairs}
+    return {pair: pair_name(full_name_of(*name), ", ".join(mentees[pair])) for pair, *name in mentors}
 
 
 def with_programme_entries(surveys: QuerySet[Survey]) -> QuerySet[Survey]:

@@ -86,6 +86,11 @@ THREAT_SIGNS = ("silent_long", "consent_ending")
 ATTENTION_SIGNS = ("silent", "plan_overdue", "negative_feedback")
 
 
+def pair_name(mentor: str, mentees: str) -> str:
+    """A pair or a group by its people: «наставник — наставляемый, наставляемый»."""
+    return f"{mentor} — {mentees}"
+
+
 class Pair(models.Model):
     """One mentor and one mentee (a pair) or several (a group) in a programme."""
 
@@ -161,7 +166,7 @@ class Pair(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mentor.person} — {self.mentees_label}"
+        return pair_name(self.mentor.person.full_name, self.mentees_label)
 
     @property
     def mentees_label(self) -> str:

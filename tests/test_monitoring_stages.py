@@ -2,6 +2,7 @@
 
 import random
 import re
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from mentoring.models import MenteeEntry, Role
 from monitoring import charts, stage_views, stages
 from monitoring.models import Question, Questionnaire, Survey
 from monitoring.templatetags.stage2_cells import decimal_ru
+from pairs.models import Pair, PairMentee
 from programs.models import RoleModel
 from tests.factories import (
     AnswerFactory,
@@ -176,6 +178,21 @@ def test_it_hides_the_averages_of_groups_smaller_than_five(programme, stage_2_ex
     first = summary_of(pairs[str(stage_2_example["pairs"][0])], Measure.ENGAGEMENT)
     assert first.hidden and first.entry_mean is None and first.change is None
     assert (first.improved, first.stayed, first.worsened) == (1, 1, 0)
+
+
+def test_the_pairs_are_named_as_each_pair_names_itself(programme, stage_2_example):
+    pairs = stage_2_example["pairs"]
+    pairs[0].mentor.person.patronymic = ""  # a name without a patronymic leaves no double space
+    pairs[0].mentor.person.save()
+
+    with (
+        mock.patch.object(Pair, "from_db", side_effect=AssertionError("rows, not models")),
+        mock.patch.object(PairMentee, "from_db", side_effect=AssertionError("rows, not models")),
+    ):
+        labels = stages.pair_labels({pair.pk for pair in pairs})
+
+    assert labels == {pair.pk: str(Pair.objects.get(pk=pair.pk)) for pair in pairs}
+    assert labels[pairs[1].pk].count(", ") == 2  # a group's three mentees
 
 
 def test_it_sums_up_by_role_model(programme, stage_2_example):
