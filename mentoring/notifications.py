@@ -89,13 +89,17 @@ def notices_of(*roles: str) -> Callable[[Source], Source]:
     return register
 
 
-def holders(memberships: QuerySet[Membership], role: str) -> dict[int, list[int]]:
-    """The users holding the role, per organisation. The memberships themselves are iterated, not filtered
-    anew: the queryset keeps its rows, so the sources of one collection read them once."""
+def holders(memberships: QuerySet[Membership], *roles: str) -> dict[int, list[int]]:
+    """The users holding one of the roles, per organisation, each user once. The memberships themselves are
+    iterated, not filtered anew: the queryset keeps its rows, so the sources of one collection read them
+    once."""
     found: dict[int, list[int]] = defaultdict(list)
     for membership in memberships:
-        if membership.role == role:
-            found[membership.organisation_id].append(membership.user_id)
+        if membership.role not in roles:
+            continue
+        users = found[membership.organisation_id]
+        if membership.user_id not in users:
+            users.append(membership.user_id)
     return found
 
 

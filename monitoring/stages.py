@@ -39,7 +39,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.safestring import SafeString
 
 from mentoring.models import NAME_PARTS, Person, Role, full_name_of
-from pairs.models import Pair, PairMentee, pair_name
+from pairs.models import Pair, PairMentee, mentees_label_of, pair_name
 
 from . import audience, charts
 from .models import Answer, Invitation, Question, Questionnaire, Response, Survey
@@ -515,7 +515,7 @@ def pair_labels(pair_ids: Collection[int]) -> dict[int, str]:
     mentors = Pair.objects.filter(pk__in=pair_ids).values_list(
         "pk", *(f"mentor__person__{part}" for part in NAME_PARTS)
     )
-    return {pair: pair_name(full_name_of(*name), ", ".join(mentees[pair])) for pair, *name in mentors}
+    return {pair: pair_name(full_name_of(*name), mentees_label_of(mentees[pair])) for pair, *name in mentors}
 
 
 def with_programme_entries(surveys: QuerySet[Survey]) -> QuerySet[Survey]:

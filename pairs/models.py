@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Iterable
 from functools import cached_property
 
 from django.conf import settings
@@ -84,6 +85,11 @@ class Health(models.TextChoices):
 # any of these signs puts a pair at work under threat; any of the next ones makes it need attention.
 THREAT_SIGNS = ("silent_long", "consent_ending")
 ATTENTION_SIGNS = ("silent", "plan_overdue", "negative_feedback")
+
+
+def mentees_label_of(names: Iterable[str]) -> str:
+    """The mentees of a pair or a group in one line, as its name and its lists show them."""
+    return ", ".join(names)
 
 
 def pair_name(mentor: str, mentees: str) -> str:
@@ -170,7 +176,7 @@ class Pair(models.Model):
 
     @property
     def mentees_label(self) -> str:
-        return ", ".join(m.mentee.person.full_name for m in self.members.all())
+        return mentees_label_of(m.mentee.person.full_name for m in self.members.all())
 
     @property
     def role_model_label(self) -> str:

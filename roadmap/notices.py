@@ -4,7 +4,6 @@ overdue activities and, as the academic year ends, schools with no stage 2 data.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterator
 
 from django.db.models import Count, Min, QuerySet
@@ -119,18 +118,9 @@ def schools_without_stage_2(memberships: QuerySet[Membership], today: datetime.d
 def recommendations_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
     """The department's recommendations to the school, to its director and curator until one of them takes
     them «к исполнению»; a new text is a new event."""
-    acknowledgers = memberships.filter(role__in=ACKNOWLEDGERS)
-    waiting = list(
-        recent_recommendations(today)
-        .filter(school__in=acknowledgers.values("organisation"), acknowledgement__isnull=True)
-        .order_by("pk")
-    )
-    if not waiting:  # the usual case: a home page pays one query for it
-        return
-    readers: dict[int, set[int]] = defaultdict(set)
-    for school, user in acknowledgers.values_list("organisation", "user"):
-        readers[school].add(user)
-    for recommendation in waiting:
+    readers = holders(memberships, *ACKNOWLEDGERS)
+    waiting = recent_recommendations(today).filter(school__in=list(readers), acknowledgement__isnull=True)
+    for recommendation in waiting.order_by("pk"):
         for user in sorted(readers[recommendation.school_id]):
             yield Notice(
                 user_id=user,

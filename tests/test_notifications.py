@@ -15,12 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentoring import notifications
-from mentoring.models import Document, MailOptOut, Notification, Role
+from mentoring.academic_year import AcademicYear
+from mentoring.models import Document, MailOptOut, Membership, Notification, Role
 from monitoring.models import Survey
 from monitoring.surveys import surveys_close_due
 from pairs.models import Meeting, Pair
 from programs.models import Programme
-from roadmap.models import Activity, Roadmap, Stage
+from roadmap.models import Activity, Recommendation, Roadmap, Stage
 
 from .factories import (
     DepartmentFactory,
@@ -138,14 +139,15 @@ def test_the_sources_of_one_home_read_the_users_memberships_once(db):
     user = with_role(Role.CURATOR, school)
     person_of(user, school, Role.DIRECTOR)
     activity(school, ends_in_days=5)
-    memberships = notifications.Membership.objects.filter(user=user, organisation=school)
+    Recommendation.objects.create(school=school, year=AcademicYear.current().start_year, text="Текст.")
+    memberships = Membership.objects.filter(user=user, organisation=school)
 
     with CaptureQueriesContext(connection) as queries:
         notices = list(notifications.collected(memberships, TODAY))
 
     read_alone = [q for q in queries if q["sql"].split(" FROM ")[1].startswith('"mentoring_membership"')]
     assert len(read_alone) == 1
-    assert [n.kind for n in notices] == [Kind.ACTIVITY_DUE]
+    assert sorted(n.kind for n in notices) == [Kind.ACTIVITY_DUE, Kind.RECOMMENDATION_NEW]
 
 
 def test_a_survey_most_have_answered_does_not_bother_the_curator(client):
