@@ -1074,6 +1074,7 @@ class Notification(models.Model):
         NOMINATIONS_WAITING = "nominations_waiting", "Новые представления педагогов"
         NOMINATION_DECIDED = "nomination_decided", "Решение по представлению ученика"
         RECOMMENDATION_NEW = "recommendation_new", "Рекомендации управления образования"
+        IMPORT_FINISHED = "import_finished", "Импорт списка проверен или записан"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     organisation = models.ForeignKey(

@@ -1,18 +1,29 @@
-"""Documents the user asked for, rendered and ready to sign or print; class teachers' nominations waiting for
-the curator, and the curator's decision for the teacher."""
+"""Documents the user asked for, rendered and ready to sign or print; the user's imports of lists, checked or
+written by a worker; class teachers' nominations waiting for the curator, and the curator's decision for the
+teacher."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from .models import Document, Membership, Nomination, Role
+from .models import BASE_WRITERS, Document, ImportJob, Membership, Nomination, Role
 from .notifications import Kind, Notice, counted_per_school, holders, notices_of
 
 READY_WITHIN_DAYS = 3
+IMPORT_FINISHED_WITHIN_DAYS = 1
+# A large file is checked and written by a worker while the curator may have left its page. A checked or
+# failed import waits for the curator (until the nightly purge cancels it); a written or refused one is news
+# for a day.
+IMPORT_NOTICES = {
+    ImportJob.Status.READY: "Файл {} проверен и ждёт подтверждения импорта.",
+    ImportJob.Status.FAILED: "Импорт файла {} не записан: повторите его.",
+    ImportJob.Status.DONE: "Импорт файла {} завершён.",
+    ImportJob.Status.REJECTED: "В файле {} есть ошибки: ничего не импортировано.",
+}
 DECIDED_WITHIN_DAYS = 14
 
 
@@ -33,6 +44,32 @@ def documents_ready(memberships: QuerySet[Membership], today: datetime.date) -> 
             text=f"Документ сформирован: {document}.",
             url=reverse("document_detail", args=[document.pk]),
             organisation_id=document.school_id,
+        )
+
+
+@notices_of(*BASE_WRITERS)
+def imports_finished(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+    writers = holders(memberships, *BASE_WRITERS)
+    Status = ImportJob.Status
+    jobs = ImportJob.objects.filter(
+        Q(status__in=[Status.READY, Status.FAILED])
+        | Q(
+            status__in=[Status.DONE, Status.REJECTED],
+            finished_at__date__gte=today - datetime.timedelta(days=IMPORT_FINISHED_WITHIN_DAYS),
+        ),
+        school__in=list(writers),
+        user__in={user for users in writers.values() for user in users},
+    )
+    for job in jobs.only("school", "user", "filename", "status", "attempt").order_by("pk"):
+        if job.user_id not in writers[job.school_id]:
+            continue  # a writer of another school among those read
+        yield Notice(
+            user_id=job.user_id,
+            kind=Kind.IMPORT_FINISHED,
+            key=f"import_finished:{job.pk}:{job.status}:{job.attempt}",
+            text=IMPORT_NOTICES[job.status].format(f"«{job.filename}»" if job.filename else "со списком"),
+            url=reverse("import_job", args=[job.pk]),
+            organisation_id=job.school_id,
         )
 
 

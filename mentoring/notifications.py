@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .mail import mail_send
-from .models import MailOptOut, Membership, Notification, Organisation, Role, User
+from .models import BASE_WRITERS, MailOptOut, Membership, Notification, Organisation, Role, User
 
 log = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -48,6 +48,7 @@ KIND_ROLES: dict[str, frozenset[str]] = {
     Kind.NOMINATIONS_WAITING: frozenset({Role.CURATOR}),
     Kind.NOMINATION_DECIDED: frozenset({Role.TEACHER}),
     Kind.RECOMMENDATION_NEW: frozenset({Role.DIRECTOR, Role.CURATOR}),
+    Kind.IMPORT_FINISHED: BASE_WRITERS,
 }
 
 

@@ -16,9 +16,10 @@ from django.utils import timezone
 from mentoring import tasks
 from mentoring.audit import audit_trail
 from mentoring.imports import import_job_claim, import_job_confirm, jobs, run
-from mentoring.models import ImportJob, MenteeEntry, Person, Role
+from mentoring.models import ImportJob, Membership, MenteeEntry, Notification, Person, Role
+from mentoring.notifications import collected
 
-from .factories import MenteeEntryFactory, PersonFactory
+from .factories import MenteeEntryFactory, PersonFactory, SchoolFactory
 from .test_import import HEADER, csv_bytes, messages_of, stored_files, token_of, upload
 
 pytestmark = pytest.mark.django_db
@@ -304,6 +305,57 @@ def test_a_refused_file_keeps_no_rows_and_its_report_stays(curator, media):
     job = ImportJob.objects.get(pk=pk)
     assert (job.status, job.rows_file, stored_files(media)) == (Status.REJECTED, "", [])
     assert "«31.02.2012» — не дата" in job_page(curator, pk).content.decode()
+
+
+# --- The curator hears when the worker is done ------------------------------------------------------------
+
+
+def import_notices(today: datetime.date | None = None) -> list[tuple[int, str, str]]:
+    found = collected(Membership.objects.all(), today or timezone.localdate())
+    return [(n.user_id, n.text, n.url) for n in found if n.kind == Notification.Kind.IMPORT_FINISHED]
+
+
+def test_the_curator_hears_when_a_worker_has_checked_the_import_and_when_it_has_written_it(
+    curator, settings, queued
+):
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    pk = token_of(upload(curator, csv_bytes([HEADER, *pupils(3)]), name="7б.csv"))
+    user, url = ImportJob.objects.get().user_id, reverse("import_job", args=[pk])
+    assert import_notices() == []
+
+    tasks.import_job_check_task(int(pk))
+    assert import_notices() == [(user, "Файл «7б.csv» проверен и ждёт подтверждения импорта.", url)]
+    attention = [n.text for n in curator.get(reverse("home")).context["attention"]]
+    assert "Файл «7б.csv» проверен и ждёт подтверждения импорта." in attention
+
+    confirm(curator, pk)
+    assert import_notices() == []
+    tasks.import_job_confirm_task(int(pk), 1)
+    assert import_notices() == [(user, "Импорт файла «7б.csv» завершён.", url)]
+    assert import_notices(timezone.localdate() + datetime.timedelta(days=2)) == []
+
+
+def test_a_failed_or_refused_import_is_told_to_its_curator_alone(curator, school, make_user, monkeypatch):
+    make_user(Role.CURATOR, school)
+    make_user(Role.CURATOR, SchoolFactory())
+    refused = token_of(upload(curator, csv_bytes([HEADER, ["Петров", "Пётр", "", "31.02.2012", "7Б"]])))
+    failed = token_of(upload(curator, csv_bytes([HEADER, *pupils(3)])))
+
+    def busy(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(jobs, "import_write", busy)
+    confirm(curator, failed)
+
+    user = ImportJob.objects.get(pk=failed).user_id
+    assert sorted(import_notices()) == [
+        (
+            user,
+            "В файле «spisok.csv» есть ошибки: ничего не импортировано.",
+            reverse("import_job", args=[refused]),
+        ),
+        (user, "Импорт файла «spisok.csv» не записан: повторите его.", reverse("import_job", args=[failed])),
+    ]
 
 
 # --- Who sees a job -----------------------------------------------------------------------------------------
