@@ -6,7 +6,9 @@ context, or nothing when the part has nothing to show to this user: the page sho
 parts that answered, with all their contexts merged into the page's own.
 """
 
+import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,11 +49,36 @@ def register(part: PagePart) -> None:
 def gathered(page: str, request: HttpRequest, **objects: Any) -> dict[str, Any]:
     """The context of the parts of a page that have something to show, and their templates as `parts`."""
     context: dict[str, Any] = {"parts": []}
-    for part in PARTS:
-        if part.page == page and (found := part.context(request, **objects)):
-            context |= found
-            context["parts"].append(part.template)
+    token = SHARED_READS.set({})
+    try:
+        for part in PARTS:
+            if part.page == page and (found := part.context(request, **objects)):
+                context |= found
+                context["parts"].append(part.template)
+    finally:
+        SHARED_READS.reset(token)
     return context
+
+
+SHARED_READS: ContextVar[dict | None] = ContextVar("shared_reads", default=None)
+
+
+def shared_read[**P, R](read: Callable[P, R]) -> Callable[P, R]:
+    """A read the parts of one page share: a home's board and one of its notices ask for the same rows, and
+    the first to ask reads them. Called anywhere else (the reminders job) it reads every time. The arguments
+    are the key and must be hashable; the result is shared, so no caller changes it."""
+
+    @functools.wraps(read)
+    def shared(*args: P.args, **kwargs: P.kwargs) -> R:
+        reads = SHARED_READS.get()
+        if reads is None:
+            return read(*args, **kwargs)
+        key = (read, args, tuple(sorted(kwargs.items())))
+        if key not in reads:
+            reads[key] = read(*args, **kwargs)
+        return reads[key]
+
+    return shared
 
 
 def school_bases(request: HttpRequest) -> dict | None:

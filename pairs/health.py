@@ -30,6 +30,7 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from mentoring.models import Consent
+from mentoring.parts import shared_read
 from monitoring.models import Questionnaire, Response
 
 from .models import ATTENTION_SIGNS, THREAT_SIGNS, Health, Meeting, Pair, PairMentee, PlanItem
@@ -119,6 +120,14 @@ def with_signs(pairs: QuerySet[Pair], today: datetime.date | None = None) -> Que
         negative_feedback=negative_feedback(),
         consent_ending=consent_ending(today),
     )
+
+
+@shared_read
+def pairs_at_work(schools: tuple[int, ...], today: datetime.date) -> list[Pair]:
+    """The schools' pairs at work with their signs and mentors, the longest silent first: the curator's board
+    and the notices of pairs at risk read them once on a home page."""
+    at_work = Pair.objects.filter(school__in=schools, status=Pair.Status.ACTIVE)
+    return list(with_signs(at_work, today).select_related("mentor__person").order_by("last_contact", "pk"))
 
 
 def any_sign(signs: tuple[str, ...]) -> Q:

@@ -15,7 +15,7 @@ from mentoring.models import Membership, Role
 from mentoring.notifications import Kind, Notice, counted_per_school, holders, notices_of
 
 from . import agreements
-from .health import with_signs, with_silence
+from .health import pairs_at_work, with_silence
 from .models import MEMBERS, Health, Meeting, Pair, PlanItem
 
 PLAN_ITEM_WARNING_DAYS = 3
@@ -55,10 +55,10 @@ def mentor_consents_waiting(memberships: QuerySet[Membership], today: datetime.d
 @notices_of(Role.CURATOR)
 def pairs_at_risk(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
     curators = holders(memberships, Role.CURATOR)
-    # A school has some dozens of pairs at work: their health is read from the signs in Python, as the
-    # curator's board reads it, not filtered by the Case that repeats the subquery of every sign.
-    at_work = with_signs(Pair.objects.filter(school__in=list(curators), status=Pair.Status.ACTIVE), today)
-    threatened = [pair for pair in at_work.select_related("mentor__person") if pair.health == Health.THREAT]
+    # A school has some dozens of pairs at work: their health is read from the signs in Python, from the
+    # rows the curator's board reads, not filtered by the Case that repeats the subquery of every sign.
+    at_work = pairs_at_work(tuple(sorted(curators)), today)
+    threatened = [pair for pair in at_work if pair.health == Health.THREAT]
     prefetch_related_objects(threatened, MEMBERS)
     for pair in threatened:
         for user in curators[pair.school_id]:

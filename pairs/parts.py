@@ -11,7 +11,7 @@ from mentoring.models import Role
 from mentoring.parts import HOME, PagePart, register
 
 from . import hours
-from .health import with_signs
+from .health import pairs_at_work
 from .meetings import mentee_overview, mentor_overview
 from .models import MEMBERS, Health, MentorHoursMonth, Pair
 
@@ -43,11 +43,7 @@ def pairs_health(request: HttpRequest) -> dict | None:
     if school is None or not school.is_school or Role.CURATOR not in request.roles:
         return None
     # One query for the counts and the names: a school has some dozens of pairs at work.
-    at_work = list(
-        with_signs(Pair.objects.filter(school=school, status=Pair.Status.ACTIVE))
-        .select_related("mentor__person")
-        .order_by("last_contact", "pk")
-    )
+    at_work = pairs_at_work((school.pk,), timezone.localdate())
     counts = Counter(pair.health for pair in at_work)
     threatened = [pair for pair in at_work if pair.health == Health.THREAT][:THREATENED_SHOWN]
     prefetch_related_objects(threatened, MEMBERS)

@@ -5,14 +5,16 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Exists, F, OuterRef
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentoring.models import Consent, Role
 from monitoring.models import Answer, Question, Questionnaire, Response
 from monitoring.responses import response_submit
-from pairs.health import with_health, with_signs
-from pairs.models import Health, Pair
+from pairs.health import pairs_at_work, with_health, with_signs
+from pairs.models import Health, Meeting, Pair
 from programs.forms import ProgrammeForm
 
 from .factories import (
@@ -288,7 +290,42 @@ def test_the_curators_home_costs_the_same_queries_for_one_and_five_pairs_at_risk
         client.get("/")
 
 
-CURATOR_HOME_QUERIES = 23
+CURATOR_HOME_QUERIES = 21
+
+
+@pytest.mark.django_db
+def test_the_board_and_the_notices_of_a_curators_home_read_the_pairs_at_work_once(client_as):
+    school = SchoolFactory()
+    threatened = pair_met(90, school=school)
+    client = client_as(Role.CURATOR, school)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+
+    assert sum('AS "plan_overdue"' in q["sql"] for q in queries) == 1
+    assert list(response.context["threatened_pairs"]) == [threatened]
+    assert any(n.text.startswith(f"Пара под угрозой: {threatened}") for n in response.context["attention"])
+
+
+@pytest.mark.django_db
+def test_the_next_page_reads_the_pairs_at_work_anew(client_as):
+    school = SchoolFactory()
+    pair = pair_met(2, school=school)
+    client = client_as(Role.CURATOR, school)
+    assert client.get("/").context["threatened_pairs"] == []
+
+    Meeting.objects.filter(pair=pair).update(starts_at=days_ago(90))
+
+    assert client.get("/").context["threatened_pairs"] == [pair]
+
+
+@pytest.mark.django_db
+def test_outside_a_page_the_pairs_at_work_are_read_at_every_call(django_assert_num_queries):
+    school = SchoolFactory()
+    pair_met(90, school=school)
+
+    with django_assert_num_queries(2):
+        assert pairs_at_work((school.pk,), TODAY) == pairs_at_work((school.pk,), TODAY)
 
 
 @pytest.mark.django_db
