@@ -19,6 +19,7 @@ from roadmap import department as department_data
 from roadmap import indicators
 from roadmap.department_documents import DEPARTMENT_REPORT
 from roadmap.models import Acknowledgement, Activity, Recommendation, Roadmap, Stage
+from roadmap.templatetags.schools_table import counted_links
 from tests.documents import pdf_pages, pdf_text
 
 from .factories import (
@@ -168,6 +169,15 @@ def test_the_page_links_each_figure_into_the_schools_read_only_pages(coordinator
     for link in links:
         page = coordinator.get(link.replace("&amp;", "&"))
         assert page.status_code == 200, link
+
+
+def test_a_cell_of_links_puts_one_under_another_and_escapes_the_labels():
+    cell = counted_links("/programmes/", 7, "form", [(1, "Форма «А» & <Б>", 2), (3, "Учитель — ученик", 0)])
+
+    assert cell == (
+        '<a href="/programmes/?school=7&amp;form=1">Форма «А» &amp; &lt;Б&gt;: 2</a><br>'
+        '<a href="/programmes/?school=7&amp;form=3">Учитель — ученик: 0</a>'
+    )
 
 
 def test_the_pages_links_filter_to_that_school(coordinator, department, school, quiet_school, busy):
