@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from mentoring.declension import plural_ru
 from mentoring.models import Membership, Role
 from mentoring.notifications import Kind, Notice, holders, notices_of
 
-from .models import Invitation, Survey
+from .models import Survey
+from .responses import is_submitted, self_invitations_open
 from .surveys import with_counts
 
 CLOSING_WITHIN_DAYS = 3
@@ -22,18 +23,10 @@ LOW_RESPONSE_PERCENT = 50
 @notices_of()
 def questionnaires_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
     """A survey open today that the person (by its account) has not answered yet."""
-    invitations = (
-        Invitation.objects.filter(
-            respondent=Invitation.Respondent.SELF,
-            person__user__in=memberships.values("user"),
-            survey__in=Survey.objects.open_on(today),
-        )
-        .exclude(response__submitted_at__isnull=False)
-        .select_related("survey")
-        .only("survey__title", "survey__closes_on", "survey__school")
-        .annotate(person_user=F("person__user"))
-    )
-    for invitation in invitations:
+    users = tuple(sorted({membership.user_id for membership in memberships}))
+    for invitation in self_invitations_open(users, today):
+        if is_submitted(invitation):
+            continue
         survey = invitation.survey
         yield Notice(
             user_id=invitation.person_user,

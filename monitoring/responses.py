@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from mentoring.models import MenteeEntry, MentorEntry, Role, User
+from mentoring.parts import shared_read
 from pairs import proposals, rules
 from pairs.matching_forms import mentee_entries, mentor_entries
 from pairs.models import Preference
@@ -300,20 +301,30 @@ class MySurveys:
     submitted: list[Invitation]
 
 
+@shared_read
+def self_invitations_open(users: tuple[int, ...], today: datetime.date) -> list[Invitation]:
+    """The users' own invitations in the surveys open today, with the survey and the response, the survey
+    closing first first: a home's surveys and its notice of questionnaires waiting read them once."""
+    invitations = Invitation.objects.filter(
+        person__user__in=users,
+        respondent=Invitation.Respondent.SELF,
+        survey__in=Survey.objects.open_on(today),
+    )
+    return list(
+        invitations.select_related("survey", "response")
+        .annotate(person_user=F("person__user"))
+        .order_by("survey__closes_on", "survey__pk", "pk")
+    )
+
+
+def is_submitted(invitation: Invitation) -> bool:
+    response = response_of(invitation)
+    return bool(response and response.submitted_at)
+
+
 def my_open_surveys(user: User, today: datetime.date | None = None) -> MySurveys:
     """The user's own invitations in surveys open today: those waiting for answers and those sent."""
-    today = today or timezone.localdate()
-    invitations = (
-        Invitation.objects.filter(
-            person__user=user,
-            respondent=Invitation.Respondent.SELF,
-            survey__in=Survey.objects.open_on(today),
-        )
-        .select_related("survey", "response")
-        .order_by("survey__closes_on", "survey__pk")
-    )
     waiting, submitted = [], []
-    for invitation in invitations:
-        response = response_of(invitation)
-        (submitted if response and response.submitted_at else waiting).append(invitation)
+    for invitation in self_invitations_open((user.pk,), today or timezone.localdate()):
+        (submitted if is_submitted(invitation) else waiting).append(invitation)
     return MySurveys(waiting=waiting, submitted=submitted)

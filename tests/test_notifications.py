@@ -12,6 +12,7 @@ from django.core import mail, signing
 from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from mentoring import notifications
@@ -188,6 +189,25 @@ def test_a_respondent_sees_the_waiting_questionnaire_and_its_closing_date(client
     assert home_texts(client, user) == [
         f"Ждёт ваших ответов анкета «Анкета наставляемого»: заполните её до {closes}."
     ]
+
+
+def test_a_home_reads_the_users_own_invitations_once_for_its_surveys_and_its_notice(client):
+    school = SchoolFactory()
+    user = with_role(Role.MENTOR, school)
+    waiting = InvitationFactory(survey__questionnaire__school=school, person__user=user)
+    sent = ResponseFactory(
+        invitation__survey__questionnaire__school=school, invitation__person=waiting.person
+    )
+    client.force_login(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+
+    read = [q for q in queries if q["sql"].split(" FROM ")[1].startswith('"monitoring_invitation"')]
+    assert len(read) == 1
+    surveys = response.context["my_surveys"]
+    assert (surveys.waiting, surveys.submitted) == ([waiting], [sent.invitation])
+    assert [n.url for n in response.context["attention"]] == [reverse("respond", args=[waiting.survey_id])]
 
 
 def test_a_sent_questionnaire_waits_no_more(client):
