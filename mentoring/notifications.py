@@ -104,6 +104,11 @@ def holders(memberships: QuerySet[Membership], *roles: str) -> dict[int, list[in
     return found
 
 
+def users_of(memberships: QuerySet[Membership]) -> tuple[int, ...]:
+    """The users of the memberships, read from the rows the sources share, as `holders()` reads them."""
+    return tuple(sorted({membership.user_id for membership in memberships}))
+
+
 def counted_per_school(
     rows: QuerySet, recipients: dict[int, list[int]], *, kind: str, text: Callable[[int], str], url: str
 ) -> Iterator[Notice]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from mentoring.declension import plural_ru
 from mentoring.models import Membership, Role
-from mentoring.notifications import Kind, Notice, holders, notices_of
+from mentoring.notifications import Kind, Notice, holders, notices_of, users_of
 
 from .models import Survey
 from .responses import is_submitted, self_invitations_open
@@ -23,8 +23,7 @@ LOW_RESPONSE_PERCENT = 50
 @notices_of()
 def questionnaires_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
     """A survey open today that the person (by its account) has not answered yet."""
-    users = tuple(sorted({membership.user_id for membership in memberships}))
-    for invitation in self_invitations_open(users, today):
+    for invitation in self_invitations_open(users_of(memberships), today):
         if is_submitted(invitation):
             continue
         survey = invitation.survey

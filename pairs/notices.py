@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mentoring.declension import plural_ru
 from mentoring.models import Membership, Role
-from mentoring.notifications import Kind, Notice, counted_per_school, holders, notices_of
+from mentoring.notifications import Kind, Notice, counted_per_school, holders, notices_of, users_of
 
 from . import agreements
 from .health import pairs_at_work, with_silence
@@ -74,7 +74,7 @@ def pairs_at_risk(memberships: QuerySet[Membership], today: datetime.date) -> It
 
 def mentors_of(memberships: QuerySet[Membership]) -> QuerySet[Pair]:
     """The current pairs the users of the memberships mentor, in whatever school."""
-    return Pair.objects.filter(status__in=Pair.ORDERED, mentor__person__user__in=memberships.values("user"))
+    return Pair.objects.filter(status__in=Pair.ORDERED, mentor__person__user__in=users_of(memberships))
 
 
 # A mentor's notice needs a few columns of a row and whom it is for: the rows are fetched with those alone,
