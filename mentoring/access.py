@@ -49,7 +49,7 @@ def act_in(request: HttpRequest) -> None:
     """Puts on the request the organisation the user works in now and its roles there, and binds the user
     to it, so that every queryset scoped by this user counts the same memberships as the page."""
     request.organisation, request.roles, request.organisations = None, frozenset(), []
-    request.personal_roles = frozenset()
+    request.memberships, request.personal_roles = [], frozenset()
     if not request.user.is_authenticated:
         return
     memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
@@ -59,7 +59,8 @@ def act_in(request: HttpRequest) -> None:
         chosen = memberships[0].organisation_id
     if chosen is not None:
         request.organisation = organisations[chosen]
-        request.roles = frozenset(m.role for m in memberships if m.organisation_id == chosen)
+        request.memberships = [m for m in memberships if m.organisation_id == chosen]
+        request.roles = frozenset(m.role for m in request.memberships)
         request.user.acting_in = chosen
     request.personal_roles = frozenset(m.role for m in memberships) & PERSONAL_ROLES
     request.organisations = sorted(organisations.values(), key=lambda o: o.short_name)

@@ -5,13 +5,13 @@ teacher."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 
 from .models import BASE_WRITERS, Document, ImportJob, Membership, Nomination, Role
-from .notifications import Kind, Notice, counted_per_school, holders, notices_of
+from .notifications import Kind, Notice, asked_by, counted_per_school, holders, notices_of
 
 READY_WITHIN_DAYS = 3
 IMPORT_FINISHED_WITHIN_DAYS = 1
@@ -28,15 +28,12 @@ DECIDED_WITHIN_DAYS = 14
 
 
 @notices_of(Role.DIRECTOR)
-def documents_ready(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
-    directors = memberships.filter(role=Role.DIRECTOR)
+def documents_ready(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     ready = Document.objects.filter(
         status=Document.Status.READY,
-        requested_by__in=directors.values("user"),
-        school__in=directors.values("organisation"),
         rendered_at__date__gte=today - datetime.timedelta(days=READY_WITHIN_DAYS),
     )
-    for document in ready:
+    for document in asked_by(ready, holders(memberships, Role.DIRECTOR), "requested_by"):
         yield Notice(
             user_id=document.requested_by_id,
             kind=Kind.DOCUMENT_READY,
@@ -48,21 +45,16 @@ def documents_ready(memberships: QuerySet[Membership], today: datetime.date) -> 
 
 
 @notices_of(*BASE_WRITERS)
-def imports_finished(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
-    writers = holders(memberships, *BASE_WRITERS)
+def imports_finished(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     Status = ImportJob.Status
     jobs = ImportJob.objects.filter(
         Q(status__in=[Status.READY, Status.FAILED])
         | Q(
             status__in=[Status.DONE, Status.REJECTED],
             finished_at__date__gte=today - datetime.timedelta(days=IMPORT_FINISHED_WITHIN_DAYS),
-        ),
-        school__in=list(writers),
-        user__in={user for users in writers.values() for user in users},
-    )
-    for job in jobs.only("school", "user", "filename", "status", "attempt").order_by("pk"):
-        if job.user_id not in writers[job.school_id]:
-            continue  # a writer of another school among those read
+        )
+    ).only("school", "user", "filename", "status", "attempt")
+    for job in asked_by(jobs.order_by("pk"), holders(memberships, *BASE_WRITERS), "user"):
         yield Notice(
             user_id=job.user_id,
             kind=Kind.IMPORT_FINISHED,
@@ -74,7 +66,7 @@ def imports_finished(memberships: QuerySet[Membership], today: datetime.date) ->
 
 
 @notices_of(Role.CURATOR)
-def nominations_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def nominations_waiting(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """One notice per school while nominations wait; a new nomination is a new event."""
     return counted_per_school(
         Nomination.objects.pending(),
@@ -86,15 +78,12 @@ def nominations_waiting(memberships: QuerySet[Membership], today: datetime.date)
 
 
 @notices_of(Role.TEACHER)
-def nominations_decided(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def nominations_decided(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """The curator's decisions of the last days on the teacher's own nominations."""
-    teachers = memberships.filter(role=Role.TEACHER)
     decided = Nomination.objects.filter(
-        nominated_by__in=teachers.values("user"),
-        school__in=teachers.values("organisation"),
-        decided_at__date__gte=today - datetime.timedelta(days=DECIDED_WITHIN_DAYS),
+        decided_at__date__gte=today - datetime.timedelta(days=DECIDED_WITHIN_DAYS)
     ).select_related("person")
-    for nomination in decided:
+    for nomination in asked_by(decided, holders(memberships, Role.TEACHER), "nominated_by"):
         if nomination.status == Nomination.Status.ACCEPTED:
             text = f"Представление принято: {nomination.person} — в базе наставляемых."
         else:

@@ -44,7 +44,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 def notification_hide(request: HttpRequest) -> HttpResponse:
     """Hides a notice from the home page: only one that waits for this user now."""
     key = request.POST.get("key", "")
-    waiting = notifications.waiting_for(request.user, request.organisation, request.roles)
+    waiting = notifications.waiting_for(request.user, request.memberships, request.roles)
     notice = next((n for n in waiting if n.key == key), None)
     if notice is None:
         raise Http404("Такого уведомления нет.")

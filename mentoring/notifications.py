@@ -20,13 +20,13 @@ from itertools import groupby, islice
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from .mail import mail_send
-from .models import BASE_WRITERS, MailOptOut, Membership, Notification, Organisation, Role, User
+from .models import BASE_WRITERS, MailOptOut, Membership, Notification, Role, User
 
 log = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -68,7 +68,7 @@ class Notice:
     organisation_id: int | None = None
 
 
-Source = Callable[[QuerySet[Membership], datetime.date], Iterable[Notice]]
+Source = Callable[[Iterable[Membership], datetime.date], Iterable[Notice]]
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,10 @@ def notices_of(*roles: str) -> Callable[[Source], Source]:
     return register
 
 
-def holders(memberships: QuerySet[Membership], *roles: str) -> dict[int, list[int]]:
+def holders(memberships: Iterable[Membership], *roles: str) -> dict[int, list[int]]:
     """The users holding one of the roles, per organisation, each user once. The memberships themselves are
-    iterated, not filtered anew: the queryset keeps its rows, so the sources of one collection read them
-    once."""
+    iterated, not filtered anew: a home passes the rows its request holds, the reminders job a queryset that
+    keeps its rows, so the sources of one collection read them once at most."""
     found: dict[int, list[int]] = defaultdict(list)
     for membership in memberships:
         if membership.role not in roles:
@@ -104,7 +104,16 @@ def holders(memberships: QuerySet[Membership], *roles: str) -> dict[int, list[in
     return found
 
 
-def users_of(memberships: QuerySet[Membership]) -> tuple[int, ...]:
+def asked_by[T: models.Model](rows: QuerySet[T], found: dict[int, list[int]], field: str) -> Iterator[T]:
+    """The rows of the schools in `found` whose `field` (a user) holds the role there: what each holder asked
+    for in the school where it holds it."""
+    users = {user for school_users in found.values() for user in school_users}
+    for row in rows.filter(school__in=list(found), **{f"{field}__in": users}):
+        if getattr(row, f"{field}_id") in found[row.school_id]:
+            yield row
+
+
+def users_of(memberships: Iterable[Membership]) -> tuple[int, ...]:
     """The users of the memberships, read from the rows the sources share, as `holders()` reads them."""
     return tuple(sorted({membership.user_id for membership in memberships}))
 
@@ -129,17 +138,16 @@ def counted_per_school(
             )
 
 
-def collected(memberships: QuerySet[Membership], today: datetime.date, roles=None) -> Iterator[Notice]:
+def collected(memberships: Iterable[Membership], today: datetime.date, roles=None) -> Iterator[Notice]:
     """Every notice for the memberships; `roles` skips the sources that serve none of them."""
     for source in SOURCES:
         if roles is None or not source.roles or source.roles & roles:
             yield from source.find(memberships, today)
 
 
-def waiting_for(user: User, organisation: Organisation, roles: frozenset[str]) -> list[Notice]:
-    """What waits for the user in its current organisation (and, as mentor or mentee, in its own pairs),
-    less what it has hidden."""
-    memberships = Membership.objects.filter(user=user, organisation=organisation)
+def waiting_for(user: User, memberships: Iterable[Membership], roles: frozenset[str]) -> list[Notice]:
+    """What waits for the user in its current organisation, whose memberships the request holds (and, as
+    mentor or mentee, in its own pairs), less what it has hidden."""
     notices = list(collected(memberships, timezone.localdate(), roles))
     hidden = set(
         Notification.objects.filter(

@@ -108,7 +108,7 @@ def attention(request: HttpRequest) -> dict | None:
     if request.organisation is None:
         return None
     roles = request.roles | request.personal_roles
-    waiting = notifications.waiting_for(request.user, request.organisation, roles)
+    waiting = notifications.waiting_for(request.user, request.memberships, roles)
     return {"attention": waiting[:ATTENTION_SHOWN], "attention_more": max(0, len(waiting) - ATTENTION_SHOWN)}
 
 

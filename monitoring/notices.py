@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from mentoring.declension import plural_ru
@@ -21,7 +20,7 @@ LOW_RESPONSE_PERCENT = 50
 
 
 @notices_of()
-def questionnaires_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def questionnaires_waiting(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """A survey open today that the person (by its account) has not answered yet."""
     for invitation in self_invitations_open(users_of(memberships), today):
         if is_submitted(invitation):
@@ -39,7 +38,7 @@ def questionnaires_waiting(memberships: QuerySet[Membership], today: datetime.da
 
 @notices_of(Role.CURATOR)
 def surveys_closing_with_few_answers(
-    memberships: QuerySet[Membership], today: datetime.date
+    memberships: Iterable[Membership], today: datetime.date
 ) -> Iterator[Notice]:
     curators = holders(memberships, Role.CURATOR)
     closing = with_counts(

@@ -4,7 +4,7 @@ tomorrow, plan item due and a meeting not logged for long."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import F, QuerySet, prefetch_related_objects
 from django.urls import reverse
@@ -22,7 +22,7 @@ PLAN_ITEM_WARNING_DAYS = 3
 
 
 @notices_of(Role.DIRECTOR)
-def pairs_to_approve(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def pairs_to_approve(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """One notice per school while pairs wait for the pairs order; a newly proposed pair is a new event."""
     return counted_per_school(
         Pair.objects.awaiting_order(),
@@ -37,7 +37,7 @@ def pairs_to_approve(memberships: QuerySet[Membership], today: datetime.date) ->
 
 
 @notices_of(Role.CURATOR)
-def mentor_consents_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def mentor_consents_waiting(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """One notice per school while pairs of teacher-mentors not yet at work lack the mentor's signed consent
     (Трудовой кодекс, ст. 351.8); a newly waiting pair is a new event."""
     return counted_per_school(
@@ -53,7 +53,7 @@ def mentor_consents_waiting(memberships: QuerySet[Membership], today: datetime.d
 
 
 @notices_of(Role.CURATOR)
-def pairs_at_risk(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def pairs_at_risk(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     curators = holders(memberships, Role.CURATOR)
     # A school has some dozens of pairs at work: their health is read from the signs in Python, from the
     # rows the curator's board reads, not filtered by the Case that repeats the subquery of every sign.
@@ -72,7 +72,7 @@ def pairs_at_risk(memberships: QuerySet[Membership], today: datetime.date) -> It
             )
 
 
-def mentors_of(memberships: QuerySet[Membership]) -> QuerySet[Pair]:
+def mentors_of(memberships: Iterable[Membership]) -> QuerySet[Pair]:
     """The current pairs the users of the memberships mentor, in whatever school."""
     return Pair.objects.filter(status__in=Pair.ORDERED, mentor__person__user__in=users_of(memberships))
 
@@ -83,7 +83,7 @@ MENTOR_USER = F("pair__mentor__person__user")
 
 
 @notices_of(Role.MENTOR)
-def meetings_tomorrow(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def meetings_tomorrow(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     tomorrow = today + datetime.timedelta(days=1)
     meetings = Meeting.objects.filter(
         pair__in=mentors_of(memberships),
@@ -102,7 +102,7 @@ def meetings_tomorrow(memberships: QuerySet[Membership], today: datetime.date) -
 
 
 @notices_of(Role.MENTOR)
-def plan_items_due(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def plan_items_due(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """Plan items due in the next days or overdue, not marked done."""
     items = (
         PlanItem.objects.of_started_pairs()
@@ -128,7 +128,7 @@ def plan_items_due(memberships: QuerySet[Membership], today: datetime.date) -> I
 
 
 @notices_of(Role.MENTOR)
-def meetings_not_logged(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def meetings_not_logged(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """A pair at work that has logged no meeting for longer than its programme allows."""
     pairs = with_silence(mentors_of(memberships).filter(status=Pair.Status.ACTIVE), today).filter(silent=True)
     for pair in pairs.only("school").annotate(mentor_user=F("mentor__person__user")):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from mentoring.models import Membership, Role
@@ -15,7 +14,7 @@ from .models import Programme
 
 
 @notices_of(Role.DIRECTOR)
-def programmes_to_approve(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def programmes_to_approve(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     directors = holders(memberships, Role.DIRECTOR)
     drafts = Programme.objects.filter(school__in=list(directors), status=Programme.Status.DRAFT)
     for programme in drafts.only("pk", "school", "title"):

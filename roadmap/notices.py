@@ -4,7 +4,7 @@ overdue activities and, as the academic year ends, schools with no stage 2 data.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
@@ -30,7 +30,7 @@ def not_done() -> QuerySet[Activity]:
 
 
 @notices_of(Role.CURATOR)
-def activities_due(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def activities_due(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     curators = holders(memberships, Role.CURATOR)
     due = not_done().filter(
         stage__roadmap__organisation__in=list(curators),
@@ -53,7 +53,7 @@ def activities_due(memberships: QuerySet[Membership], today: datetime.date) -> I
 
 
 @notices_of(Role.COORDINATOR)
-def schools_overdue(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def schools_overdue(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """A school with overdue activities, once for its earliest one: a later overdue one is a new event."""
     coordinators = holders(memberships, Role.COORDINATOR)
     schools = Organisation.objects.filter(department__in=list(coordinators))
@@ -81,7 +81,7 @@ def schools_overdue(memberships: QuerySet[Membership], today: datetime.date) -> 
 
 
 @notices_of(Role.COORDINATOR)
-def schools_without_stage_2(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def schools_without_stage_2(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """A school with a programme at work and no exit answers of stage 2 this academic year, in its last
     weeks: once a year per school."""
     year = AcademicYear.containing(today)
@@ -115,7 +115,7 @@ def schools_without_stage_2(memberships: QuerySet[Membership], today: datetime.d
 
 
 @notices_of(*ACKNOWLEDGERS)
-def recommendations_waiting(memberships: QuerySet[Membership], today: datetime.date) -> Iterator[Notice]:
+def recommendations_waiting(memberships: Iterable[Membership], today: datetime.date) -> Iterator[Notice]:
     """The department's recommendations to the school, to its director and curator until one of them takes
     them «к исполнению»; a new text is a new event."""
     readers = holders(memberships, *ACKNOWLEDGERS)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mentoring import notifications
 from mentoring.academic_year import AcademicYear
+from mentoring.access import SESSION_KEY as ORGANISATION_KEY
 from mentoring.models import Document, MailOptOut, Membership, Notification, Role
 from monitoring.models import Survey
 from monitoring.surveys import surveys_close_due
@@ -149,6 +150,36 @@ def test_the_sources_of_one_home_read_the_users_memberships_once(db):
     read_alone = [q for q in queries if q["sql"].split(" FROM ")[1].startswith('"mentoring_membership"')]
     assert len(read_alone) == 1
     assert sorted(n.kind for n in notices) == [Kind.ACTIVITY_DUE, Kind.RECOMMENDATION_NEW]
+
+
+def test_a_home_asks_its_notices_with_the_memberships_its_request_read(client):
+    school = SchoolFactory()
+    user = with_role(Role.CURATOR, school)
+    person_of(user, school, Role.DIRECTOR)
+    activity(school, ends_in_days=5)
+    client.force_login(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+
+    read_alone = [q for q in queries if q["sql"].split(" FROM ")[1].startswith('"mentoring_membership"')]
+    assert len(read_alone) == 1
+    assert [n.kind for n in response.context["attention"]] == [Kind.ACTIVITY_DUE]
+
+
+def test_a_home_tells_only_of_the_organisation_the_user_works_in_now(client):
+    here, there = SchoolFactory(), SchoolFactory()
+    user = with_role(Role.CURATOR, here)
+    person_of(user, there, Role.CURATOR)
+    activity(there, ends_in_days=5)
+    client.force_login(user)
+    session = client.session
+    session[ORGANISATION_KEY] = here.pk
+    session.save()
+
+    assert [n.text for n in client.get("/").context["attention"]] == []
+    client.post(reverse("switch_organisation"), {"organisation": there.pk})
+    assert [n.kind for n in client.get("/").context["attention"]] == [Kind.ACTIVITY_DUE]
 
 
 def test_a_survey_most_have_answered_does_not_bother_the_curator(client):

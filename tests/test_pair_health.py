@@ -290,7 +290,7 @@ def test_the_curators_home_costs_the_same_queries_for_one_and_five_pairs_at_risk
         client.get("/")
 
 
-CURATOR_HOME_QUERIES = 20
+CURATOR_HOME_QUERIES = 19
 
 
 @pytest.mark.django_db
