@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from pytrovich.enums import Gender
 
 from mentoring.academic_year import AcademicYear
@@ -490,14 +491,43 @@ class CertificateForm(DocumentForm):
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": NOBODY_TO_AWARD},
-        help_text="Наставники и наставляемые работающих и завершивших работу пар программы.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.for_school(self.school).order_by("-starts_on")
-        self.fields["recipients"].queryset = participants(awarded_pairs(self.school))
-        self.fields["recipients"].label_from_instance = person_label
+        programmes = self.fields["programme"]
+        programmes.queryset = Programme.objects.for_school(self.school).order_by("-starts_on")
+        # Choosing a programme brings its participants in place of the list, without leaving the form.
+        programmes.widget.attrs |= {
+            "hx-get": reverse("document_new", args=[CERTIFICATE]),
+            "hx-select": "#div_id_recipients",
+            "hx-target": "#div_id_recipients",
+            "hx-swap": "outerHTML",
+        }
+        recipients = self.fields["recipients"]
+        # Any participant of the school's pairs is accepted, so that clean() names whoever is not in the
+        # programme; the list shows only the chosen programme's.
+        recipients.queryset = participants(awarded_pairs(self.school))
+        programme = self.chosen_programme()
+        if programme is None:
+            recipients.widget.choices = []
+            recipients.help_text = "Выберите программу: здесь появятся её участники."
+        else:
+            shown = participants(awarded_pairs(self.school).filter(programme=programme))
+            recipients.widget.choices = [(person.pk, person_label(person)) for person in shown]
+            recipients.help_text = (
+                "Наставники и наставляемые работающих и завершивших работу пар программы."
+                if recipients.widget.choices
+                else "В программе ещё нет работающих или завершивших работу пар: сертификат выдавать некому."
+            )
+
+    def chosen_programme(self) -> Programme | None:
+        """The programme the submitted form or the page's link (?programme=…) names, if it is the school's."""
+        value = self.data.get("programme") if self.is_bound else self.initial.get("programme")
+        try:
+            return self.fields["programme"].clean(value)
+        except ValidationError:
+            return None
 
     def clean(self):
         cleaned = super().clean()

@@ -301,6 +301,39 @@ def test_certificates_for_nobody_or_for_someone_outside_the_programme_are_refuse
     assert forged.status_code == 200 and not Document.objects.exists()
 
 
+def test_the_certificate_form_lists_the_chosen_programmes_participants_alone(client_as, school, pair):
+    PairFactory(  # a pair of another programme of the school
+        programme=ProgrammeFactory(school=school), mentor=teacher_mentor(school, "Яковлева")
+    )
+    other_school = SchoolFactory()
+    foreign = PairFactory(
+        programme=ProgrammeFactory(school=other_school), mentor=teacher_mentor(other_school, "Чужая")
+    )
+    fresh = ProgrammeFactory(school=school)  # no pair has worked in it yet
+    curator = client_as(Role.CURATOR, school)
+    url = reverse("document_new", args=[CERTIFICATE])
+
+    unchosen = curator.get(url).content.decode()
+    chosen = curator.get(url, {"programme": pair.programme.pk}).content.decode()
+    another_schools = curator.get(url, {"programme": foreign.programme.pk}).content.decode()
+    forgotten = ask(curator, CERTIFICATE, programme=pair.programme.pk).content.decode()
+
+    assert "Выберите программу: здесь появятся её участники." in unchosen
+    assert "Белова" not in unchosen and "Яковлева" not in unchosen
+    assert "Белова Ирина Павловна" in chosen and "Яковлева" not in chosen
+    assert "Выберите программу: здесь появятся её участники." in another_schools
+    assert "сертификат выдавать некому" in curator.get(url, {"programme": fresh.pk}).content.decode()
+    assert "Чужая" not in another_schools and "Белова" not in another_schools
+    # Sent with nobody ticked, the form comes back with the same programme's list to tick from.
+    assert "Выберите хотя бы одного получателя" in forgotten
+    assert "Белова Ирина Павловна" in forgotten and "Яковлева" not in forgotten
+    assert (
+        'id="div_id_recipients"' in unchosen
+        and f'hx-get="{url}"' in unchosen
+        and 'hx-select="#div_id_recipients"' in unchosen
+    )
+
+
 def test_best_mentor_awards_are_made_one_per_mentor(client_as, school, pair, other_pair):
     ask(
         client_as(Role.DIRECTOR, school),
