@@ -509,12 +509,15 @@ class CertificateForm(DocumentForm):
         # programme; the list shows only the chosen programme's.
         recipients.queryset = participants(awarded_pairs(self.school))
         programme = self.chosen_programme()
+        # The chosen programme's participants: the list shown, and what clean() accepts for it.
+        self.taking_part: set[int] = set()
         if programme is None:
             recipients.widget.choices = []
             recipients.help_text = "Выберите программу: здесь появятся её участники."
         else:
             shown = participants(awarded_pairs(self.school).filter(programme=programme))
             recipients.widget.choices = [(person.pk, person_label(person)) for person in shown]
+            self.taking_part = {pk for pk, _ in recipients.widget.choices}
             recipients.help_text = (
                 "Наставники и наставляемые работающих и завершивших работу пар программы."
                 if recipients.widget.choices
@@ -534,9 +537,8 @@ class CertificateForm(DocumentForm):
         programme, chosen = cleaned.get("programme"), cleaned.get("recipients")
         if programme is None or not chosen:
             return cleaned
-        taking_part = set(participants(awarded_pairs(self.school).filter(programme=programme)))
         for person in chosen:
-            if person not in taking_part:
+            if person.pk not in self.taking_part:
                 raise ValidationError(
                     f"{person.full_name} не участвует в парах программы «{programme.title}»."
                 )
